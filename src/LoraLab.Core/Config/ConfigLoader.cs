@@ -1,0 +1,135 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace LoraLab.Core.Config;
+
+/// <summary>
+/// defaults (the record's initializers) ⊕ JSON file ⊕ <c>--set key.path=value</c>, merged as JSON trees and
+/// deserialized once, strictly: an unknown key, a wrong type or an unknown enum value is a one-line error, and
+/// <see cref="IValidatable.Validate"/> runs before anything else happens (nanoGPT's configurator, made strict).
+/// </summary>
+public static class ConfigLoader
+{
+    /// <summary>Loads a config of type <typeparamref name="T"/>; <paramref name="path"/> may be null (defaults only).</summary>
+    public static T Load<T>(string? path, IEnumerable<string>? overrides = null) where T : class, new()
+    {
+        JsonObject? file = null;
+        if (path is not null)
+        {
+            if (!File.Exists(path)) throw new LoraLabException($"config file not found: {path}", ExitCodes.Usage);
+            file = ParseObject(File.ReadAllText(path), path);
+        }
+        return FromTree<T>(file, overrides, path ?? "config");
+    }
+
+    /// <summary>Loads from an already parsed JSON object (e.g. the <c>base</c> block of a sweep spec).</summary>
+    public static T FromTree<T>(JsonObject? tree, IEnumerable<string>? overrides, string source)
+        where T : class, new()
+    {
+        var merged = (JsonObject)ConfigJson.ToNode(new T());
+        if (tree is not null) Merge(merged, tree, source, "");
+        foreach (var assignment in overrides ?? [])
+            ApplySet(merged, assignment);
+        T result;
+        try
+        {
+            result = merged.Deserialize<T>(ConfigJson.Options)
+                     ?? throw new LoraLabException($"{source}: config is null", ExitCodes.Usage);
+        }
+        catch (JsonException ex)
+        {
+            throw new LoraLabException($"{source}: {Describe(ex)}", ExitCodes.Usage, ex);
+        }
+        if (result is IValidatable validatable)
+        {
+            var errors = validatable.Validate().ToList();
+            if (errors.Count > 0)
+                throw new LoraLabException($"{source}: invalid config: {string.Join("; ", errors)}", ExitCodes.Usage);
+        }
+        return result;
+    }
+
+    public static JsonObject ParseObject(string json, string source)
+    {
+        try
+        {
+            var node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions
+            {
+                CommentHandling = JsonCommentHandling.Skip,
+                AllowTrailingCommas = true,
+            });
+            return node as JsonObject ?? throw new LoraLabException($"{source}: expected a JSON object", ExitCodes.Usage);
+        }
+        catch (JsonException ex)
+        {
+            throw new LoraLabException($"{source}: malformed JSON: {FirstSentence(ex.Message)}", ExitCodes.Usage, ex);
+        }
+    }
+
+    /// <summary>Overlays <paramref name="overlay"/> on <paramref name="target"/>: objects merge key by key, anything else
+    /// replaces. A key the defaults do not have is an error (dictionaries are the exception: they start empty).</summary>
+    static void Merge(JsonObject target, JsonObject overlay, string source, string prefix)
+    {
+        foreach (var (key, value) in overlay.ToList())
+        {
+            var path = prefix.Length == 0 ? key : $"{prefix}.{key}";
+            if (key == "description" && prefix.Length == 0 && !target.ContainsKey(key)) continue; // a file's own note
+            if (!target.ContainsKey(key) && !IsOpenDictionary(target))
+                throw new LoraLabException($"{source}: unknown key '{path}'", ExitCodes.Usage);
+            if (value is JsonObject obj && target[key] is JsonObject existing)
+                Merge(existing, obj, source, path);
+            else
+                target[key] = value?.DeepClone();
+        }
+    }
+
+    /// <summary>Applies <c>a.b.c=value</c>; the value is read as JSON when it parses (numbers, booleans, arrays),
+    /// otherwise as a plain string.</summary>
+    static void ApplySet(JsonObject root, string assignment)
+    {
+        var eq = assignment.IndexOf('=');
+        if (eq <= 0) throw new LoraLabException($"--set expects key=value, got '{assignment}'", ExitCodes.Usage);
+        var keyPath = assignment[..eq].Trim();
+        var raw = assignment[(eq + 1)..];
+        var parts = keyPath.Split('.');
+        JsonObject node = root;
+        for (int i = 0; i < parts.Length - 1; i++)
+        {
+            if (node[parts[i]] is not JsonObject child)
+                throw new LoraLabException($"--set: unknown key '{keyPath}'", ExitCodes.Usage);
+            node = child;
+        }
+        var leaf = parts[^1];
+        if (!node.ContainsKey(leaf) && !IsOpenDictionary(node))
+            throw new LoraLabException($"--set: unknown key '{keyPath}'", ExitCodes.Usage);
+        node[leaf] = ParseValue(raw);
+    }
+
+    static JsonNode? ParseValue(string raw)
+    {
+        try { return JsonNode.Parse(raw); }
+        catch (JsonException) { return JsonValue.Create(raw); }
+    }
+
+    // Dictionaries (rank_pattern, grid axes) serialize as empty objects: any key may be added to them.
+    static bool IsOpenDictionary(JsonObject node) => node.Count == 0;
+
+    static string Describe(JsonException ex)
+    {
+        var path = (ex.Path ?? "$").TrimStart('$').TrimStart('.');
+        if (ex.Message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            var start = ex.Message.IndexOf('\'') + 1;
+            var end = ex.Message.IndexOf('\'', start);
+            var key = start > 0 && end > start ? ex.Message[start..end] : "?";
+            return $"unknown key '{(path.Length > 0 && !path.EndsWith(key) ? path + "." : "")}{key}'";
+        }
+        return $"bad value at '{(path.Length == 0 ? "(root)" : path)}': {FirstSentence(ex.Message)}";
+    }
+
+    static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).Trim();
+    }
+}

@@ -1,0 +1,89 @@
+using LoraLab.Core;
+using LoraLab.Models.Bert;
+using static TorchSharp.torch;
+
+namespace LoraLab.Tests.Models.Bert;
+
+[Collection(TorchCollection.Name)]
+public sealed class BertModelTests
+{
+    private static readonly BertConfig Tiny = new()
+    {
+        VocabSize = 50, HiddenSize = 16, NumLayers = 2, NumHeads = 4, IntermediateSize = 32,
+        MaxPositionEmbeddings = 20,
+    };
+
+    [Fact]
+    public void NamedParameters_TinyModel_UseHuggingFaceNames()
+    {
+        using var model = new BertModel(Tiny);
+        var names = model.named_parameters().Select(p => p.name).ToHashSet();
+        Assert.Contains("embeddings.word_embeddings.weight", names);
+        Assert.Contains("embeddings.LayerNorm.weight", names);
+        Assert.Contains("encoder.layer.1.attention.self.query.weight", names);
+        Assert.Contains("encoder.layer.1.attention.self.value.bias", names);
+        Assert.Contains("encoder.layer.0.attention.output.dense.weight", names);
+        Assert.Contains("encoder.layer.0.attention.output.LayerNorm.bias", names);
+        Assert.Contains("encoder.layer.0.intermediate.dense.weight", names);
+        Assert.Contains("encoder.layer.0.output.dense.weight", names);
+        Assert.Contains("encoder.layer.0.output.LayerNorm.weight", names);
+        Assert.Contains("pooler.dense.weight", names);
+        // 5 embedding tensors + 16 per layer + 2 pooler
+        Assert.Equal(5 + 2 * 16 + 2, names.Count);
+    }
+
+    [Fact]
+    public void Classifier_NamedParameters_MatchBertForSequenceClassification()
+    {
+        using var classifier = new BertClassifier(new BertModel(Tiny), numLabels: 3);
+        var names = classifier.named_parameters().Select(p => p.name).ToList();
+        Assert.Contains("bert.encoder.layer.0.attention.self.query.weight", names);
+        Assert.Contains("classifier.weight", names);
+        Assert.Contains("classifier.bias", names);
+    }
+
+    [Fact]
+    public void Linears_AdaptableFields_AreGenericModules()
+    {
+        using var model = new BertModel(Tiny);
+        var query = model.named_modules().Single(m => m.name == "encoder.layer.0.attention.self.query").module;
+        Assert.IsAssignableFrom<nn.Module<Tensor, Tensor>>(query);
+    }
+
+    [Theory]
+    [InlineData(BertPooling.Cls)]
+    [InlineData(BertPooling.Pooler)]
+    [InlineData(BertPooling.Mean)]
+    public void Forward_PaddedExample_EqualsUnpaddedExample(BertPooling pooling)
+    {
+        manual_seed(1);
+        using var classifier = new BertClassifier(new BertModel(Tiny), numLabels: 3, pooling);
+        classifier.eval();
+        using var _ = no_grad();
+        var alone = BertBatch.Collate([new BertEncoding([1, 5, 6, 2], [0, 0, 1, 1])]);
+        var padded = BertBatch.Collate(
+            [new BertEncoding([1, 5, 6, 2], [0, 0, 1, 1]), new BertEncoding([1, 7, 8, 9, 10, 11, 2], new int[7])]);
+        var hiddenAlone = classifier.Bert.call(alone);                          // (1, 4, H)
+        var hiddenPadded = classifier.Bert.call(padded);                        // (2, 7, H)
+        Assert.True(allclose(hiddenAlone[0], hiddenPadded[0, ..4], rtol: 0, atol: 1e-5));
+        var logits = classifier.call(padded);
+        Assert.Equal([2L, 3L], logits.shape);
+        Assert.True(allclose(classifier.call(alone)[0], logits[0], rtol: 0, atol: 1e-5));
+    }
+
+    [Fact]
+    public void Forward_SequenceLongerThanPositions_ThrowsOneLine()
+    {
+        using var model = new BertModel(Tiny);
+        var input = BertBatch.Collate([new BertEncoding(new int[21], new int[21])]);
+        var ex = Assert.Throws<LoraLabException>(() => model.call(input));
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Fact]
+    public void Constructor_HiddenNotDivisibleByHeads_Throws()
+    {
+        var ex = Assert.Throws<LoraLabException>(() => new BertModel(Tiny with { NumHeads = 5 }));
+        Assert.Contains("divisible", ex.Message);
+    }
+}

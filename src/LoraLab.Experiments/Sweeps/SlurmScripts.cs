@@ -13,9 +13,8 @@ public static class SlurmScripts
 {
     public static string Array(string name, string directory, int shards, int threads, ChildCommand tool, IReadOnlyList<string> extra)
     {
-        var sb = Header($"loralab-{name}", extra);
-        sb.Insert(sb.ToString().IndexOf('\n') + 1,
-            $"#SBATCH --array=0-{shards - 1}\n#SBATCH --cpus-per-task={threads}\n#SBATCH --output={directory}/logs/%A_%a.out\n");
+        var sb = Header($"loralab-{name}",
+            [$"--array=0-{shards - 1}", $"--cpus-per-task={threads}", $"--output={directory}/logs/%A_%a.out", .. extra]);
         sb.Append("set -euo pipefail\n");
         sb.Append($"exec {Words(tool)} sweep run {Quote(Path.Combine(directory, "spec.json"))} --out {Quote(directory)} ");
         sb.Append($"--shard \"$SLURM_ARRAY_TASK_ID/{shards}\" --jobs 1 --threads {threads}\n");
@@ -24,8 +23,7 @@ public static class SlurmScripts
 
     public static string Merge(string name, string directory, ChildCommand tool, IReadOnlyList<string> extra)
     {
-        var sb = Header($"loralab-{name}-merge", extra);
-        sb.Insert(sb.ToString().IndexOf('\n') + 1, $"#SBATCH --cpus-per-task=1\n#SBATCH --output={directory}/logs/merge_%j.out\n");
+        var sb = Header($"loralab-{name}-merge", ["--cpus-per-task=1", $"--output={directory}/logs/merge_%j.out", .. extra]);
         sb.Append("set -euo pipefail\n");
         sb.Append($"exec {Words(tool)} sweep merge {Quote(directory)}\n");
         return sb.ToString();
@@ -50,11 +48,11 @@ public static class SlurmScripts
             : throw new LoraLabException($"--sbatch expects '#SBATCH --option' or '--option', got '{line}'", ExitCodes.Usage);
     }
 
-    static StringBuilder Header(string jobName, IReadOnlyList<string> extra)
+    static StringBuilder Header(string jobName, IReadOnlyList<string> directives)
     {
         var sb = new StringBuilder("#!/bin/bash\n");
         sb.Append($"#SBATCH --job-name={jobName}\n");
-        foreach (var line in extra) sb.Append(Directive(line)).Append('\n');
+        foreach (var line in directives) sb.Append(Directive(line)).Append('\n');
         return sb;
     }
 

@@ -40,8 +40,4 @@ public sealed record SweepPlan
         name is null
             ? Metrics.FirstOrDefault() ?? throw new LoraLabException($"sweep '{Name}' declares no metrics", ExitCodes.Usage)
             : MetricInfo.Find(name, Metrics);
-
-    /// <summary>The runs matching every <c>key=value</c> selector (values compared as canonical text).</summary>
-    public IEnumerable<PlannedRun> Select(IReadOnlyList<KeyValuePair<string, string>> selectors) =>
-        Runs.Where(r => selectors.All(s => r.Value(s.Key) == s.Value));
 }

@@ -14,16 +14,28 @@ namespace LoraLab.Core.Adapters;
 /// </summary>
 public static class PeftInitValue
 {
-    /// <summary><paramref name="loralabInit"/> is the kebab-case LoraInit name ("a", "b", "gaussian-a", ...).</summary>
-    public static JsonNode For(string loralabInit) => loralabInit switch
+    public static JsonNode For(LoraInit init) => init switch
     {
-        "a" => JsonValue.Create(true),                 // identical: A ~ kaiming-uniform U(±1/√in), B = 0
-        "b" or "gaussian-b" => JsonValue.Create(true), // no PEFT switch for A = 0, B random
-        "gaussian" or "gaussian-a" => JsonValue.Create("gaussian"), // A Gaussian, B = 0 (PEFT: std 1/r)
-        "both-random" => JsonValue.Create(false),      // PEFT False: both left at nn.Linear's U(±1/√fan_in)
-        "orthogonal" => JsonValue.Create("orthogonal"),
-        "pissa" => JsonValue.Create("pissa"),
-        "olora" => JsonValue.Create("olora"),
-        _ => throw new ArgumentException($"unknown LoRA init '{loralabInit}'", nameof(loralabInit)),
+        LoraInit.A => JsonValue.Create(true),                          // identical: A ~ U(±1/√in), B = 0
+        LoraInit.B or LoraInit.GaussianB => JsonValue.Create(true),    // no PEFT switch for A = 0, B random
+        LoraInit.Gaussian or LoraInit.GaussianA => JsonValue.Create("gaussian"), // A Gaussian, B = 0
+        // Ours keeps W − s·B₀A₀ in the base; PeftAdapter.Save exports it converted to the original base weight,
+        // which PEFT must then leave alone: true.
+        LoraInit.BothRandom => JsonValue.Create(true),
+        LoraInit.Orthogonal => JsonValue.Create("orthogonal"),
+        LoraInit.Pissa => JsonValue.Create("pissa"),
+        LoraInit.Olora => JsonValue.Create("olora"),
     };
+
+    /// <summary>The init to inject with when applying an adapter to its base model: PiSSA/OLoRA must move s·B₀A₀
+    /// out of the base weight again, as PEFT does on load; everything else leaves the base weight alone.</summary>
+    public static LoraInit ForLoading(JsonNode? initLoraWeights) =>
+        initLoraWeights?.GetValueKind() == System.Text.Json.JsonValueKind.String
+            ? initLoraWeights.GetValue<string>() switch
+            {
+                "pissa" => LoraInit.Pissa,
+                "olora" => LoraInit.Olora,
+                _ => LoraInit.A,
+            }
+            : LoraInit.A;
 }

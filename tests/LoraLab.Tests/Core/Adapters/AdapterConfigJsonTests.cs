@@ -19,7 +19,7 @@ public sealed class AdapterConfigJsonTests : IDisposable
         LoraAlpha = 32,
         LoraDropout = 0.05,
         TargetModules = PeftTargetModules.List(["wq", "wv"]),
-        InitLoraWeights = PeftInitValue.For("b"),
+        InitLoraWeights = PeftInitValue.For(LoraInit.B),
         RankPattern = new Dictionary<string, int> { ["layers.0.wq"] = 4 },
         PeftVersion = "0.17.1",
         Loralab = new LoralabAdapterExtras
@@ -150,15 +150,15 @@ public sealed class AdapterConfigJsonTests : IDisposable
     }
 
     [Theory]
-    [InlineData("a", "true")]
-    [InlineData("b", "true")]
-    [InlineData("gaussian-b", "true")]
-    [InlineData("gaussian-a", "\"gaussian\"")]
-    [InlineData("gaussian", "\"gaussian\"")]
-    [InlineData("both-random", "false")]
-    [InlineData("orthogonal", "\"orthogonal\"")]
-    [InlineData("pissa", "\"pissa\"")]
-    [InlineData("olora", "\"olora\"")]
-    public void PeftInitValue_OurScheme_PeftValue(string init, string expected) =>
+    [InlineData(LoraInit.A, "true")]
+    [InlineData(LoraInit.B, "true")]
+    [InlineData(LoraInit.GaussianB, "true")]
+    [InlineData(LoraInit.GaussianA, "\"gaussian\"")]
+    [InlineData(LoraInit.Gaussian, "\"gaussian\"")]
+    [InlineData(LoraInit.BothRandom, "true")]
+    [InlineData(LoraInit.Orthogonal, "\"orthogonal\"")]
+    [InlineData(LoraInit.Pissa, "\"pissa\"")]
+    [InlineData(LoraInit.Olora, "\"olora\"")]
+    public void PeftInitValue_OurScheme_PeftValue(LoraInit init, string expected) =>
         Assert.Equal(expected, PeftInitValue.For(init).ToJsonString());
 }

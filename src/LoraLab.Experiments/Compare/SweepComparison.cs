@@ -11,6 +11,9 @@ namespace LoraLab.Experiments.Compare;
 /// </summary>
 public static class SweepComparison
 {
+    /// <summary>Seed pairs below which a verdict also needs the t-interval to exclude zero.</summary>
+    public const int SmallSample = 10;
+
     public sealed record Options(string LrKey = "lr", string SeedKey = "seed",
         int Resamples = Bootstrap.DefaultResamples, int BootstrapSeed = Bootstrap.DefaultSeed);
 
@@ -69,7 +72,10 @@ public static class SweepComparison
                 $"{group}: no verdict: {diffs.Count} paired seed(s) at the best LRs (need >= 2)");
         var boot = Bootstrap.MeanInterval(diffs, options.Resamples, options.BootstrapSeed);
         var t = Statistics.MeanInterval(diffs);
-        var verdict = !boot.ExcludesZero ? "no-significant-difference"
+        // The percentile bootstrap is too narrow for few seed pairs (it never sees more spread than the sample), so
+        // below SmallSample pairs the t-interval of the paired differences must exclude zero as well.
+        var significant = boot.ExcludesZero && (diffs.Count >= SmallSample || t.ExcludesZero);
+        var verdict = !significant ? "no-significant-difference"
             : metric.IsBetter(boot.Estimate, 0) ? "better" : "worse";
         var says = verdict switch
         {

@@ -22,10 +22,13 @@ public sealed class RunKinds
         if (_extra.TryGetValue(name, out var kind)) return kind;
         return name switch
         {
+            "toy" => Toy,
             "finetune" => throw new LoraLabException("sweep kind 'finetune' is not available in this build yet", ExitCodes.Usage),
             _ => throw new LoraLabException($"unknown sweep kind '{name}' (known: {string.Join(", ", Known)})", ExitCodes.Usage),
         };
     }
 
-    IEnumerable<string> Known => _extra.Keys.Order(StringComparer.Ordinal);
+    static readonly ToyRunKind Toy = new();
+
+    IEnumerable<string> Known => _extra.Keys.Append("toy").Order(StringComparer.Ordinal);
 }

@@ -111,7 +111,8 @@ internal static class BatchedToyTrainer
     {
         using var scope = NewDisposeScope();
         long K = a.shape[0], r = a.shape[1], n = a.shape[2];
-        var g = a.view(K * r, n).mm(objective.Features).view(K, r, points);
+        // float64: a float32 GEMM this thin (points = N_test) was not bit-reproducible from run to run.
+        var g = a.view(K * r, n).to(float64).mm(objective.Features.to(float64)).view(K, r, points);
         return objective.Evaluate(b, g).Loss.cpu().data<double>().ToArray();
     }
 

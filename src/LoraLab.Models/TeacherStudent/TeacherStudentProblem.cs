@@ -58,8 +58,9 @@ public sealed class TeacherStudentProblem : IDisposable
     /// <summary>Frozen features of the test inputs: (n, N_test).</summary>
     public Tensor HTest { get; }
 
-    /// <summary>h = relu(x W_inᵀ): (N, d) → (N, n).</summary>
-    public Tensor Features(Tensor x) => x.matmul(InputWeight.t()).relu();
+    /// <summary>h = relu(x W_inᵀ): (N, d) → (N, n). Computed in float64 and rounded: MKL's float32 GEMM with a
+    /// thin operand (N_test × d) was not bit-reproducible from run to run, and the features must be.</summary>
+    public Tensor Features(Tensor x) => x.to(float64).matmul(InputWeight.to(float64).t()).relu().to(float32);
 
     /// <summary>The frozen pretrained W* (n×n), drawn on demand from its own stream (seed, stream 1): at n = 8192 it
     /// is 256 MB, and it cancels from every residual, so the sweep never builds it.</summary>

@@ -30,7 +30,6 @@ public sealed record WidthSweepConfig : IValidatable
     public double Beta2 { get; init; } = 0.999;
     public double Eps { get; init; } = 1e-8;
     public double DivergenceFactor { get; init; } = 10;
-    public double RunawayFactor { get; init; } = 1e6;
     /// <summary>A width where an init's best final/initial train loss exceeds this "barely learns" and is left out of its fit.</summary>
     public double BarelyLearnsRatio { get; init; } = 0.5;
     /// <summary>How many times an unbracketed grid is extended (by <see cref="ExtensionPoints"/> LRs) before giving up.</summary>
@@ -60,7 +59,7 @@ public sealed record WidthSweepConfig : IValidatable
         Width = width, Init = Scheme(arm), Lr = lr, Seed = seed, Steps = Steps, Readout = readout, Rank = Rank,
         Alpha = Alpha, InputDim = InputDim, TeacherRank = TeacherRank, TeacherShiftScale = TeacherShiftScale,
         TrainPoints = TrainPoints, TestPoints = TestPoints, Beta1 = Beta1, Beta2 = Beta2, Eps = Eps,
-        DivergenceFactor = DivergenceFactor, RunawayFactor = RunawayFactor, Threads = 1,
+        DivergenceFactor = DivergenceFactor, Threads = 1,
     };
 
     public IEnumerable<string> Validate()

@@ -53,6 +53,19 @@ public sealed record WidthSweepConfig : IValidatable
         MaxGridExtensions = 1, BootstrapResamples = 500,
     };
 
+    /// <summary>Defaults (full, or <see cref="Quick"/>) ⊕ optional JSON file ⊕ <c>key=value</c> overrides, validated.</summary>
+    public static WidthSweepConfig Load(string? path, bool quick, IEnumerable<string>? overrides = null)
+    {
+        var tree = (System.Text.Json.Nodes.JsonObject)ConfigJson.ToNode(quick ? Quick() : new WidthSweepConfig());
+        if (path is not null)
+        {
+            if (!File.Exists(path)) throw new LoraLabException($"config file not found: {path}", ExitCodes.Usage);
+            var file = ConfigLoader.ParseObject(File.ReadAllText(path), path);
+            foreach (var (key, value) in file.ToList()) tree[key] = value?.DeepClone();
+        }
+        return ConfigLoader.FromTree<WidthSweepConfig>(tree, overrides, path ?? "reproduce protocol");
+    }
+
     /// <summary>The single-run config of one point of the sweep.</summary>
     public ToyRunConfig Run(int width, InitArm arm, double lr, long seed, ToyReadout readout) => new()
     {

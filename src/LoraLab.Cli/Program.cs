@@ -7,5 +7,6 @@ root.Options.Add(CommandRunner.Verbose);
 
 var adapter = new Command("adapter", "Create and inspect PEFT-format LoRA adapters.");
 root.Subcommands.Add(adapter);
+root.Subcommands.Add(LoraLab.Cli.Commands.FinetuneCommand.Create());
 
 return CommandRunner.Invoke(root, args);

@@ -14,7 +14,7 @@ public sealed class CausalLmTask(nn.Module<Tensor, Tensor> model, IReadOnlyList<
                                  IReadOnlyList<CausalLmExample> eval, IReadOnlyList<DatasetLoadReport> reports) : IFinetuneTask
 {
     public nn.Module Model => model;
-    public IEnumerable<Parameter> HeadParameters => [];
+    public IReadOnlyList<(string Name, Parameter Parameter)> HeadParameters => [];
     public int TrainExamples => train.Count;
     public IReadOnlyList<DatasetLoadReport> DataReports => reports;
     public string PrimaryMetric => "perplexity";

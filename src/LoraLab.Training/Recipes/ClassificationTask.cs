@@ -31,7 +31,8 @@ public sealed class ClassificationTask : IFinetuneTask
     }
 
     public nn.Module Model => _model;
-    public IEnumerable<Parameter> HeadParameters => _model.named_parameters().Where(p => p.name.StartsWith("classifier.")).Select(p => p.parameter);
+    public IReadOnlyList<(string Name, Parameter Parameter)> HeadParameters =>
+        _model.named_parameters().Where(p => p.name.StartsWith("classifier.", StringComparison.Ordinal)).ToList();
     public int TrainExamples => _train.Count;
     public IReadOnlyList<DatasetLoadReport> DataReports { get; }
     public string PrimaryMetric { get; }

@@ -15,8 +15,9 @@ public interface IFinetuneTask : IDisposable
     /// <summary>The model LoRA is injected into (before the first <see cref="Loss"/>).</summary>
     nn.Module Model { get; }
 
-    /// <summary>Parameters trained in full besides LoRA (a classification head; PEFT modules_to_save).</summary>
-    IEnumerable<Parameter> HeadParameters { get; }
+    /// <summary>Parameters trained in full besides LoRA (a classification head; PEFT modules_to_save), with their
+    /// names in <see cref="Model"/> (e.g. <c>classifier.weight</c>).</summary>
+    IReadOnlyList<(string Name, Parameter Parameter)> HeadParameters { get; }
 
     int TrainExamples { get; }
 

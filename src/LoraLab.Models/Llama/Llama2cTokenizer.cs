@@ -27,6 +27,12 @@ public sealed class Llama2cTokenizer
 
     public int VocabSize => _pieces.Length;
 
+    /// <summary>The piece as stored (spaces, not SentencePiece's ▁; BOS/EOS as "\n&lt;s&gt;\n" / "\n&lt;/s&gt;\n").</summary>
+    public string Piece(int id) => _pieces[id];
+
+    /// <summary>The BPE merge score: a merge producing a higher-scored piece happens first.</summary>
+    public float Score(int id) => _scores[id];
+
     public static Llama2cTokenizer Load(string path, int vocabSize)
     {
         if (!File.Exists(path)) throw new LoraLabException($"tokenizer not found: {path}");
@@ -56,7 +62,8 @@ public sealed class Llama2cTokenizer
     public IReadOnlyList<int> Encode(string text, bool bos = true)
     {
         var tokens = new List<int>();
-        if (text.Length > 0) tokens.Add(_ids[" "]); // SentencePiece's add_dummy_prefix
+        if (text.Length > 0) tokens.Add(_ids.TryGetValue(" ", out var space) ? space // SentencePiece's add_dummy_prefix
+            : throw new LoraLabException("tokenizer has no \" \" piece for the dummy prefix: not a llama2.c tokenizer"));
         foreach (var rune in text.EnumerateRunes())
         {
             if (_ids.TryGetValue(rune.ToString(), out var id)) { tokens.Add(id); continue; }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using LoraLab.Core;
 using LoraLab.Core.Config;
 using LoraLab.Models.TeacherStudent;
@@ -37,12 +38,16 @@ public sealed record ToyRunConfig : IValidatable
     public double DivergenceFactor { get; init; } = 10;
     public int Threads { get; init; } = 1;
 
+    [JsonIgnore]
     public double Scale => Alpha / Rank;
+    [JsonIgnore]
     public double EffectiveLrB => LrB ?? Lr;
 
     /// <summary>The seed of the LoRA factors' draw: a fixed function of (seed, init) only.</summary>
+    [JsonIgnore]
     public long InitSeed => Seed * 1000 + 100 + (int)Init;
 
+    [JsonIgnore]
     public TeacherStudentSpec ProblemSpec => new(Width, InputDim, TeacherRank, TeacherShiftScale, TrainPoints, TestPoints, Seed);
 
     public IEnumerable<string> Validate()

@@ -24,7 +24,8 @@ public static class ReproduceCommand
             if (parse.GetValue(seed) is { } s) overrides.Add($"seed={s}");
             var protocol = WidthSweepConfig.Load(parse.GetValue(config), parse.GetValue(quick), overrides);
             var dir = parse.GetValue(outDir) ?? Path.Combine("runs", $"reproduce-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
-            WidthSweepReproduce.Run(protocol, dir, Console.Out, new SweepProgress(Console.Error), CancellationToken.None);
+            var io = parse.InvocationConfiguration;
+            WidthSweepReproduce.Run(protocol, dir, io.Output, new SweepProgress(io.Error), CancellationToken.None);
             return 0;
         });
         return command;

@@ -29,9 +29,12 @@ public static class LineChart
         plot.XLabel(spec.XLabel);
         plot.YLabel(spec.YLabel);
         foreach (var s in spec.Series) AddSeries(plot, dashes ? s : s with { Dashed = false, LineWidth = s.Dashed ? 0.75f : s.LineWidth }, spec);
-        if (spec.LogX) plot.Axes.Bottom.TickGenerator = LogTicks();
+        if (spec.XTicks is { Count: > 0 } ticks)
+            plot.Axes.Bottom.SetTicks(ticks.Select(t => spec.LogX ? Math.Log10(t) : t).ToArray(),
+                ticks.Select(t => t.ToString("G4", CultureInfo.InvariantCulture)).ToArray());
+        else if (spec.LogX) plot.Axes.Bottom.TickGenerator = LogTicks();
         if (spec.LogY) plot.Axes.Left.TickGenerator = LogTicks();
-        if (spec.Series.Any(s => s.Label.Length > 0)) plot.ShowLegend(Alignment.UpperRight);
+        if (spec.Series.Any(s => s.Label.Length > 0)) plot.ShowLegend(Edge.Right);
         return plot;
     }
 

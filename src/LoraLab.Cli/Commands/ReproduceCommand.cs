@@ -1,5 +1,4 @@
 using System.CommandLine;
-using LoraLab.Core.Config;
 using LoraLab.Experiments.WidthSweep;
 
 namespace LoraLab.Cli.Commands;
@@ -23,23 +22,12 @@ public static class ReproduceCommand
         {
             var overrides = (parse.GetValue(set) ?? []).ToList();
             if (parse.GetValue(seed) is { } s) overrides.Add($"seed={s}");
-            var protocol = LoadProtocol(parse.GetValue(config), parse.GetValue(quick), overrides);
+            var protocol = WidthSweepConfig.Load(parse.GetValue(config), parse.GetValue(quick), overrides);
             var dir = parse.GetValue(outDir) ?? Path.Combine("runs", $"reproduce-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
-            WidthSweepReproduce.Run(protocol, dir, Console.Out, new SweepProgress(Console.Error), CancellationToken.None);
+            var io = parse.InvocationConfiguration;
+            WidthSweepReproduce.Run(protocol, dir, io.Output, new SweepProgress(io.Error), CancellationToken.None);
             return 0;
         });
         return command;
-    }
-
-    /// <summary>Defaults (full or quick) ⊕ optional file ⊕ --set, validated.</summary>
-    static WidthSweepConfig LoadProtocol(string? path, bool quick, List<string> overrides)
-    {
-        var baseTree = (System.Text.Json.Nodes.JsonObject)ConfigJson.ToNode(quick ? WidthSweepConfig.Quick() : new WidthSweepConfig());
-        if (path is not null)
-        {
-            var file = ConfigLoader.ParseObject(File.ReadAllText(path), path);
-            foreach (var (key, value) in file.ToList()) baseTree[key] = value?.DeepClone();
-        }
-        return ConfigLoader.FromTree<WidthSweepConfig>(baseTree, overrides, path ?? "reproduce protocol");
     }
 }

@@ -17,17 +17,36 @@ internal sealed class BatchedAdam : IDisposable
 
     /// <param name="learningRates">Per parameter, one LR per configuration (length K each).</param>
     public BatchedAdam(Tensor[] parameters, double[][] learningRates, double beta1, double beta2, double eps)
+        : this(parameters, learningRates.Select(lrs => tensor(lrs.Select(x => (float)x).ToArray())).ToArray(), beta1, beta2, eps)
     {
-        _params = parameters;
-        _m = parameters.Select(p => zeros_like(p)).ToArray();
-        _v = parameters.Select(p => zeros_like(p)).ToArray();
-        _denom = parameters.Select(p => zeros_like(p)).ToArray();
-        _update = parameters.Select(p => zeros_like(p)).ToArray();
-        _lr = learningRates.Select(lrs => tensor(lrs.Select(x => (float)x).ToArray())).ToArray();
-        (_beta1, _beta2, _eps) = (beta1, beta2, eps);
     }
 
     public long StepCount => _step;
+
+    /// <summary>A new optimiser over <paramref name="parameters"/> (already reduced to <paramref name="rows"/>) whose
+    /// state is this one's rows <paramref name="rows"/>: how a batch drops configurations that have diverged.</summary>
+    public BatchedAdam Keep(Tensor rows, Tensor[] parameters)
+    {
+        var lrs = _lr.Select(lr => lr.index_select(0, rows).DetachFromDisposeScope()).ToArray();
+        var kept = new BatchedAdam(parameters, lrs, _beta1, _beta2, _eps) { _step = _step };
+        for (int i = 0; i < _params.Length; i++)
+        {
+            kept._m[i].copy_(_m[i].index_select(0, rows));
+            kept._v[i].copy_(_v[i].index_select(0, rows));
+        }
+        return kept;
+    }
+
+    BatchedAdam(Tensor[] parameters, Tensor[] lrs, double beta1, double beta2, double eps)
+    {
+        _params = parameters;
+        _m = parameters.Select(State).ToArray();
+        _v = parameters.Select(State).ToArray();
+        _denom = parameters.Select(State).ToArray();
+        _update = parameters.Select(State).ToArray();
+        _lr = lrs.Select(lr => lr.DetachFromDisposeScope()).ToArray();
+        (_beta1, _beta2, _eps) = (beta1, beta2, eps);
+    }
 
     /// <summary>One update of every parameter with its gradient (same order as the constructor's parameters).</summary>
     public void Step(Tensor[] grads)
@@ -52,13 +71,7 @@ internal sealed class BatchedAdam : IDisposable
         }
     }
 
-    /// <summary>Stops configuration <paramref name="k"/>: LR 0 and zeroed moments (its parameters are reset by the caller).</summary>
-    public void Freeze(long k)
-    {
-        using var noGrad = no_grad();
-        foreach (var lr in _lr) lr[k] = 0f;
-        foreach (var t in _m.Concat(_v)) t[k].zero_();
-    }
+    static Tensor State(Tensor p) => zeros_like(p).DetachFromDisposeScope();
 
     public void Dispose()
     {

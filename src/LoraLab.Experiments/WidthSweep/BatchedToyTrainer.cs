@@ -28,46 +28,66 @@ internal static class BatchedToyTrainer
         using var noGrad = no_grad();
         using var train = new LowRankObjective(problem.HTrain, problem.TeacherA, problem.TeacherB, problem.Readout, c.Scale, c.Readout);
         using var test = new LowRankObjective(problem.HTest, problem.TeacherA, problem.TeacherB, problem.Readout, c.Scale, c.Readout);
-        using var a = zeros(K, r, n);
-        using var b = zeros(K, n, r);
-        lock (InitGate) InitFactors(runs, a, b);
-        using var g = zeros(K, r, nTrain);
-        using var gradG = zeros(K, r, nTrain);
-        using var gradA = zeros(K, r, n);
-        using var gradB = zeros(K, n, r);
-        using var adam = new BatchedAdam([a, b],
-            [runs.Select(x => x.Lr).ToArray(), runs.Select(x => x.EffectiveLrB).ToArray()], c.Beta1, c.Beta2, c.Eps);
-        var initialTest = FinalLoss(test, a, b, nTest);
-        var h = new StepHistory(K, T);
-        var stoppedAt = new int?[K];
         var initial = new double[K];
+        var stoppedAt = new int?[K];
+        var h = new StepHistory(K, T);
+        var batch = NewBatch(runs, r, n, nTrain);
+        var initialTest = FinalLoss(test, batch, K);
         var hT = problem.HTrain.t();
-        for (int t = 0; t < T; t++)
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            g.view(K * r, nTrain).addmm_(a.view(K * r, n), problem.HTrain, beta: 0, alpha: 1);
-            var values = train.Evaluate(b, g, gradG, gradB);
-            gradA.view(K * r, n).addmm_(gradG.view(K * r, nTrain), hT, beta: 0, alpha: 1);
-            h.Record(t, values, DeltaWNorm(a, b, c.Scale), gradA.flatten(1).norm(1).to(float64), gradB.flatten(1).norm(1).to(float64));
-            if (t == 0) Array.Copy(h.Loss[0], initial, K);
-            for (int k = 0; k < K; k++)
+            int t = 0;
+            for (; t < T && batch.Rows > 0; t++)
             {
-                var loss = h.Loss[t][k];
-                if (stoppedAt[k] is null && !(loss <= c.RunawayFactor * initial[k]))
+                ct.ThrowIfCancellationRequested();
+                Step(batch, train, problem.HTrain, hT, h, t, c.Scale);
+                if (t == 0) Array.Copy(h.Loss[0], initial, K);
+                var alive = Enumerable.Range(0, batch.Rows).Where(i =>
                 {
+                    var k = batch.Configs[i];
+                    if (h.Loss[t][k] <= c.DivergenceFactor * initial[k]) return true;
                     stoppedAt[k] = t;
-                    adam.Freeze(k);
-                    a[k].zero_();
-                    b[k].zero_();
+                    return false;
+                }).ToList();
+                if (alive.Count < batch.Rows)
+                {
+                    var kept = batch.Keep(alive);
+                    batch.Dispose();
+                    batch = kept;
                 }
+                if (batch.Rows > 0) batch.Adam.Step([batch.GradA, batch.GradB]);
+                onStep?.Invoke(t + 1);
             }
-            adam.Step([gradA, gradB]);
-            onStep?.Invoke(t + 1);
+            for (; t < T; t++) onStep?.Invoke(t + 1);   // every run stopped early: the progress still counts the steps
+            var finalTrain = FinalLoss(train, batch, K);
+            var finalTest = FinalLoss(test, batch, K);
+            return Enumerable.Range(0, K).Select(k => Result(runs[k], k, initial[k], initialTest[k], finalTrain[k], finalTest[k], stoppedAt[k], h)).ToList();
         }
-        var finalTrain = FinalLoss(train, a, b, nTrain);
-        var finalTest = FinalLoss(test, a, b, nTest);
-        return Enumerable.Range(0, K).Select(k => Result(runs[k], k, initial[k], initialTest[k], finalTrain[k], finalTest[k], stoppedAt[k], h)).ToList();
+        finally
+        {
+            batch.Dispose();
+        }
+    }
+
+    /// <summary>Forward, gradients and diagnostics of every live row at step <paramref name="t"/> (no update).</summary>
+    static void Step(ToyBatch batch, LowRankObjective train, Tensor h, Tensor hT, StepHistory history, int t, double scale)
+    {
+        using var scope = NewDisposeScope();
+        long k = batch.Rows, r = batch.A.shape[1], n = batch.A.shape[2], points = h.shape[1];
+        batch.G.view(k * r, points).addmm_(batch.A.view(k * r, n), h, beta: 0, alpha: 1);
+        var values = train.Evaluate(batch.B, batch.G, batch.GradG, batch.GradB);
+        batch.GradA.view(k * r, n).addmm_(batch.GradG.view(k * r, points), hT, beta: 0, alpha: 1);
+        history.Record(t, batch.Configs, values, DeltaWNorm(batch.A, batch.B, scale),
+            batch.GradA.flatten(1).norm(1).to(float64), batch.GradB.flatten(1).norm(1).to(float64));
+    }
+
+    static ToyBatch NewBatch(IReadOnlyList<ToyRunConfig> runs, int r, int n, int points)
+    {
+        var c = runs[0];
+        var a = zeros(runs.Count, r, n);
+        var b = zeros(runs.Count, n, r);
+        lock (InitGate) InitFactors(runs, a, b);
+        return new ToyBatch(a, b, points, runs.Select(x => x.Lr).ToArray(), runs.Select(x => x.EffectiveLrB).ToArray(), c.Beta1, c.Beta2, c.Eps);
     }
 
     static ToyRunResult Result(ToyRunConfig run, int k, double initial, double initialTest, double finalTrain, double finalTest, int? stopped, StepHistory h)
@@ -107,12 +127,18 @@ internal static class BatchedToyTrainer
         return aat.mul(btb).sum([1, 2]).clamp_min(0).sqrt().mul_(scale);
     }
 
-    static double[] FinalLoss(LowRankObjective objective, Tensor a, Tensor b, int points)
+    /// <summary>Loss of every configuration at the batch's current factors: (K,) with NaN for rows no longer live.</summary>
+    static double[] FinalLoss(LowRankObjective objective, ToyBatch batch, int configs)
     {
+        var result = Enumerable.Repeat(double.NaN, configs).ToArray();
+        if (batch.Rows == 0) return result;
         using var scope = NewDisposeScope();
-        long K = a.shape[0], r = a.shape[1], n = a.shape[2];
-        var g = a.view(K * r, n).mm(objective.Features).view(K, r, points);
-        return objective.Evaluate(b, g).Loss.cpu().data<double>().ToArray();
+        long k = batch.Rows, r = batch.A.shape[1], n = batch.A.shape[2];
+        // float64: a float32 GEMM this thin (points = N_test) was not bit-reproducible from run to run.
+        var g = batch.A.view(k * r, n).to(float64).mm(objective.Features.to(float64)).view(k, r, objective.Points);
+        var values = objective.Evaluate(batch.B, g).Loss.cpu().data<double>().ToArray();
+        for (int i = 0; i < k; i++) result[batch.Configs[i]] = values[i];
+        return result;
     }
 
     static void RequireShared(IReadOnlyList<ToyRunConfig> runs)

@@ -2,9 +2,6 @@ using static TorchSharp.torch;
 
 namespace LoraLab.Experiments.WidthSweep;
 
-/// <summary>Loss and diagnostics of K configurations at one point, each (K,) float64.</summary>
-internal sealed record ObjectiveValues(Tensor Loss, Tensor RmsZa, Tensor RmsZb);
-
 /// <summary>
 /// The toy loss of K LoRA adapters on one data split, and its gradients, without ever forming an (N, n) tensor per
 /// configuration (docs/protocol-width-sweep.md §5). With G = A·H (K, r, N) computed by the caller and the teacher's

@@ -1,17 +1,5 @@
 namespace LoraLab.Experiments.WidthSweep;
 
-/// <summary>One run's outcome as the LR selection sees it (losses relative to the run's initial train loss).</summary>
-public sealed record LrOutcome(double Lr, long Seed, bool Diverged, double RelTrain, double RelTest);
-
-/// <summary>
-/// η* and the max stable LR of one (readout, init, width) from its runs over LRs × seeds.
-/// <see cref="OptimalLr"/> is the parabola-refined η* (in log LR, between the grid neighbours), <see cref="OptimalLrGrid"/>
-/// the grid argmin; both null when every LR diverged for some seed.
-/// </summary>
-public sealed record LrSelection(
-    double? OptimalLr, double? OptimalLrGrid, double? MaxStableLr, bool Bracketed, bool MaxStableBracketed,
-    bool BarelyLearns, double? BestRelTrain, double? BestRelTest, bool AtGridBottom, bool AtGridTop);
-
 /// <summary>
 /// Chooses η* on final TRAIN loss (docs/protocol-width-sweep.md §4): an LR is eligible only if no seed diverged at it;
 /// its score is the mean over seeds of log(final/initial train loss); η* = argmin over eligible LRs, refined by a

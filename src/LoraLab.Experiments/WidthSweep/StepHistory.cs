@@ -12,17 +12,18 @@ internal sealed class StepHistory(int configs, int steps)
     public double[][] GradA { get; } = Make(configs, steps);
     public double[][] GradB { get; } = Make(configs, steps);
 
-    public void Record(int step, ObjectiveValues values, Tensor deltaW, Tensor gradA, Tensor gradB)
+    /// <summary>Stores step <paramref name="step"/>'s values; row i of each (rows,) tensor is configuration configs[i].</summary>
+    public void Record(int step, int[] configs, ObjectiveValues values, Tensor deltaW, Tensor gradA, Tensor gradB)
     {
-        Copy(values.Loss, Loss[step]);
-        Copy(values.RmsZa, RmsZa[step]);
-        Copy(values.RmsZb, RmsZb[step]);
-        Copy(deltaW, DeltaW[step]);
-        Copy(gradA, GradA[step]);
-        Copy(gradB, GradB[step]);
+        Copy(values.Loss, Loss[step], configs);
+        Copy(values.RmsZa, RmsZa[step], configs);
+        Copy(values.RmsZb, RmsZb[step], configs);
+        Copy(deltaW, DeltaW[step], configs);
+        Copy(gradA, GradA[step], configs);
+        Copy(gradB, GradB[step], configs);
     }
 
-    /// <summary>Configuration k's series; entries from <paramref name="stoppedAt"/> on are NaN.</summary>
+    /// <summary>Configuration k's series; entries after <paramref name="stoppedAt"/> are NaN.</summary>
     public (double[] Loss, double[] Za, double[] Zb, double[] DeltaW, double[] GradA, double[] GradB) Column(int k, int? stoppedAt) =>
         (Col(Loss, k, stoppedAt), Col(RmsZa, k, stoppedAt), Col(RmsZb, k, stoppedAt),
          Col(DeltaW, k, stoppedAt), Col(GradA, k, stoppedAt), Col(GradB, k, stoppedAt));
@@ -30,7 +31,12 @@ internal sealed class StepHistory(int configs, int steps)
     static double[] Col(double[][] rows, int k, int? stoppedAt) =>
         rows.Select((row, t) => stoppedAt is { } s && t > s ? double.NaN : row[k]).ToArray();
 
-    static void Copy(Tensor values, double[] row) => values.cpu().data<double>().CopyTo(row, 0);
+    static void Copy(Tensor values, double[] row, int[] configs)
+    {
+        var data = values.cpu().data<double>().ToArray();
+        for (int i = 0; i < configs.Length; i++) row[configs[i]] = data[i];
+    }
 
-    static double[][] Make(int configs, int steps) => Enumerable.Range(0, steps).Select(_ => new double[configs]).ToArray();
+    static double[][] Make(int configs, int steps) =>
+        Enumerable.Range(0, steps).Select(_ => Enumerable.Repeat(double.NaN, configs).ToArray()).ToArray();
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using LoraLab.Core;
 using LoraLab.Core.Config;
 using LoraLab.Models.TeacherStudent;
@@ -33,18 +34,20 @@ public sealed record ToyRunConfig : IValidatable
     public double Beta2 { get; init; } = 0.999;
     public double Eps { get; init; } = 1e-8;
     /// <summary>A run whose train loss at any step (or after the last step) exceeds this multiple of its initial loss,
-    /// or is non-finite, diverged.</summary>
+    /// or is non-finite, diverged; it is stopped at that step (later per-step entries are NaN).</summary>
     public double DivergenceFactor { get; init; } = 10;
-    /// <summary>A run is stopped (and counted diverged) once its loss exceeds this multiple of the initial loss.</summary>
-    public double RunawayFactor { get; init; } = 1e6;
     public int Threads { get; init; } = 1;
 
+    [JsonIgnore]
     public double Scale => Alpha / Rank;
+    [JsonIgnore]
     public double EffectiveLrB => LrB ?? Lr;
 
     /// <summary>The seed of the LoRA factors' draw: a fixed function of (seed, init) only.</summary>
+    [JsonIgnore]
     public long InitSeed => Seed * 1000 + 100 + (int)Init;
 
+    [JsonIgnore]
     public TeacherStudentSpec ProblemSpec => new(Width, InputDim, TeacherRank, TeacherShiftScale, TrainPoints, TestPoints, Seed);
 
     public IEnumerable<string> Validate()
@@ -67,7 +70,6 @@ public sealed record ToyRunConfig : IValidatable
         if (!(Beta2 >= 0 && Beta2 < 1)) yield return $"beta2 must be in [0, 1), got {Beta2}";
         if (!(Eps >= 0)) yield return $"eps must be >= 0, got {Eps}";
         if (!(DivergenceFactor > 1)) yield return $"divergence_factor must be > 1, got {DivergenceFactor}";
-        if (!(RunawayFactor >= DivergenceFactor)) yield return $"runaway_factor must be >= divergence_factor, got {RunawayFactor}";
         if (Threads < 1) yield return $"threads must be >= 1, got {Threads}";
     }
 }

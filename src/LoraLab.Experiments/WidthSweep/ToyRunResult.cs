@@ -1,16 +1,9 @@
 namespace LoraLab.Experiments.WidthSweep;
 
-/// <summary>Outcome of one toy run.</summary>
-public enum ToyRunStatus
-{
-    Ok,
-    /// <summary>Train loss non-finite or above divergence_factor × initial at any step or after the last.</summary>
-    Diverged,
-}
-
 /// <summary>
-/// One toy run's result. Per-step arrays have one entry per step, measured before that step's update; entries after
-/// a runaway stop are NaN. Z_A = A·h (r per point), Z_B = s·B·A·h (n per point); RMS over points and coordinates.
+/// One toy run's result. Per-step arrays have one entry per step, measured before that step's update; a diverged run
+/// stops at the step where it diverged (<see cref="StoppedAtStep"/>), and later entries are NaN.
+/// Z_A = A·h (r per point), Z_B = s·B·A·h (n per point); RMS over points and coordinates.
 /// ‖ΔW‖ = ‖s·B·A‖_F; gradient norms are Frobenius norms of ∂L/∂A, ∂L/∂B.
 /// </summary>
 public sealed record ToyRunResult(

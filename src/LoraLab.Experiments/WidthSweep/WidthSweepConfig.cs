@@ -30,7 +30,6 @@ public sealed record WidthSweepConfig : IValidatable
     public double Beta2 { get; init; } = 0.999;
     public double Eps { get; init; } = 1e-8;
     public double DivergenceFactor { get; init; } = 10;
-    public double RunawayFactor { get; init; } = 1e6;
     /// <summary>A width where an init's best final/initial train loss exceeds this "barely learns" and is left out of its fit.</summary>
     public double BarelyLearnsRatio { get; init; } = 0.5;
     /// <summary>How many times an unbracketed grid is extended (by <see cref="ExtensionPoints"/> LRs) before giving up.</summary>
@@ -54,13 +53,26 @@ public sealed record WidthSweepConfig : IValidatable
         MaxGridExtensions = 1, BootstrapResamples = 500,
     };
 
+    /// <summary>Defaults (full, or <see cref="Quick"/>) ⊕ optional JSON file ⊕ <c>key=value</c> overrides, validated.</summary>
+    public static WidthSweepConfig Load(string? path, bool quick, IEnumerable<string>? overrides = null)
+    {
+        var tree = (System.Text.Json.Nodes.JsonObject)ConfigJson.ToNode(quick ? Quick() : new WidthSweepConfig());
+        if (path is not null)
+        {
+            if (!File.Exists(path)) throw new LoraLabException($"config file not found: {path}", ExitCodes.Usage);
+            var file = ConfigLoader.ParseObject(File.ReadAllText(path), path);
+            foreach (var (key, value) in file.ToList()) tree[key] = value?.DeepClone();
+        }
+        return ConfigLoader.FromTree<WidthSweepConfig>(tree, overrides, path ?? "reproduce protocol");
+    }
+
     /// <summary>The single-run config of one point of the sweep.</summary>
     public ToyRunConfig Run(int width, InitArm arm, double lr, long seed, ToyReadout readout) => new()
     {
         Width = width, Init = Scheme(arm), Lr = lr, Seed = seed, Steps = Steps, Readout = readout, Rank = Rank,
         Alpha = Alpha, InputDim = InputDim, TeacherRank = TeacherRank, TeacherShiftScale = TeacherShiftScale,
         TrainPoints = TrainPoints, TestPoints = TestPoints, Beta1 = Beta1, Beta2 = Beta2, Eps = Eps,
-        DivergenceFactor = DivergenceFactor, RunawayFactor = RunawayFactor, Threads = 1,
+        DivergenceFactor = DivergenceFactor, Threads = 1,
     };
 
     public IEnumerable<string> Validate()

@@ -42,7 +42,7 @@ public static class WidthSweepFigures
         series.Add(ChartSeries.PowerLaw("n^-1/2", -0.5, x[0], anchor * 2, x[0], x[^1], "#888888"));
         series.Add(ChartSeries.PowerLaw("n^-1", -1, x[0], anchor * 2, x[0], x[^1], "#444444"));
         if (readout == "scalar") series.Add(ChartSeries.PowerLaw("n^-3/4", -0.75, x[0], anchor * 2, x[0], x[^1], "#aaaaaa"));
-        return new ChartSpec($"{readout} readout: learning rate vs width", "width n", "learning rate", series) { LogX = true, LogY = true };
+        return new ChartSpec($"{readout} readout: learning rate vs width", "width n", "learning rate", series) { LogX = true, LogY = true, XTicks = x };
     }
 
     static ChartSpec LossVsLr(string readout, string arm, ArmSummary a)

@@ -4,15 +4,6 @@ using LoraLab.Models.TeacherStudent;
 
 namespace LoraLab.Experiments.WidthSweep;
 
-/// <summary>Wall time of one batch (all configurations of one width, readout and seed, trained together).</summary>
-public sealed record BatchTiming(int Width, ToyReadout Readout, long Seed, int Configs, int Steps, double Seconds)
-{
-    public double MsPerStep => Seconds * 1000 / Steps;
-}
-
-/// <summary>Every run of a sweep, with its init arm, and the batch timings.</summary>
-public sealed record SweepRuns(IReadOnlyList<(InitArm Arm, ToyRunResult Run)> Runs, IReadOnlyList<BatchTiming> Timings, int GridExtensions);
-
 /// <summary>
 /// Runs the width sweep: for each (width, readout, seed) one batch with every LR of both init arms; batches run
 /// <see cref="WidthSweepConfig.Workers"/> at a time. Then, while some (readout, init, width) has η* or the max stable

@@ -3,14 +3,6 @@ using static TorchSharp.torch;
 
 namespace LoraLab.Models.TeacherStudent;
 
-/// <summary>What defines one teacher–student problem instance (docs/protocol-width-sweep.md §2).</summary>
-/// <param name="Width">n: width of the adapted layer (W* is n×n).</param>
-/// <param name="InputDim">d: input dimension; x ~ N(0, I_d).</param>
-/// <param name="TeacherRank">r*: rank of the teacher's shift ΔW_T = B*·A*.</param>
-/// <param name="TeacherShiftScale">c in B* ~ N(0, c²/r*); E‖ΔW_T‖_F² = c²·n (E‖W*‖_F² = n), so ‖ΔW_T‖_F/‖W*‖_F ≈ c.</param>
-public sealed record TeacherStudentSpec(
-    int Width, int InputDim, int TeacherRank, double TeacherShiftScale, int TrainPoints, int TestPoints, long Seed);
-
 /// <summary>
 /// The toy teacher–student network of the width sweep: one frozen input map, one frozen "pretrained" n×n weight W*
 /// that carries the LoRA adapter, and a frozen linear readout to one output.
@@ -58,8 +50,9 @@ public sealed class TeacherStudentProblem : IDisposable
     /// <summary>Frozen features of the test inputs: (n, N_test).</summary>
     public Tensor HTest { get; }
 
-    /// <summary>h = relu(x W_inᵀ): (N, d) → (N, n).</summary>
-    public Tensor Features(Tensor x) => x.matmul(InputWeight.t()).relu();
+    /// <summary>h = relu(x W_inᵀ): (N, d) → (N, n). Computed in float64 and rounded: MKL's float32 GEMM with a
+    /// thin operand (N_test × d) was not bit-reproducible from run to run, and the features must be.</summary>
+    public Tensor Features(Tensor x) => x.to(float64).matmul(InputWeight.to(float64).t()).relu().to(float32);
 
     /// <summary>The frozen pretrained W* (n×n), drawn on demand from its own stream (seed, stream 1): at n = 8192 it
     /// is 256 MB, and it cancels from every residual, so the sweep never builds it.</summary>

@@ -67,14 +67,16 @@ n=$(find "$W/cluster/runs" -name result.json | wc -l)
 check "exactly $runs result files (found $n)" [ "$n" = "$runs" ]
 
 # ---- lose one result, corrupt another: status names only their shards; resubmit exactly that line
-victims=$(ls "$W/cluster/runs" | sed -n '2p;7p')
+# plan indexes 1 and 6: shards 1 and 2 of 4
+victims=$(sed -n 's/^ *"id": "\(.*\)",$/\1/p' "$W/cluster/plan.json" | sed -n '2p;7p')
 set -- $victims
 rm "$W/cluster/runs/$1/result.json"
 echo '{"id": "truncated' >"$W/cluster/runs/$2/result.json"
 timeout 60 "$LORALAB" sweep status "$W/cluster" >"$W/status.txt"; rc=$?
 check "sweep status exits 2 (incomplete)" [ "$rc" = 2 ]
 resubmit=$(sed -n 's/^resubmit: //p' "$W/status.txt")
-check "status prints a resubmit line ($resubmit)" grep -q -- '--array=' <<<"$resubmit"
+expect="--array=$(( 1 % SHARDS )),$(( 6 % SHARDS ))"
+check "status resubmits only the damaged shards ($resubmit)" grep -q -- "$expect " <<<"$resubmit"
 # shellcheck disable=SC2086
 timeout "$JOB_TIMEOUT" ${resubmit/sbatch/sbatch --wait} >/dev/null; rc=$?
 check "resubmitted shards finished (sbatch --wait exit $rc)" [ "$rc" = 0 ]

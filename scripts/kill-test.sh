@@ -45,22 +45,27 @@ runs=$(grep -c '"index"' "$W/ref/plan.json")
 echo "[kill-test] reference: $runs runs in ${ref_s}s; seed $SEED"
 
 # ---- killed KILLS times at random moments within the reference duration, then finished
+hits=0
 for ((k = 1; k <= KILLS; k++)); do
-  delay=$(awk -v r=$RANDOM -v t="$ref_s" 'BEGIN{printf "%.2f", 0.3 + (r / 32767) * (t * 0.8)}')
+  # a random moment within the time the remaining runs should take (startup ~1 s included)
+  left=$((runs - $(find "$W/killed/runs" -name result.json 2>/dev/null | wc -l)))
+  delay=$(awk -v r=$RANDOM -v t="$ref_s" -v l="$left" -v n="$runs" 'BEGIN{printf "%.2f", 0.5 + (r / 32767) * (t * 0.8 * l / n)}')
   [ -d "$W/killed/runs" ] && (cd "$W/killed/runs" && find . -name result.json -exec sha1sum {} + | sort) >"$W/before.$k"
-  run "$W/killed" 2>"$W/killed.$k.log" &
+  # no 'timeout' wrapper here: $! must be the sweep itself (the kill bounds it)
+  "$LORALAB" sweep run "$SPEC" --jobs "$JOBS" --threads "$THREADS" --out "$W/killed" 2>"$W/killed.$k.log" &
   pid=$!
   sleep "$delay"
-  kill -9 "$pid" 2>/dev/null && killed=yes || killed="no (it had finished)"
+  kill -9 "$pid" 2>/dev/null && { killed=yes; hits=$((hits + 1)); } || killed="no (it had finished)"
   wait "$pid" 2>/dev/null
   sleep 0.6   # child runs notice their parent is gone within 0.2 s and SIGKILL themselves
   n=$(find "$W/killed/runs" -name result.json 2>/dev/null | wc -l)
   echo "[kill-test] kill $k after ${delay}s: killed=$killed, $n/$runs results on disk"
-  if [ -f "$W/before.$k" ]; then
+  if [ -s "$W/before.$k" ]; then
     (cd "$W/killed/runs" && sha1sum -c --quiet "$W/before.$k" >/dev/null 2>&1)
     check "kill $k: results finished before it were not rewritten" [ $? = 0 ]
   fi
 done
+check "$hits of $KILLS kills hit a running sweep" [ "$hits" = "$KILLS" ]
 orphans=$(pgrep -f "sweep run-one $W/killed" | wc -l)
 check "no orphaned child runs" [ "$orphans" = 0 ]
 run "$W/killed" 2>"$W/final.log"; rc=$?

@@ -44,7 +44,8 @@ public static class SweepComparison
             options.Resamples, options.BootstrapSeed, comparisons);
     }
 
-    static SideSummary Side(string selector, IEnumerable<ResultRead> reads, MetricInfo metric, Options options)
+    /// <summary>One side's LR curve, best LR, interval and LR band over the given runs.</summary>
+    public static SideSummary Side(string selector, IEnumerable<ResultRead> reads, MetricInfo metric, Options options)
     {
         var curve = reads.GroupBy(r => Lr(r.Run, options.LrKey)).OrderBy(g => g.Key).Select(g => new LrPoint(
             g.Key,

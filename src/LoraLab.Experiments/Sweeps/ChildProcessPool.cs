@@ -21,9 +21,11 @@ static class ChildProcessPool
             while (running.Count < options.Jobs && queue.Count > 0)
             {
                 var run = queue.Dequeue();
+                if (store.Read(run).Finished) continue; // finished meanwhile by another process on the same folder
                 progress.Started(run);
                 running.Add(Task.Run(() => RunChild(run, kind, store, options, ct), ct));
             }
+            if (running.Count == 0) break;
             var done = Task.WhenAny(running).GetAwaiter().GetResult();
             running.Remove(done);
             var result = done.GetAwaiter().GetResult();

@@ -42,6 +42,7 @@ public static class SweepRunner
         foreach (var run in todo)
         {
             ct.ThrowIfCancellationRequested();
+            if (store.Read(run).Finished) continue; // finished meanwhile by another process on the same folder
             progress.Started(run);
             var result = RunExecutor.Execute(run, kind, store, threads, ct);
             progress.Finished(run, result);

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Module = TorchSharp.torch.nn.Module;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -50,7 +49,7 @@ public static class LoraInjector
             double alpha = config.AlphaFor(path);
             var lora = new LoraLinear(linear, rank, alpha, config.ScaleFor(rank, alpha), config.Init, config.InitGain,
                                       config.Dropout);
-            Replace(root, path, linear, lora);
+            ModuleReplacer.Replace(root, path, linear, lora);
         }
         var layers = FindLayers(root);
         var (trainable, total) = CountParameters(root);
@@ -74,47 +73,5 @@ public static class LoraInjector
             if (p.requires_grad) trainable += p.numel();
         }
         return (trainable, total);
-    }
-
-    static void Replace(Module root, string path, Module old, LoraLinear replacement)
-    {
-        var dot = path.LastIndexOf('.');
-        var parent = dot < 0 ? root : Resolve(root, path[..dot]);
-        var name = path[(dot + 1)..];
-        if (parent is IList<Module<Tensor, Tensor>> list)
-        {
-            list[int.Parse(name, System.Globalization.CultureInfo.InvariantCulture)] = replacement;
-        }
-        else
-        {
-            var field = FindField(parent, old) ?? throw new LoraLabException(
-                $"lora: cannot replace '{path}': no field of {parent.GetType().Name} holds it", ExitCodes.Usage);
-            if (!field.FieldType.IsAssignableFrom(typeof(LoraLinear)))
-                throw new LoraLabException(
-                    $"lora: cannot replace '{path}': field {parent.GetType().Name}.{field.Name} is typed {field.FieldType.Name}; " +
-                    "declare it as Module<Tensor, Tensor> to allow LoRA", ExitCodes.Usage);
-            field.SetValue(parent, replacement);
-        }
-        parent.register_module(name, null!);   // a null module unregisters the old child (TorchSharp Module.register_module)
-        parent.register_module(name, replacement);
-    }
-
-    static Module Resolve(Module root, string path)
-    {
-        var node = root;
-        foreach (var part in path.Split('.'))
-            node = node.named_children().First(c => c.name == part).module;
-        return node;
-    }
-
-    static FieldInfo? FindField(Module parent, Module child)
-    {
-        for (var type = parent.GetType(); type is not null && type != typeof(Module); type = type.BaseType)
-        {
-            var field = type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
-                .FirstOrDefault(f => ReferenceEquals(f.GetValue(parent), child));
-            if (field is not null) return field;
-        }
-        return null;
     }
 }

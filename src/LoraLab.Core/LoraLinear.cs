@@ -39,7 +39,12 @@ public sealed class LoraLinear : Module<Tensor, Tensor>
         using (no_grad())
         {
             var residual = LoraInitializer.Apply(init, _loraA.weight!, _loraB.weight!, scale, initGain, _base.weight);
-            if (residual is not null) _base.weight!.sub_(residual);
+            if (residual is not null)
+            {
+                _base.weight!.sub_(residual);
+                InitialA = _loraA.weight!.detach().clone();
+                InitialB = _loraB.weight!.detach().clone();
+            }
         }
         RegisterComponents();
         foreach (var p in _base.parameters()) p.requires_grad = false;
@@ -58,6 +63,11 @@ public sealed class LoraLinear : Module<Tensor, Tensor>
     /// <summary>B: (out, r).</summary>
     public Parameter LoraB => _loraB.weight!;
     public Linear BaseLayer => _base;
+
+    /// <summary>For schemes that moved s·B₀·A₀ out of the base weight (PiSSA, OLoRA, both-random): A₀ and B₀, so that
+    /// an adapter relative to the original base weight can be exported (PEFT's weight conversion). Null otherwise.</summary>
+    public Tensor? InitialA { get; }
+    public Tensor? InitialB { get; }
 
     /// <summary>True while s·B·A is folded into the base weight.</summary>
     public bool Merged { get; private set; }

@@ -19,7 +19,8 @@ public static class SafetensorsFile
     }
 
     /// <summary>Every tensor, in its stored dtype (BOOL, U8, I8, I16, I32, I64, F16, BF16, F32, F64, C64), on the CPU,
-    /// keyed by name in file order. U16/U32/U64 and the 8/6/4-bit floats are rejected as unsupported.</summary>
+    /// keyed by name in file order. U16/U32/U64 and the 8/6/4-bit floats are rejected as unsupported, and so is a
+    /// BOOL byte other than 0/1. The tensors join the current DisposeScope, if any.</summary>
     public static Dictionary<string, torch.Tensor> Load(string path)
     {
         using var stream = Open(path);

@@ -8,19 +8,19 @@ namespace LoraLab.Core.Safetensors;
 /// </summary>
 internal static class TensorBytes
 {
-    const long ChunkBytes = 1L << 28;
+    public const long DefaultChunkBytes = 1L << 28;
 
-    public static void Fill(torch.Tensor tensor, Stream stream) =>
-        ForEachChunk(tensor, chunk => stream.ReadExactly(chunk.bytes));
+    public static void Fill(torch.Tensor tensor, Stream stream, long chunkBytes = DefaultChunkBytes) =>
+        ForEachChunk(tensor, chunkBytes, chunk => stream.ReadExactly(chunk.bytes));
 
-    public static void Write(torch.Tensor tensor, Stream stream) =>
-        ForEachChunk(tensor, chunk => stream.Write(chunk.bytes));
+    public static void Write(torch.Tensor tensor, Stream stream, long chunkBytes = DefaultChunkBytes) =>
+        ForEachChunk(tensor, chunkBytes, chunk => stream.Write(chunk.bytes));
 
     /// <summary>Index of the first element whose (1-byte) value exceeds <paramref name="max"/>, or −1.</summary>
     public static long FirstByteAbove(torch.Tensor tensor, byte max)
     {
         long index = -1, offset = 0;
-        ForEachChunk(tensor, chunk =>
+        ForEachChunk(tensor, DefaultChunkBytes, chunk =>
         {
             if (index >= 0) return;
             var bytes = chunk.bytes;
@@ -31,13 +31,13 @@ internal static class TensorBytes
         return index;
     }
 
-    static void ForEachChunk(torch.Tensor tensor, Action<torch.Tensor> action)
+    static void ForEachChunk(torch.Tensor tensor, long chunkBytes, Action<torch.Tensor> action)
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("safetensors needs a little-endian host");
         var count = tensor.numel();
         if (count == 0) return;
         using var flat = tensor.view(-1); // (numel,) view of the contiguous storage
-        var perChunk = Math.Max(1, ChunkBytes / tensor.element_size());
+        var perChunk = Math.Max(1, chunkBytes / tensor.element_size());
         for (long start = 0; start < count; start += perChunk)
         {
             using var chunk = flat.narrow(0, start, Math.Min(perChunk, count - start));

@@ -48,12 +48,11 @@ public sealed class BertClassifier : nn.Module<BertInput, Tensor>
     /// <summary>Logits (B, num_labels).</summary>
     public override Tensor forward(BertInput input)
     {
-        var hidden = _bert.call(input);                                         // (B, T, H)
         var pooled = Pooling switch                                             // (B, H)
         {
-            BertPooling.Cls => hidden.select(1, 0),
-            BertPooling.Pooler => _bert.Pool(hidden),
-            BertPooling.Mean => MeanOverTokens(hidden, input.AttentionMask),
+            BertPooling.Cls => _bert.FirstToken(input).squeeze(1),
+            BertPooling.Pooler => _bert.Pool(_bert.FirstToken(input)),
+            BertPooling.Mean => MeanOverTokens(_bert.call(input), input.AttentionMask),
         };
         return _classifier.call(_dropout.call(pooled));                         // (B, num_labels)
     }

@@ -54,7 +54,7 @@ public sealed class BertModel : nn.Module<BertInput, Tensor>
     }
 
     /// <summary>Multi-head self-attention (HF BertSelfAttention): (B, T, H) → (B, T, H), before the output dense.</summary>
-    public sealed class SelfAttention : nn.Module<Tensor, Tensor, Tensor>
+    public sealed class SelfAttention : nn.Module<Tensor, Tensor?, Tensor>
     {
         [ComponentName(Name = "query")] private readonly nn.Module<Tensor, Tensor> _query;
         [ComponentName(Name = "key")] private readonly nn.Module<Tensor, Tensor> _key;
@@ -73,16 +73,19 @@ public sealed class BertModel : nn.Module<BertInput, Tensor>
         }
 
         /// <param name="x">(B, T, H)</param>
-        /// <param name="keep">(B, 1, 1, T) bool, true where a key is a real token (not padding).</param>
-        public override Tensor forward(Tensor x, Tensor keep)
+        /// <param name="keep">(B, 1, 1, T) bool, true where a key is a real token; null when nothing is padded.</param>
+        public override Tensor forward(Tensor x, Tensor? keep) => Attend(x, x, keep);
+
+        /// <summary>Attention of <paramref name="queries"/> (B, Tq, H) over all of <paramref name="x"/> (B, T, H).</summary>
+        public Tensor Attend(Tensor queries, Tensor x, Tensor? keep)
         {
-            long b = x.shape[0], t = x.shape[1], h = x.shape[2];
-            var q = SplitHeads(_query.call(x), b, t);                           // (B, nh, T, hd)
+            long b = x.shape[0], t = x.shape[1], tq = queries.shape[1], h = x.shape[2];
+            var q = SplitHeads(_query.call(queries), b, tq);                    // (B, nh, Tq, hd)
             var k = SplitHeads(_key.call(x), b, t);                             // (B, nh, T, hd)
             var v = SplitHeads(_value.call(x), b, t);                           // (B, nh, T, hd)
             // softmax(q kᵀ / √hd + mask) v, fused (libtorch's CPU flash kernel when dropout is off).
-            var y = F.scaled_dot_product_attention(q, k, v, keep, training ? _dropout : 0.0); // (B, nh, T, hd)
-            return y.transpose(1, 2).reshape(b, t, h);                          // (B, T, H)
+            var y = F.scaled_dot_product_attention(q, k, v, keep, training ? _dropout : 0.0); // (B, nh, Tq, hd)
+            return y.transpose(1, 2).reshape(b, tq, h);                         // (B, Tq, H)
         }
 
         private Tensor SplitHeads(Tensor x, long b, long t) => x.view(b, t, _heads, -1).transpose(1, 2);
@@ -109,7 +112,7 @@ public sealed class BertModel : nn.Module<BertInput, Tensor>
     }
 
     /// <summary>self-attention + its output (HF BertAttention): (B, T, H) → (B, T, H).</summary>
-    public sealed class Attention : nn.Module<Tensor, Tensor, Tensor>
+    public sealed class Attention : nn.Module<Tensor, Tensor?, Tensor>
     {
         [ComponentName(Name = "self")] private readonly SelfAttention _self;
         [ComponentName(Name = "output")] private readonly Output _output;
@@ -121,7 +124,14 @@ public sealed class BertModel : nn.Module<BertInput, Tensor>
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor x, Tensor keep) => _output.call(_self.call(x, keep), x);
+        public override Tensor forward(Tensor x, Tensor? keep) => _output.call(_self.call(x, keep), x);
+
+        /// <summary>The output at the first position only, (B, 1, H): [CLS] still attends to every token.</summary>
+        public Tensor FirstToken(Tensor x, Tensor? keep)
+        {
+            var first = x.narrow(1, 0, 1);                                      // (B, 1, H)
+            return _output.call(_self.Attend(first, x, keep), first);
+        }
     }
 
     /// <summary>The feed-forward's first half: dense (H → I) + gelu.</summary>
@@ -139,7 +149,7 @@ public sealed class BertModel : nn.Module<BertInput, Tensor>
     }
 
     /// <summary>One post-LN transformer layer: attention, then feed-forward, each with residual + LayerNorm.</summary>
-    public sealed class Layer : nn.Module<Tensor, Tensor, Tensor>
+    public sealed class Layer : nn.Module<Tensor, Tensor?, Tensor>
     {
         [ComponentName(Name = "attention")] private readonly Attention _attention;
         [ComponentName(Name = "intermediate")] private readonly Intermediate _intermediate;
@@ -153,15 +163,22 @@ public sealed class BertModel : nn.Module<BertInput, Tensor>
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor x, Tensor keep)
+        public override Tensor forward(Tensor x, Tensor? keep)
         {
             var a = _attention.call(x, keep);                                   // (B, T, H)
             return _output.call(_intermediate.call(a), a);                      // (B, T, H)
         }
+
+        /// <summary>This layer's output at [CLS] only, (B, 1, H), for a head that reads nothing else.</summary>
+        public Tensor FirstToken(Tensor x, Tensor? keep)
+        {
+            var a = _attention.FirstToken(x, keep);                             // (B, 1, H)
+            return _output.call(_intermediate.call(a), a);                      // (B, 1, H)
+        }
     }
 
     /// <summary>The stack of layers, <c>encoder.layer.{i}</c>; the padding mask is built once and shared.</summary>
-    public sealed class Encoder : nn.Module<Tensor, Tensor, Tensor>
+    public sealed class Encoder : nn.Module<Tensor, Tensor?, Tensor>
     {
         [ComponentName(Name = "layer")] private readonly ModuleList<Layer> _layers;
 
@@ -171,10 +188,21 @@ public sealed class BertModel : nn.Module<BertInput, Tensor>
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor x, Tensor keep)
+        public override Tensor forward(Tensor x, Tensor? keep)
         {
             foreach (var layer in _layers) x = layer.call(x, keep);            // (B, T, H)
             return x;
+        }
+
+        /// <summary>
+        /// The last layer's output at [CLS] only, (B, 1, H). The last layer's positions other than [CLS] feed no
+        /// later layer, so a [CLS]-pooled head can skip their query, attention output and feed-forward (about a
+        /// sixth of MiniLM-L6's matmul work); the result equals <see cref="forward"/>'s first position.
+        /// </summary>
+        public Tensor FirstToken(Tensor x, Tensor? keep)
+        {
+            for (var i = 0; i < _layers.Count - 1; i++) x = _layers[i].call(x, keep); // (B, T, H)
+            return _layers[_layers.Count - 1].FirstToken(x, keep);             // (B, 1, H)
         }
     }
 
@@ -193,7 +221,7 @@ public sealed class BertModel : nn.Module<BertInput, Tensor>
     }
 
     [ComponentName(Name = "embeddings")] private readonly Embeddings _embeddings;
-    [ComponentName(Name = "encoder")] private readonly nn.Module<Tensor, Tensor, Tensor> _encoder;
+    [ComponentName(Name = "encoder")] private readonly Encoder _encoder;
     [ComponentName(Name = "pooler")] private readonly Pooler? _pooler;
 
     public BertModel(BertConfig config) : base("bert")
@@ -212,13 +240,28 @@ public sealed class BertModel : nn.Module<BertInput, Tensor>
     /// <summary>last_hidden_state (B, T, H) for a padded batch.</summary>
     public override Tensor forward(BertInput input)
     {
-        var ids = input.InputIds;                                               // (B, T)
-        var types = input.TokenTypeIds ?? zeros_like(ids);                      // (B, T)
-        var keep = input.AttentionMask.to(ScalarType.Bool).unsqueeze(1).unsqueeze(1); // (B, 1, 1, T), built once
-        return _encoder.call(_embeddings.call(ids, types), keep);
+        var (x, keep) = Embed(input);
+        return _encoder.call(x, keep);
     }
 
-    /// <summary>HF pooler output (B, H); only for a config with <see cref="BertConfig.AddPooler"/>.</summary>
+    /// <summary>The last hidden state at [CLS] only, (B, 1, H); cheaper than <see cref="forward"/> (see Encoder).</summary>
+    public Tensor FirstToken(BertInput input)
+    {
+        var (x, keep) = Embed(input);
+        return _encoder.FirstToken(x, keep);
+    }
+
+    /// <summary>Embeddings (B, T, H) and the key mask (B, 1, 1, T), built once for all layers; null = no padding.</summary>
+    private (Tensor X, Tensor? Keep) Embed(BertInput input)
+    {
+        var ids = input.InputIds;                                               // (B, T)
+        var types = input.TokenTypeIds ?? zeros_like(ids);                      // (B, T)
+        var mask = input.AttentionMask;                                         // (B, T)
+        var keep = mask.all().item<bool>() ? null : mask.to(ScalarType.Bool).unsqueeze(1).unsqueeze(1);
+        return (_embeddings.call(ids, types), keep);
+    }
+
+    /// <summary>HF pooler output (B, H) from hidden states (B, T, H) or (B, 1, H); needs <see cref="BertConfig.AddPooler"/>.</summary>
     public Tensor Pool(Tensor hidden) =>
         (_pooler ?? throw new LoraLabException("this BERT model has no pooler (add_pooler = false)")).call(hidden);
 }

@@ -36,7 +36,7 @@ public static class MiniLm
         {
             var config = BertWeights.InferConfig(weights, BertConfig.MiniLmL6, source);
             var model = new BertModel(config);
-            BertWeights.Apply(model, weights, source);
+            StateDictLoader.Load(model, weights, source);
             return model;
         }
         finally

@@ -56,7 +56,8 @@ public sealed class Llama2cTokenizer
     public IReadOnlyList<int> Encode(string text, bool bos = true)
     {
         var tokens = new List<int>();
-        if (text.Length > 0) tokens.Add(_ids[" "]); // SentencePiece's add_dummy_prefix
+        if (text.Length > 0) tokens.Add(_ids.TryGetValue(" ", out var space) ? space // SentencePiece's add_dummy_prefix
+            : throw new LoraLabException("tokenizer has no \" \" piece for the dummy prefix: not a llama2.c tokenizer"));
         foreach (var rune in text.EnumerateRunes())
         {
             if (_ids.TryGetValue(rune.ToString(), out var id)) { tokens.Add(id); continue; }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using LoraLab.Core;
+using LoraLab.Core.Adapters;
 using LoraLab.Core.Config;
 using LoraLab.Training.Optim;
 using TorchSharp;
@@ -49,9 +50,9 @@ public static class FinetuneRecipe
         var order = new BatchOrder(task.TrainExamples, config.BatchSize, (ulong)config.Seed);
         var totalSteps = order.TotalSteps(config.Steps, config.Epochs);
         log.WriteLine($"training {totalSteps} steps of batch {order.BatchSize} ({order.StepsPerEpoch} steps/epoch), " +
-                      $"schedule {config.Schedule.Decay} with {config.Schedule.WarmupSteps} warmup steps, grad_clip {config.GradClip}");
+                      $"schedule {FinetuneConfig.JsonName(config.Schedule.Decay)} with {config.Schedule.WarmupSteps} warmup steps, grad_clip {config.GradClip}");
 
-        using var snapshot = new LoraSnapshot(layers, head);
+        using var snapshot = new LoraSnapshot(trainable);
         using var metrics = new MetricsLog(Path.Combine(outDir, "metrics.jsonl"));
         IReadOnlyDictionary<string, double>? initial = null;
         if (config.EvalAtStart) initial = Evaluate(task, config, metrics, 0, 0, log);
@@ -101,9 +102,13 @@ public static class FinetuneRecipe
         var final = Evaluate(task, config, metrics, stepsDone, order.Epoch(stepsDone), log);
         string? adapterPath = null;
         if (config.SaveAdapter)
-            adapterPath = AdapterExport.Save(Path.Combine(outDir, "adapter"), snapshot.Tensors, lora,
-                FinetuneTasks.IsClassification(config.Task), head.Select(h => h.Name.Split('.')[0]).Distinct().ToList(),
-                config.Model.Path ?? config.Model.Kind.ToString());
+        {
+            adapterPath = Path.Combine(outDir, "adapter");
+            var extras = new LoralabAdapterExtras { LrA = config.Optim.EffectiveLrA, LrB = config.Optim.EffectiveLrB, Seed = config.Seed };
+            var modulesToSave = head.Select(h => h.Name.Split('.')[0]).Distinct().ToList();
+            PeftAdapter.Save(adapterPath, task.Model, lora, new AdapterSaveInfo(config.Model.Path ?? FinetuneConfig.JsonName(config.Model.Kind),
+                FinetuneTasks.IsClassification(config.Task) ? "SEQ_CLS" : "CAUSAL_LM", extras, modulesToSave));
+        }
 
         var result = new FinetuneResult
         {

@@ -71,6 +71,23 @@ public sealed class BertModelTests
         Assert.True(allclose(classifier.call(alone)[0], logits[0], rtol: 0, atol: 1e-5));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void FirstToken_Batch_EqualsForwardAtFirstPosition(bool padded)
+    {
+        manual_seed(2);
+        using var model = new BertModel(Tiny);
+        model.eval();
+        using var _ = no_grad();
+        var batch = BertBatch.Collate(
+            [new BertEncoding([1, 5, 6, 2], [0, 0, 1, 1]), new BertEncoding(padded ? [1, 7, 2] : [1, 7, 8, 2], new int[padded ? 3 : 4])]);
+        var full = model.call(batch);                                           // (2, 4, H)
+        var first = model.FirstToken(batch);                                    // (2, 1, H)
+        Assert.Equal([2L, 1L, 16L], first.shape);
+        Assert.True(allclose(full.narrow(1, 0, 1), first, rtol: 0, atol: 1e-5));
+    }
+
     [Fact]
     public void Forward_SequenceLongerThanPositions_ThrowsOneLine()
     {

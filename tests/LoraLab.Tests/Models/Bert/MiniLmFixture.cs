@@ -3,10 +3,21 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace LoraLab.Tests.Models.Bert;
 
-/// <summary>all-MiniLM-L6-v2 loaded once per test class: our TorchSharp model and ONNX Runtime on the same ONNX.</summary>
-public sealed class MiniLmFixture : IDisposable
+/// <summary>
+/// all-MiniLM-L6-v2 loaded once per test run (a few seconds): our TorchSharp model, ONNX Runtime on the same ONNX,
+/// and the tokenizer. Shared by every test class that takes this fixture; read-only use only.
+/// </summary>
+public sealed class MiniLmFixture
 {
+    private static readonly Lazy<MiniLmFixture> Shared = new(() => new MiniLmFixture(0));
+
     public MiniLmFixture()
+    {
+        var shared = Shared.Value;
+        (Onnx, Pretrained, Session, Tokenizer) = (shared.Onnx, shared.Pretrained, shared.Session, shared.Tokenizer);
+    }
+
+    private MiniLmFixture(int _)
     {
         var dll = MiniLm.LocateDll();
         Onnx = ManifestResources.Read(dll, ".model.onnx");
@@ -20,10 +31,4 @@ public sealed class MiniLmFixture : IDisposable
     public PretrainedBert Pretrained { get; }
     public InferenceSession Session { get; }
     public BertTextTokenizer Tokenizer { get; }
-
-    public void Dispose()
-    {
-        Session.Dispose();
-        Pretrained.Model.Dispose();
-    }
 }

@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace LoraLab.Benchmarks;
+
+/// <summary>Median of several timed trials, each long enough to average out timer noise (feasibility §2.2 method).</summary>
+public static class Harness
+{
+    public sealed record Timing(string Name, double MedianMs, double MinMs, double MaxMs, int Trials, int ItersPerTrial);
+
+    public static Timing Measure(string name, Action step, int trials = 7, double minTrialSeconds = 0.4, int warmup = 5)
+    {
+        for (int i = 0; i < warmup; i++) step();
+        var probe = Stopwatch.StartNew();
+        step();
+        var once = Math.Max(probe.Elapsed.TotalSeconds, 1e-6);
+        var iters = Math.Max(1, (int)Math.Ceiling(minTrialSeconds / once));
+        var ms = new List<double>();
+        for (int t = 0; t < trials; t++)
+        {
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < iters; i++) step();
+            ms.Add(sw.Elapsed.TotalMilliseconds / iters);
+        }
+        ms.Sort();
+        return new Timing(name, ms[ms.Count / 2], ms[0], ms[^1], trials, iters);
+    }
+
+    public static void Print(Timing t, string extra = "") =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{t.Name,-44} median {t.MedianMs,9:F3} ms  (min {t.MinMs:F3}, max {t.MaxMs:F3}; {t.Trials}×{t.ItersPerTrial}) {extra}"));
+}

@@ -1,0 +1,24 @@
+using LoraLab.Benchmarks;
+using LoraLab.Core.Runtime;
+using TorchSharp;
+
+// dotnet run -c Release --project benchmarks/LoraLab.Benchmarks -- <name> [--threads N] [--no-malloc-tuning]
+var name = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
+var threads = args.SkipWhile(a => a != "--threads").Skip(1).Select(int.Parse).FirstOrDefault(2);
+var tuned = !args.Contains("--no-malloc-tuning") && NativeAllocator.TuneForLargeTensors();
+torch.set_num_threads(threads);
+Console.WriteLine($"# torch {torch.__version__}, threads {torch.get_num_threads()}, malloc tuning {(tuned ? "on" : "off")}");
+
+var benchmarks = new Dictionary<string, Action>
+{
+    ["lora-linear"] = LoraLinearBenchmark.Run,
+    ["gemm"] = GemmBenchmark.Run,
+};
+foreach (var (key, run) in benchmarks)
+    if (name == "all" || name == key) run();
+if (name != "all" && !benchmarks.ContainsKey(name))
+{
+    Console.Error.WriteLine($"unknown benchmark '{name}'; known: {string.Join(", ", benchmarks.Keys)}");
+    return 64;
+}
+return 0;

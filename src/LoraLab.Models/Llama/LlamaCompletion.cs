@@ -1,0 +1,24 @@
+using LoraLab.Core;
+using LoraLab.Models.Generation;
+
+namespace LoraLab.Models.Llama;
+
+/// <summary>Text in, text out: what llama2.c's <c>./run model.bin -z tokenizer.bin -i prompt</c> does.</summary>
+public static class LlamaCompletion
+{
+    /// <summary>
+    /// Loads a llama2.c <c>.bin</c> file or an HF folder, and returns the prompt followed by the continuation.
+    /// The tokenizer is <paramref name="tokenizerPath"/>, else the folder's tokenizer.bin (written by <see cref="HfLlama.Save"/>).
+    /// </summary>
+    public static string Complete(string modelPath, string? tokenizerPath, string prompt, GenerationConfig config)
+    {
+        var model = Directory.Exists(modelPath) ? HfLlama.Load(modelPath) : Llama2cCheckpoint.Load(modelPath);
+        tokenizerPath ??= Directory.Exists(modelPath) ? Path.Combine(modelPath, HfLlama.Llama2cTokenizerFile)
+            : throw new LoraLabException($"{modelPath}: a llama2.c checkpoint needs a tokenizer (tokenizer.bin / tok512.bin)", ExitCodes.Usage);
+        var tokenizer = Llama2cTokenizer.Load(tokenizerPath, model.Config.VocabSize);
+        var promptIds = tokenizer.Encode(prompt);
+        var generated = Generator.Generate(model, promptIds, config, model.Config.MaxSeqLen,
+            new HashSet<int> { Llama2cTokenizer.Bos, Llama2cTokenizer.Eos });
+        return tokenizer.Decode(promptIds.Skip(1).Concat(generated));
+    }
+}

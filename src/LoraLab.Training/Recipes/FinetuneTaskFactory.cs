@@ -35,7 +35,7 @@ public static class FinetuneTaskFactory
             _ => throw new InvalidOperationException($"{config.Task} is not a classification task"),
         };
         var (train, eval, reports) = ReadClassification(config, format, trainPath, evalPath);
-        log.WriteLine($"loading {FinetuneConfig.JsonName(config.Model.Kind)} {config.Model.Path} ...");
+        log.WriteLine($"loading {FinetuneConfig.JsonName(config.Model.Kind)} {config.Model.Path ?? "(default)"} ...");
         var pretrained = config.Model.Kind == ModelKind.HfBert
             ? new PretrainedBert(HfBert.Load(config.Model.Path!), Path.Combine(config.Model.Path!, "vocab.txt"))
             : MiniLm.Load(config.Model.Path);

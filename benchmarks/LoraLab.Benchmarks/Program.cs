@@ -13,6 +13,8 @@ var benchmarks = new Dictionary<string, Action>
 {
     ["lora-linear"] = LoraLinearBenchmark.Run,
     ["gemm"] = GemmBenchmark.Run,
+    ["minilm-step"] = MiniLmStepBenchmark.Run,
+    ["minilm-pack"] = MiniLmPackingBenchmark.Run,
 };
 foreach (var (key, run) in benchmarks)
     if (name == "all" || name == key) run();

@@ -1,14 +1,12 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using LoraLab.Core;
-using LoraLab.Core.Safetensors;
 using static TorchSharp.torch;
 
 namespace LoraLab.Models.Bert;
 
 /// <summary>
-/// Reads a Hugging Face BERT or RoBERTa model folder: <c>config.json</c> + <c>model.safetensors</c> (as written by
-/// <c>save_pretrained</c> for BertModel, BertFor*, RobertaModel, RobertaFor*). The encoder's tensors may carry the
+/// Reads a Hugging Face BERT or RoBERTa model folder (<see cref="HfCheckpoint"/>: <c>config.json</c> +
+/// <c>model.safetensors</c> or shards, as written by <c>save_pretrained</c> for BertModel, BertFor*, RobertaModel,
+/// RobertaFor*). The encoder's tensors may carry the
 /// task model's prefix (<c>bert.</c>, <c>roberta.</c>); task heads (<c>cls.</c>, <c>lm_head.</c>,
 /// <c>classifier.</c>, <c>qa_outputs.</c>) are not part of the encoder and are left out. Old checkpoints'
 /// LayerNorm <c>gamma</c>/<c>beta</c> are read as <c>weight</c>/<c>bias</c> (as transformers does). Weights in
@@ -23,13 +21,11 @@ public static class HfBert
     public static BertModel Load(string dir)
     {
         var config = ReadConfig(dir);
-        var path = Path.Combine(dir, "model.safetensors");
-        if (!File.Exists(path)) throw new LoraLabException($"{dir}: no model.safetensors");
-        var weights = EncoderWeights(SafetensorsFile.Load(path));
+        var weights = EncoderWeights(HfCheckpoint.ReadWeights(dir));
         try
         {
             var model = new BertModel(config with { AddPooler = weights.ContainsKey("pooler.dense.weight") });
-            StateDictLoader.Load(model, weights, path);
+            StateDictLoader.Load(model, weights, dir);
             return model;
         }
         finally
@@ -41,40 +37,31 @@ public static class HfBert
     /// <summary>The <see cref="BertConfig"/> of a folder's config.json (model_type "bert" or "roberta").</summary>
     public static BertConfig ReadConfig(string dir)
     {
-        var path = Path.Combine(dir, "config.json");
-        if (!File.Exists(path)) throw new LoraLabException($"{dir}: no config.json (not a Hugging Face model folder)");
-        JsonObject json;
-        try
-        {
-            json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                   ?? throw new LoraLabException($"{path}: expected a JSON object");
-        }
-        catch (JsonException ex)
-        {
-            throw new LoraLabException($"{path}: invalid JSON: {ex.Message}", ExitCodes.BadInput, ex);
-        }
-        var reader = new HfConfigReader(json, path);
-        var modelType = reader.Get("model_type", "bert");
+        var json = HfCheckpoint.ReadConfig(dir);
+        var path = Path.Combine(dir, HfCheckpoint.ConfigFile);
+        T Get<T>(string key) => HfCheckpoint.Required<T>(json, key, dir);
+        T Opt<T>(string key, T fallback) => HfCheckpoint.Optional(json, key, dir, fallback);
+        var modelType = Opt("model_type", "bert");
         if (modelType is not ("bert" or "roberta"))
             throw new LoraLabException($"{path}: model_type \"{modelType}\" is not a BERT or RoBERTa model");
-        var positions = reader.Get("position_embedding_type", "absolute");
+        var positions = Opt("position_embedding_type", "absolute");
         if (positions != "absolute")
             throw new LoraLabException($"{path}: position_embedding_type \"{positions}\" is not supported (absolute only)");
         var config = new BertConfig
         {
-            VocabSize = reader.Get<int>("vocab_size"),
-            HiddenSize = reader.Get<int>("hidden_size"),
-            NumLayers = reader.Get<int>("num_hidden_layers"),
-            NumHeads = reader.Get<int>("num_attention_heads"),
-            IntermediateSize = reader.Get<int>("intermediate_size"),
-            MaxPositionEmbeddings = reader.Get<int>("max_position_embeddings"),
-            TypeVocabSize = reader.Get("type_vocab_size", 2),
-            LayerNormEps = reader.Get("layer_norm_eps", 1e-12),
-            HiddenAct = reader.Get("hidden_act", "gelu"),
-            HiddenDropout = reader.Get("hidden_dropout_prob", 0.1),
-            AttentionDropout = reader.Get("attention_probs_dropout_prob", 0.1),
+            VocabSize = Get<int>("vocab_size"),
+            HiddenSize = Get<int>("hidden_size"),
+            NumLayers = Get<int>("num_hidden_layers"),
+            NumHeads = Get<int>("num_attention_heads"),
+            IntermediateSize = Get<int>("intermediate_size"),
+            MaxPositionEmbeddings = Get<int>("max_position_embeddings"),
+            TypeVocabSize = Opt("type_vocab_size", 2),
+            LayerNormEps = Opt("layer_norm_eps", 1e-12),
+            HiddenAct = Opt("hidden_act", "gelu"),
+            HiddenDropout = Opt("hidden_dropout_prob", 0.1),
+            AttentionDropout = Opt("attention_probs_dropout_prob", 0.1),
             // RoBERTa numbers positions from padding_idx + 1 (modeling_roberta create_position_ids_from_input_ids).
-            PositionOffset = modelType == "roberta" ? reader.Get("pad_token_id", 1) + 1 : 0,
+            PositionOffset = modelType == "roberta" ? Opt("pad_token_id", 1) + 1 : 0,
         };
         var errors = config.Validate().ToList();
         if (errors.Count > 0) throw new LoraLabException($"{path}: unsupported config: {string.Join("; ", errors)}");

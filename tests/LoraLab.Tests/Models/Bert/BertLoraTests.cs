@@ -1,4 +1,5 @@
 using LoraLab.Core;
+using LoraLab.Core.Adapters;
 using LoraLab.Models.Bert;
 using static TorchSharp.torch;
 
@@ -43,5 +44,29 @@ public sealed class BertLoraTests
         after.square().sum().backward();
         foreach (var (name, p) in classifier.named_parameters())
             Assert.Equal(name.Contains("lora_"), p.grad is not null);
+    }
+
+    [Fact]
+    public void PeftSave_ClassifierWithHead_WritesPeftBertTensorNames()
+    {
+        manual_seed(6);
+        using var classifier = new BertClassifier(new BertModel(Tiny), numLabels: 2);
+        var lora = new LoraConfig { Rank = 2, TargetModules = ["query", "value"] };
+        LoraInjector.Inject(classifier, lora);
+        var dir = Path.Combine(Path.GetTempPath(), $"loralab-bert-adapter-{Guid.NewGuid():N}");
+        try
+        {
+            PeftAdapter.Save(dir, classifier, lora,
+                new AdapterSaveInfo("minilm", "SEQ_CLS", new LoralabAdapterExtras(), ModulesToSave: ["classifier"]));
+            var names = PeftAdapter.Read(dir).Tensors.Keys.ToHashSet();
+            Assert.Contains("base_model.model.bert.encoder.layer.0.attention.self.query.lora_A.weight", names);
+            Assert.Contains("base_model.model.bert.encoder.layer.1.attention.self.value.lora_B.weight", names);
+            Assert.Contains("base_model.model.classifier.weight", names);
+            Assert.Equal(8 + 2, names.Count);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

@@ -1,0 +1,10 @@
+namespace LoraLab.Reports;
+
+/// <summary>What a <see cref="LineChart"/> draws: titles, axis kinds and series.</summary>
+public sealed record ChartSpec(string Title, string XLabel, string YLabel, IReadOnlyList<ChartSeries> Series)
+{
+    public bool LogX { get; init; }
+    public bool LogY { get; init; }
+    public int Width { get; init; } = 640;
+    public int Height { get; init; } = 420;
+}

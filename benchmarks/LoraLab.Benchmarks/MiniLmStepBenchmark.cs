@@ -9,7 +9,7 @@ namespace LoraLab.Benchmarks;
 /// One MiniLM-L6 LoRA training step (feasibility §2.4): all-MiniLM-L6-v2 + a 2-way head on [CLS], LoRA on
 /// query/value (r = 8, Init[A]), batch 32 × 64 real-token ids, cross-entropy, backward, AdamW — for three dropout
 /// settings (HF default 0.1/0.1; attention dropout off, which lets libtorch use its fused CPU attention kernel;
-/// all off), plus eval-mode forward. Matmul work per step: ≈ 38 GFLOP forward (the last layer computes [CLS] only)
+/// all off), once with mean pooling (which needs the whole last layer), plus eval-mode forward. Matmul work per step: ≈ 38 GFLOP forward (the last layer computes [CLS] only)
 /// + ≈ 37 GFLOP backward (input gradients only; the frozen weights get none).
 /// </summary>
 public static class MiniLmStepBenchmark
@@ -19,12 +19,16 @@ public static class MiniLmStepBenchmark
     public static void Run()
     {
         var pretrained = MiniLm.Load();
-        foreach (var (hidden, attention) in new[] { (0.1, 0.1), (0.1, 0.0), (0.0, 0.0) })
-            Measure(pretrained, hidden, attention);
+        foreach (var (hidden, attention, pooling) in new[]
+                 {
+                     (0.1, 0.1, BertPooling.Cls), (0.1, 0.0, BertPooling.Cls), (0.0, 0.0, BertPooling.Cls),
+                     (0.1, 0.1, BertPooling.Mean),
+                 })
+            Measure(pretrained, hidden, attention, pooling);
         pretrained.Model.Dispose();
     }
 
-    static void Measure(PretrainedBert pretrained, double hiddenDropout, double attentionDropout)
+    static void Measure(PretrainedBert pretrained, double hiddenDropout, double attentionDropout, BertPooling pooling)
     {
         manual_seed(0);
         var model = new BertModel(pretrained.Model.Config with
@@ -32,7 +36,7 @@ public static class MiniLmStepBenchmark
             HiddenDropout = hiddenDropout, AttentionDropout = attentionDropout,
         });
         model.load_state_dict(pretrained.Model.state_dict());
-        using var classifier = new BertClassifier(model, numLabels: 2);
+        using var classifier = new BertClassifier(model, numLabels: 2, pooling);
         LoraInjector.Inject(classifier, new LoraConfig { Rank = 8, Alpha = 16, TargetModules = ["query", "value"] });
         using var optimizer = optim.AdamW(classifier.parameters().Where(p => p.requires_grad).ToList(), lr: 1e-4);
         var ids = randint(1000, 30000, [Batch, Tokens]);
@@ -41,7 +45,7 @@ public static class MiniLmStepBenchmark
         var labels = randint(0, 2, [Batch]);
 
         classifier.train();
-        var step = Harness.Measure($"minilm lora step {Batch}x{Tokens} dropout {hiddenDropout}/{attentionDropout}", () =>
+        var step = Harness.Measure($"minilm lora step {Batch}x{Tokens} {pooling.ToString().ToLowerInvariant()} dropout {hiddenDropout}/{attentionDropout}", () =>
         {
             using var scope = NewDisposeScope();
             optimizer.zero_grad();
@@ -49,7 +53,7 @@ public static class MiniLmStepBenchmark
             optimizer.step();
         }, trials: 7, minTrialSeconds: 0, warmup: 3);
         Harness.Print(step, string.Create(CultureInfo.InvariantCulture, $"{Batch / (step.MedianMs / 1e3):F0} examples/s"));
-        if (hiddenDropout > 0 || attentionDropout > 0) return;
+        if (hiddenDropout > 0 || attentionDropout > 0 || pooling != BertPooling.Cls) return;
         classifier.eval();
         var forward = Harness.Measure($"minilm forward {Batch}x{Tokens} (eval, no grad)", () =>
         {

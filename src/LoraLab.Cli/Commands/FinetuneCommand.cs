@@ -34,11 +34,11 @@ public static class FinetuneCommand
         command.SetAction(parse =>
         {
             var cfg = ConfigLoader.Load<FinetuneConfig>(parse.GetValue(config), parse.GetValue(set) ?? []);
-            var result = FinetuneRecipe.Run(cfg, parse.GetValue(output)!, Console.Error);
+            var result = FinetuneRecipe.Run(cfg, parse.GetValue(output)!, parse.InvocationConfiguration.Error);
             var c = CultureInfo.InvariantCulture;
             var metric = result.PrimaryMetric;
             var before = result.InitialMetrics?.TryGetValue(metric, out var b) == true ? string.Format(c, "{0:G5} -> ", b) : "";
-            Console.Out.WriteLine(string.Format(c, "{0}: {1} {2}{3:G5} after {4} steps in {5:F0} s -> {6}",
+            parse.InvocationConfiguration.Output.WriteLine(string.Format(c, "{0}: {1} {2}{3:G5} after {4} steps in {5:F0} s -> {6}",
                 result.Status, metric, before, result.FinalMetrics.GetValueOrDefault(metric, double.NaN),
                 result.StepsCompleted, result.WallSeconds, Path.Combine(parse.GetValue(output)!, "result.json")));
             return result.Status == "completed" ? 0 : Core.ExitCodes.RunFailed;

@@ -11,15 +11,19 @@ namespace LoraLab.Models.Bert;
 public sealed class BertTextTokenizer
 {
     private readonly BertTokenizer _tokenizer;
+    private readonly bool _stripAccents;
 
-    private BertTextTokenizer(BertTokenizer tokenizer) => _tokenizer = tokenizer;
+    private BertTextTokenizer(BertTokenizer tokenizer, bool stripAccents) =>
+        (_tokenizer, _stripAccents) = (tokenizer, stripAccents);
 
-    /// <summary>From a vocab.txt (one WordPiece per line); <paramref name="lowerCase"/> for uncased models.</summary>
+    /// <summary>From a vocab.txt (one WordPiece per line); <paramref name="lowerCase"/> for uncased models
+    /// (lowercasing and accent stripping, as HF's do_lower_case).</summary>
     public static BertTextTokenizer FromVocab(string vocabPath, bool lowerCase = true)
     {
         if (!File.Exists(vocabPath)) throw new LoraLabException($"vocabulary not found: {vocabPath}");
-        var options = new BertOptions { LowerCaseBeforeTokenization = lowerCase };
-        return new BertTextTokenizer(BertTokenizer.Create(vocabPath, options));
+        // HF BertTokenizer: strip_accents=None follows do_lower_case (uncased models strip accents: "café" → "cafe").
+        var options = new BertOptions { LowerCaseBeforeTokenization = lowerCase, RemoveNonSpacingMarks = lowerCase };
+        return new BertTextTokenizer(BertTokenizer.Create(vocabPath, options), stripAccents: lowerCase);
     }
 
     public int PadId => _tokenizer.PaddingTokenId;
@@ -33,13 +37,17 @@ public sealed class BertTextTokenizer
         var special = pair is null ? 2 : 3;
         if (maxLength < special + 1)
             throw new LoraLabException($"max_length must be >= {special + 1} for this input, got {maxLength}");
-        var a = _tokenizer.EncodeToIds(text, addSpecialTokens: false).ToList();
-        var b = pair is null ? null : _tokenizer.EncodeToIds(pair, addSpecialTokens: false).ToList();
+        var a = Ids(text);
+        var b = pair is null ? null : Ids(pair);
         TruncateLongestFirst(a, b, maxLength - special);
         var ids = _tokenizer.BuildInputsWithSpecialTokens(a, b);
         var types = _tokenizer.CreateTokenTypeIdsFromSequences(a, b);
         return new BertEncoding(ids.ToArray(), types.ToArray());
     }
+
+    /// <summary>WordPiece ids without special tokens; accents folded first (NFD is unavailable without ICU).</summary>
+    private List<int> Ids(string text) =>
+        _tokenizer.EncodeToIds(_stripAccents ? AccentFolding.Fold(text) : text, addSpecialTokens: false).ToList();
 
     private static void TruncateLongestFirst(List<int> a, List<int>? b, int budget)
     {

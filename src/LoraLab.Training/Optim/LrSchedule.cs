@@ -4,7 +4,8 @@ namespace LoraLab.Training.Optim;
 
 /// <summary>
 /// The LR multiplier as a pure function of the step: linear warmup from 1/(warmup_steps) to 1 over
-/// <see cref="WarmupSteps"/> steps, then <see cref="Decay"/> towards <see cref="MinLrRatio"/> at the last step.
+/// <see cref="WarmupSteps"/> steps (nanoGPT's (it+1)/warmup: no step at LR 0), then <see cref="Decay"/> towards
+/// <see cref="MinLrRatio"/>, reached just after the last step (HF get_linear/cosine_schedule_with_warmup).
 /// The optimizer multiplies each group's base LR by <see cref="Factor"/> (so LoRA+'s λ = lr_B/lr_A is kept).
 /// Step indices are 0-based; step s in [0, total_steps).
 /// </summary>
@@ -20,8 +21,9 @@ public sealed record LrSchedule : IValidatable
     {
         if (step < WarmupSteps) return (step + 1.0) / WarmupSteps;                     // 1/w, 2/w, ..., 1
         var decaySteps = totalSteps - WarmupSteps;
-        if (Decay == LrDecay.Constant || decaySteps <= 1) return 1.0;
-        var progress = Math.Min(1.0, (double)(step - WarmupSteps) / (decaySteps - 1)); // 0 at the peak, 1 at the last step
+        if (Decay == LrDecay.Constant || decaySteps <= 0) return 1.0;
+        // 0 at the peak; (n−1)/n at the last step, so no step runs at the final LR of exactly 0 (HF's convention)
+        var progress = Math.Min(1.0, (double)(step - WarmupSteps) / decaySteps);
         var shape = Decay switch
         {
             LrDecay.Linear => 1.0 - progress,

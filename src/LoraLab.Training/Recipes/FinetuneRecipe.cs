@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using LoraLab.Core;
+using LoraLab.Core.Adapters;
 using LoraLab.Core.Config;
 using LoraLab.Training.Optim;
 using TorchSharp;
@@ -49,9 +50,9 @@ public static class FinetuneRecipe
         var order = new BatchOrder(task.TrainExamples, config.BatchSize, (ulong)config.Seed);
         var totalSteps = order.TotalSteps(config.Steps, config.Epochs);
         log.WriteLine($"training {totalSteps} steps of batch {order.BatchSize} ({order.StepsPerEpoch} steps/epoch), " +
-                      $"schedule {config.Schedule.Decay} with {config.Schedule.WarmupSteps} warmup steps, grad_clip {config.GradClip}");
+                      $"schedule {FinetuneConfig.JsonName(config.Schedule.Decay)} with {config.Schedule.WarmupSteps} warmup steps, grad_clip {config.GradClip}");
 
-        using var snapshot = new LoraSnapshot(layers, head);
+        using var snapshot = new LoraSnapshot(trainable);
         using var metrics = new MetricsLog(Path.Combine(outDir, "metrics.jsonl"));
         IReadOnlyDictionary<string, double>? initial = null;
         if (config.EvalAtStart) initial = Evaluate(task, config, metrics, 0, 0, log);
@@ -82,13 +83,7 @@ public static class FinetuneRecipe
             }
             stepsDone = step + 1;
 
-            metrics.Write(new StepRecord
-            {
-                Step = stepsDone, Epoch = order.Epoch(stepsDone), Loss = lossValue, Lr = optimizer.CurrentLrs(),
-                GradNormA = grads.NormA, GradNormB = grads.NormB, GradNormOther = head.Count > 0 ? grads.NormOther : null,
-                GradNorm = grads.Total, Clipped = clipped,
-                ZaRms = layers.Select(l => l.Layer.LastZaRms).ToList(), ZbRms = layers.Select(l => l.Layer.LastZbRms).ToList(),
-            });
+            metrics.Write(TrainRecord(stepsDone, order.Epoch(stepsDone), lossValue, optimizer, grads, clipped, layers, head.Count > 0));
             progress.Report(stepsDone, string.Format(CultureInfo.InvariantCulture, "loss {0:F4}", lossValue));
             if (config.EvalEvery > 0 && stepsDone % config.EvalEvery == 0 && stepsDone < totalSteps)
                 Evaluate(task, config, metrics, stepsDone, order.Epoch(stepsDone), log);
@@ -99,11 +94,7 @@ public static class FinetuneRecipe
 
         // The final score is the last good adapter's (on divergence the weights were never updated with NaN).
         var final = Evaluate(task, config, metrics, stepsDone, order.Epoch(stepsDone), log);
-        string? adapterPath = null;
-        if (config.SaveAdapter)
-            adapterPath = AdapterExport.Save(Path.Combine(outDir, "adapter"), snapshot.Tensors, lora,
-                FinetuneTasks.IsClassification(config.Task), head.Select(h => h.Name.Split('.')[0]).Distinct().ToList(),
-                config.Model.Path ?? config.Model.Kind.ToString());
+        var adapterPath = config.SaveAdapter ? SaveAdapter(config, task, lora, Path.Combine(outDir, "adapter")) : null;
 
         var result = new FinetuneResult
         {
@@ -111,7 +102,7 @@ public static class FinetuneRecipe
             PrimaryMetric = task.PrimaryMetric, InitialMetrics = initial, FinalMetrics = final,
             StepsPlanned = totalSteps, StepsCompleted = stepsDone, Epochs = order.Epoch(stepsDone), BatchSize = order.BatchSize,
             WallSeconds = wall.Elapsed.TotalSeconds, TrainSecondsPerStep = trainSeconds / Math.Max(1, stepsDone),
-            TrainableParameters = injection.TrainableParameters + head.Sum(h => h.Parameter.numel()),
+            TrainableParameters = trainable.Where(p => p.requires_grad).Sum(p => p.numel()),
             TotalParameters = injection.TotalParameters,
             AdaptedLayers = layers.Select(l => l.Path).ToList(), OptimizerGroups = optimizer.Groups,
             OptimizerDescription = optimizerLines, Data = task.DataReports, AdapterPath = adapterPath,
@@ -128,5 +119,25 @@ public static class FinetuneRecipe
         metrics.Write(new StepRecord { Kind = "eval", Step = step, Epoch = epoch, Metrics = result });
         log.WriteLine($"eval step {step}: " + string.Join(", ", result.Select(kv => string.Format(CultureInfo.InvariantCulture, "{0} {1:G5}", kv.Key, kv.Value))));
         return result;
+    }
+
+    static StepRecord TrainRecord(int step, double epoch, float loss, LoraOptimizer optimizer, GradStats grads, bool clipped,
+                                  IReadOnlyList<AdaptedLayer> layers, bool hasHead) => new()
+    {
+        Step = step, Epoch = epoch, Loss = loss, Lr = optimizer.CurrentLrs(),
+        GradNormA = grads.NormA, GradNormB = grads.NormB, GradNormOther = hasHead ? grads.NormOther : null,
+        GradNorm = grads.Total, Clipped = clipped,
+        ZaRms = layers.Select(l => l.Layer.LastZaRms).ToList(), ZbRms = layers.Select(l => l.Layer.LastZbRms).ToList(),
+    };
+
+    /// <summary>The model's LoRA layers and head in PEFT format (the last good weights: NaN never reaches them).</summary>
+    static string SaveAdapter(FinetuneConfig config, IFinetuneTask task, LoraConfig lora, string directory)
+    {
+        var extras = new LoralabAdapterExtras { LrA = config.Optim.EffectiveLrA, LrB = config.Optim.EffectiveLrB, Seed = config.Seed };
+        var modulesToSave = task.HeadParameters.Select(h => h.Name.Split('.')[0]).Distinct().ToList();
+        var taskType = FinetuneTasks.IsClassification(config.Task) ? "SEQ_CLS" : "CAUSAL_LM";
+        PeftAdapter.Save(directory, task.Model, lora,
+                         new AdapterSaveInfo(config.Model.Path ?? FinetuneConfig.JsonName(config.Model.Kind), taskType, extras, modulesToSave));
+        return directory;
     }
 }

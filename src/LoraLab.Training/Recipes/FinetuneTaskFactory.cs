@@ -35,8 +35,10 @@ public static class FinetuneTaskFactory
             _ => throw new InvalidOperationException($"{config.Task} is not a classification task"),
         };
         var (train, eval, reports) = ReadClassification(config, format, trainPath, evalPath);
-        log.WriteLine($"loading {config.Model.Kind} ...");
-        var pretrained = MiniLm.Load(config.Model.Path);
+        log.WriteLine($"loading {FinetuneConfig.JsonName(config.Model.Kind)} {config.Model.Path ?? "(default)"} ...");
+        var pretrained = config.Model.Kind == ModelKind.HfBert
+            ? new PretrainedBert(HfBert.Load(config.Model.Path!), Path.Combine(config.Model.Path!, "vocab.txt"))
+            : MiniLm.Load(config.Model.Path);
         var model = new BertClassifier(pretrained.Model, format.Labels.Count, config.Pooling, config.ClassifierDropout);
         var tokenizer = new BertPairTokenizer(BertTextTokenizer.FromVocab(pretrained.VocabPath));
         return new ClassificationTask(model, tokenizer, config.MaxSeqLen, train, eval, reports,
@@ -69,13 +71,15 @@ public static class FinetuneTaskFactory
 
     static IFinetuneTask CreateCausalLm(FinetuneConfig config, string trainPath, string evalPath, TextWriter log)
     {
+        var hf = config.Model.Kind == ModelKind.HfLlama;
         var modelPath = config.Model.Path ?? "data/stories260K/stories260K.bin";
-        log.WriteLine($"loading {config.Model.Kind} from {modelPath} ...");
-        var model = Llama2cCheckpoint.Load(modelPath);
+        log.WriteLine($"loading {FinetuneConfig.JsonName(config.Model.Kind)} from {modelPath} ...");
+        var model = hf ? HfLlama.Load(modelPath) : Llama2cCheckpoint.Load(modelPath);
         if (config.MaxSeqLen > model.Config.MaxSeqLen)
             throw new LoraLabException($"max_seq_len {config.MaxSeqLen} exceeds the model's {model.Config.MaxSeqLen}", ExitCodes.Usage);
-        var tokenizer = new Llama2cTextTokenizer(Llama2cTokenizer.Load(config.Model.TokenizerPath ?? "data/stories260K/tok512.bin",
-                                                                        model.Config.VocabSize));
+        var tokenizerPath = config.Model.TokenizerPath
+                            ?? (hf ? Path.Combine(modelPath, HfLlama.Llama2cTokenizerFile) : "data/stories260K/tok512.bin");
+        var tokenizer = new Llama2cTextTokenizer(Llama2cTokenizer.Load(tokenizerPath, model.Config.VocabSize));
         var (train, eval, reports) = config.Task == FinetuneTask.Gsm8k
             ? ReadPromptAnswer(config, tokenizer, trainPath, evalPath)
             : ReadCorpus(config, tokenizer, trainPath, evalPath);

@@ -42,6 +42,7 @@ public sealed class FinetuneConfigTests
     [InlineData("epochs=2", "steps and epochs are both set")]
     [InlineData("lora.rank=0", "lora.rank must be >= 1")]
     [InlineData("optim.lr=-1", "optim.lr must be a positive")]
+    [InlineData("model.kind=hf-bert", "model.path must name the Hugging Face folder for model.kind hf-bert")]
     public void Load_InvalidCombination_ListsTheProblem(string set, string expected)
     {
         var ex = Assert.Throws<LoraLabException>(() => ConfigLoader.Load<FinetuneConfig>(null, [set]));

@@ -9,8 +9,8 @@ public sealed class LrScheduleTests
     [InlineData(4, 0.5)]
     [InlineData(9, 1.0)]       // last warmup step reaches the peak
     [InlineData(10, 1.0)]      // first decay step is the peak
-    [InlineData(43, 2.0 / 3)]  // a third of the way down (progress 33/99)
-    [InlineData(109, 0.0)]     // last step
+    [InlineData(60, 0.5)]      // halfway down (progress 50/100)
+    [InlineData(109, 0.01)]    // last step: 1/100 of the peak, 0 would be reached at step 110
     public void Linear_Warmup10Total110_Factors(int step, double expected)
     {
         var schedule = new LrSchedule { WarmupSteps = 10, Decay = LrDecay.Linear };
@@ -21,12 +21,12 @@ public sealed class LrScheduleTests
     [Theory]
     [InlineData(0, 1.0)]
     [InlineData(50, 0.55)]     // cos(π/2) = 0 → halfway between 1 and 0.1
-    [InlineData(100, 0.1)]
+    [InlineData(100, 0.1)]     // past the end: the floor
     public void Cosine_NoWarmupMinRatio_Factors(int step, double expected)
     {
         var schedule = new LrSchedule { Decay = LrDecay.Cosine, MinLrRatio = 0.1 };
 
-        Assert.Equal(expected, schedule.Factor(step, 101), 12);
+        Assert.Equal(expected, schedule.Factor(step, 100), 12);
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public sealed class LrScheduleTests
     {
         var schedule = new LrSchedule { Decay = LrDecay.Cosine };
 
-        Assert.Equal(0.5 * (1 + Math.Cos(Math.PI / 4)), schedule.Factor(25, 101), 12);
+        Assert.Equal(0.5 * (1 + Math.Cos(Math.PI / 4)), schedule.Factor(25, 100), 12);
     }
 
     [Fact]

@@ -13,6 +13,13 @@ public sealed class BertTextTokenizerTests(MiniLmFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public void Encode_Accents_LowercasedAndStripped()
+    {
+        // uncased BERT: "Café RÉSUMÉ" → "cafe resume" (vocab.txt lines 7669 and 13747, 0-based ids below)
+        Assert.Equal([101, 7668, 13746, 102], fixture.Tokenizer.Encode("Café RÉSUMÉ").InputIds);
+    }
+
+    [Fact]
     public void Encode_Pair_SegmentIdsMarkSecondSentence()
     {
         var e = fixture.Tokenizer.Encode("the dog", "a fox");

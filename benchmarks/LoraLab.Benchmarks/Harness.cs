@@ -26,6 +26,15 @@ public static class Harness
         return new Timing(name, ms[ms.Count / 2], ms[0], ms[^1], trials, iters);
     }
 
+    /// <summary>Peak resident set size of this process (VmHWM), MiB; NaN where /proc is not available.</summary>
+    public static double PeakRssMiB()
+    {
+        var line = File.Exists("/proc/self/status")
+            ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+            : null;
+        return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+    }
+
     public static void Print(Timing t, string extra = "") =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{t.Name,-44} median {t.MedianMs,9:F3} ms  (min {t.MinMs:F3}, max {t.MaxMs:F3}; {t.Trials}×{t.ItersPerTrial}) {extra}"));

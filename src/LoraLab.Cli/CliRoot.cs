@@ -15,6 +15,13 @@ public static class CliRoot
         adapter.Subcommands.Add(AdapterInitCommand.Create());
         adapter.Subcommands.Add(AdapterInspectCommand.Create());
         root.Subcommands.Add(adapter);
+        root.Subcommands.Add(ReproduceCommand.Create());
+        root.Subcommands.Add(FinetuneCommand.Create());
+        root.Subcommands.Add(SweepCommand.Create());
+        root.Subcommands.Add(CompareCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(ConvertLlama2cCommand.Create());
 
         return root;
     }

@@ -1,5 +1,5 @@
 using LoraLab.Cli;
 using LoraLab.Core.Runtime;
 
-NativeAllocator.TuneForLargeTensors();
+NativeRuntime.Configure();
 return CommandRunner.Invoke(CliRoot.Build(), args);

@@ -19,7 +19,8 @@ public static class Generator
         var errors = config.Validate().ToList();
         if (errors.Count > 0) throw new LoraLabException($"invalid generation config: {string.Join("; ", errors)}");
         if (prompt.Count == 0) throw new LoraLabException("generation needs a non-empty prompt (at least BOS)");
-        var sampler = new torch.Generator((ulong)config.Seed);
+        var device = model.parameters().First().device;
+        var sampler = new torch.Generator((ulong)config.Seed); // CPU: sampling runs on CPU for the same draws on any device
         var context = prompt.ToList();
         var generated = new List<int>();
         var wasTraining = model.training;
@@ -30,7 +31,7 @@ public static class Generator
             {
                 using var scope = NewDisposeScope();
                 var window = context.Skip(Math.Max(0, context.Count - maxContext)).Select(t => (long)t).ToArray();
-                var logits = model.forward(tensor(window).unsqueeze(0))[0, -1]; // (V,)
+                var logits = model.forward(tensor(window, device: device).unsqueeze(0))[0, -1].cpu(); // (V,)
                 var next = Sample(logits, config, sampler);
                 if (stopTokens.Contains(next)) break;
                 generated.Add(next);

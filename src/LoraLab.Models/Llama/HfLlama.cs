@@ -7,8 +7,9 @@ namespace LoraLab.Models.Llama;
 /// <summary>
 /// Reads and writes Llama models as Hugging Face folders (transformers LlamaForCausalLM): config.json with HF keys
 /// plus safetensors weights, single or sharded. HF Llama uses half-split RoPE, so models are built with
-/// <see cref="RopeLayout.HalfSplit"/>. The tokenizer is optional: a llama2.c <c>tokenizer.bin</c> copied into the
-/// folder (we have no SentencePiece model or tokenizer.json for tok512).
+/// <see cref="RopeLayout.HalfSplit"/>. The tokenizer is optional: given a llama2.c tokenizer, Save writes it twice,
+/// as <c>tokenizer.bin</c> (what <see cref="Llama2cTokenizer"/> reads) and as the SentencePiece <c>tokenizer.model</c>
+/// + <c>tokenizer_config.json</c> that HF's LlamaTokenizer reads.
 /// </summary>
 public static class HfLlama
 {
@@ -66,7 +67,8 @@ public static class HfLlama
 
     /// <summary>
     /// Writes <paramref name="model"/> as an HF folder. Tied embeddings are saved once (no lm_head.weight), as
-    /// transformers does. <paramref name="llama2cTokenizer"/>, if given, is copied in as tokenizer.bin.
+    /// transformers does. <paramref name="llama2cTokenizer"/>, if given, is copied in as tokenizer.bin and converted to
+    /// tokenizer.model.
     /// </summary>
     public static void Save(LlamaModel model, string dir, long? shardMaxBytes = null, string? llama2cTokenizer = null)
     {
@@ -76,7 +78,26 @@ public static class HfLlama
         if (weights.Keys.FirstOrDefault(k => k.Contains(".lora_") || k.Contains(".base_layer.")) is { } lora)
             throw new LoraLabException($"cannot save a model with LoRA layers as a base HF model ({lora}); merge and unwrap first");
         Write(dir, ToHfConfig(model.Config), weights, shardMaxBytes);
-        if (llama2cTokenizer is not null) File.Copy(llama2cTokenizer, Path.Combine(dir, Llama2cTokenizerFile), overwrite: true);
+        if (llama2cTokenizer is not null) SaveTokenizer(llama2cTokenizer, model.Config, dir);
+    }
+
+    private static void SaveTokenizer(string llama2cTokenizer, LlamaConfig config, string dir)
+    {
+        var tokenizer = Llama2cTokenizer.Load(llama2cTokenizer, config.VocabSize);
+        File.Copy(llama2cTokenizer, Path.Combine(dir, Llama2cTokenizerFile), overwrite: true);
+        SentencePieceModel.Write(tokenizer, Path.Combine(dir, "tokenizer.model"));
+        var tokenizerConfig = new JsonObject
+        {
+            ["tokenizer_class"] = "LlamaTokenizer",
+            ["bos_token"] = "<s>",
+            ["eos_token"] = "</s>",
+            ["unk_token"] = "<unk>",
+            ["add_bos_token"] = true,
+            ["add_eos_token"] = false,
+            ["legacy"] = true, // plain SentencePiece behaviour, as llama2.c encodes
+            ["model_max_length"] = config.MaxSeqLen,
+        };
+        File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), tokenizerConfig.ToJsonString(new() { WriteIndented = true }) + "\n");
     }
 
     /// <summary>The llama2.c tokenizer saved next to the weights by <see cref="Save"/>.</summary>

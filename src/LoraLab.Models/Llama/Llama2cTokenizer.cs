@@ -27,6 +27,12 @@ public sealed class Llama2cTokenizer
 
     public int VocabSize => _pieces.Length;
 
+    /// <summary>The piece as stored (spaces, not SentencePiece's ▁; BOS/EOS as "\n&lt;s&gt;\n" / "\n&lt;/s&gt;\n").</summary>
+    public string Piece(int id) => _pieces[id];
+
+    /// <summary>The BPE merge score: a merge producing a higher-scored piece happens first.</summary>
+    public float Score(int id) => _scores[id];
+
     public static Llama2cTokenizer Load(string path, int vocabSize)
     {
         if (!File.Exists(path)) throw new LoraLabException($"tokenizer not found: {path}");

@@ -1,4 +1,5 @@
 using LoraLab.Core;
+using LoraLab.Core.Adapters;
 using LoraLab.Models.Generation;
 
 namespace LoraLab.Models.Llama;
@@ -9,10 +10,18 @@ public static class LlamaCompletion
     /// <summary>
     /// Loads a llama2.c <c>.bin</c> file or an HF folder, and returns the prompt followed by the continuation.
     /// The tokenizer is <paramref name="tokenizerPath"/>, else the folder's tokenizer.bin (written by <see cref="HfLlama.Save"/>).
+    /// With <paramref name="adapterDir"/>, a PEFT-format LoRA adapter is applied first, folded into the weights when
+    /// <paramref name="merge"/> is set (same output, no LoRA branch at inference).
     /// </summary>
-    public static string Complete(string modelPath, string? tokenizerPath, string prompt, GenerationConfig config)
+    public static string Complete(string modelPath, string? tokenizerPath, string prompt, GenerationConfig config,
+                                  string? adapterDir = null, bool merge = false)
     {
         var model = Directory.Exists(modelPath) ? HfLlama.Load(modelPath) : Llama2cCheckpoint.Load(modelPath);
+        if (adapterDir is not null)
+        {
+            var layers = PeftAdapter.Apply(adapterDir, model).Layers;
+            if (merge) foreach (var layer in layers) layer.Layer.Merge();
+        }
         tokenizerPath ??= Directory.Exists(modelPath) ? Path.Combine(modelPath, HfLlama.Llama2cTokenizerFile)
             : throw new LoraLabException($"{modelPath}: a llama2.c checkpoint needs a tokenizer (tokenizer.bin / tok512.bin)", ExitCodes.Usage);
         var tokenizer = Llama2cTokenizer.Load(tokenizerPath, model.Config.VocabSize);

@@ -35,6 +35,8 @@ public sealed class HfLlamaTests(Stories260K stories) : IClassFixture<Stories260
         using var noGrad = no_grad();
         Assert.True(stories.Model.forward(tokens).eq(loaded.forward(tokens)).all().item<bool>(), "logits differ after HF round trip");
         Assert.Equal([1, 403, 407, 261, 378], HfLlama.LoadLlama2cTokenizer(_dir, 512).Encode("Once upon a time"));
+        using var spm = File.OpenRead(Path.Combine(_dir, "tokenizer.model"));
+        Assert.Equal([1, 403, 407, 261, 378], Microsoft.ML.Tokenizers.LlamaTokenizer.Create(spm).EncodeToIds("Once upon a time"));
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using LoraLab.Core;
+using LoraLab.Core.Adapters;
+using LoraLab.Core.Safetensors;
 using LoraLab.Models.Llama;
 using static TorchSharp.torch;
 
@@ -41,6 +43,34 @@ public sealed class LlamaLoraTests
         var result = LoraInjector.Inject(model, new LoraConfig { Rank = 2, TargetModules = ["o_proj"], Init = LoraInit.B });
         using (no_grad()) result.Layers[0].Layer.LoraA.fill_(0.05);
         Assert.True((Forward(model, tokens) - before).abs().max().item<float>() > 1e-4);
+    }
+
+    [Fact]
+    public void PeftAdapter_SaveThenApply_UsesPeftLlamaNamesAndRestoresLogits()
+    {
+        // Given: a trained-looking adapter (B ≠ 0) on q_proj and v_proj
+        using var scope = NewDisposeScope();
+        manual_seed(4);
+        var lora = new LoraConfig { Rank = 4, Alpha = 8, TargetModules = ["q_proj", "v_proj"] };
+        var model = Llama2cCheckpoint.Load(Stories260K.CheckpointPath);
+        var result = LoraInjector.Inject(model, lora);
+        using (no_grad()) foreach (var layer in result.Layers) layer.Layer.LoraB.normal_(0, 0.1);
+        var tokens = tensor(new long[] { 1, 403, 407, 261, 378 }).unsqueeze(0);
+        var adapted = Forward(model, tokens);
+        var dir = CliTester.TempDir();
+
+        // When
+        PeftAdapter.Save(dir, model, lora, new AdapterSaveInfo("stories260K", "CAUSAL_LM", new LoralabAdapterExtras()));
+        var fresh = Llama2cCheckpoint.Load(Stories260K.CheckpointPath);
+        PeftAdapter.Apply(dir, fresh);
+
+        // Then
+        var names = SafetensorsFile.ReadHeader(Path.Combine(dir, "adapter_model.safetensors")).Entries.Select(e => e.Name).ToList();
+        Assert.Contains("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight", names);
+        Assert.Contains("base_model.model.model.layers.4.self_attn.v_proj.lora_B.weight", names);
+        Assert.Equal(20, names.Count);
+        Assert.Equal(0f, (Forward(fresh, tokens) - adapted).abs().max().item<float>());
+        Directory.Delete(dir, recursive: true);
     }
 
     private static Tensor Forward(LlamaModel model, Tensor tokens)

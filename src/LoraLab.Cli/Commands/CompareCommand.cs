@@ -1,0 +1,40 @@
+using System.CommandLine;
+using LoraLab.Core;
+using LoraLab.Core.Config;
+using LoraLab.Experiments.Compare;
+using LoraLab.Experiments.Sweeps;
+
+namespace LoraLab.Cli.Commands;
+
+public static class CompareCommand
+{
+    public static Command Create()
+    {
+        var dir = new Argument<string>("dir") { Description = "Sweep folder." };
+        var baseline = new Option<string>("--baseline") { Description = "Baseline runs: key=value[,key=value].", Required = true };
+        var candidate = new Option<string>("--candidate") { Description = "Candidate runs: key=value[,key=value].", Required = true };
+        var metric = new Option<string?>("--metric") { Description = "Metric (default: the sweep kind's first metric)." };
+        var lrKey = new Option<string>("--lr-key") { Description = "The LR config key.", DefaultValueFactory = _ => "lr" };
+        var seed = new Option<int>("--bootstrap-seed") { Description = "Seed of the bootstrap.", DefaultValueFactory = _ => Bootstrap.DefaultSeed };
+        var json = new Option<string?>("--json") { Description = "JSON output (default: DIR/compare.json)." };
+        var cmd = new Command("compare",
+            "Baseline vs candidate, each at its own best LR per task: mean and 95% CI over seeds, paired difference by seed " +
+            "with a seeded bootstrap interval, verdict, and LR robustness (band within 1% of the best, in decades).\n" +
+            "Example: loralab compare runs/smoke --baseline init=a --candidate init=b --metric final_train_loss");
+        cmd.Arguments.Add(dir);
+        foreach (var o in new Option[] { baseline, candidate, metric, lrKey, seed, json }) cmd.Options.Add(o);
+        cmd.SetAction(parse =>
+        {
+            var store = new ResultStore(parse.GetValue(dir)!);
+            var plan = SweepPlan.Load(store.Directory);
+            var report = SweepComparison.Run(plan, store.ReadAll(plan), parse.GetValue(baseline)!, parse.GetValue(candidate)!,
+                parse.GetValue(metric), new SweepComparison.Options(LrKey: parse.GetValue(lrKey)!, BootstrapSeed: parse.GetValue(seed)));
+            Console.Out.Write(report.FormatTable());
+            var path = parse.GetValue(json) ?? Path.Combine(store.Directory, "compare.json");
+            AtomicFile.WriteAllText(path, ConfigJson.Serialize(report) + "\n");
+            Console.Out.WriteLine($"json: {path}");
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using LoraLab.Core;
+using LoraLab.Experiments.Sweeps;
+
+namespace LoraLab.Cli.Commands;
+
+public static class SweepPlanCommand
+{
+    public static Command Create()
+    {
+        var spec = new Argument<string>("spec") { Description = "Sweep spec (JSON)." };
+        var output = new Option<string>("--out") { Description = "Sweep folder to create.", Required = true };
+        var slurm = new Option<bool>("--slurm") { Description = "Also write sweep.sbatch (job array), merge.sbatch and submit.sh." };
+        var shards = new Option<int?>("--shards") { Description = "Array tasks (default: one per run, at most 1000)." };
+        var threads = new Option<int>("--threads") { Description = "Torch threads (= --cpus-per-task) per task.", DefaultValueFactory = _ => 1 };
+        var sbatch = new Option<string[]>("--sbatch") { Description = "Extra directive, repeatable: \"#SBATCH --partition=gpu\"." };
+        var tool = new Option<string?>("--tool") { Description = "Absolute path of the loralab executable the jobs run (default: this one)." };
+        var cmd = new Command("plan",
+            "Expand the grid into DIR/plan.json (ids, resolved configs); with --slurm write a job-array script whose task k " +
+            "runs shard k/N, and a merge job chained with afterany.\n" +
+            "Example: loralab sweep plan configs/sweeps/smoke.json --out /shared/smoke --slurm --sbatch \"#SBATCH --time=10\"");
+        cmd.Arguments.Add(spec);
+        foreach (var o in new Option[] { output, slurm, shards, threads, sbatch, tool }) cmd.Options.Add(o);
+        cmd.SetAction(parse =>
+        {
+            var sweepSpec = SweepSpec.Load(parse.GetValue(spec)!);
+            var plan = SweepPlanner.Plan(sweepSpec, RunKinds.Default, parse.GetValue(spec)!);
+            var store = new ResultStore(parse.GetValue(output)!);
+            if (!parse.GetValue(slurm))
+            {
+                store.EnsurePlan(plan);
+                Console.Out.WriteLine($"{store.PlanPath}: {plan.Runs.Count} runs");
+                return ExitCodes.Ok;
+            }
+            var command = parse.GetValue(tool) is { } t ? new ChildCommand(Path.GetFullPath(t), []) : ChildCommand.Current();
+            var settings = SlurmPlanner.Write(sweepSpec, plan, store, parse.GetValue(shards), parse.GetValue(threads),
+                command, parse.GetValue(sbatch) ?? []);
+            Console.Out.WriteLine($"{store.PlanPath}: {plan.Runs.Count} runs in {settings.Shards} array tasks");
+            Console.Out.WriteLine($"submit: {Path.Combine(store.Directory, "submit.sh")}   (or: sbatch {settings.ScriptPath})");
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+}

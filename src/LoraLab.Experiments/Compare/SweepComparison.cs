@@ -1,0 +1,99 @@
+using System.Globalization;
+using LoraLab.Core;
+using LoraLab.Experiments.Sweeps;
+
+namespace LoraLab.Experiments.Compare;
+
+/// <summary>
+/// Baseline vs candidate over a sweep (anchors §4 item 25: a comparison is only credible when each side gets its
+/// own LR sweep). Per group: each side's best LR (diverged LRs excluded), mean and 95% t-interval over seeds there,
+/// the paired difference by seed at the two best LRs with a seeded bootstrap interval, and the LR robustness band.
+/// </summary>
+public static class SweepComparison
+{
+    /// <summary>Seed pairs below which a verdict also needs the t-interval to exclude zero.</summary>
+    public const int SmallSample = 10;
+
+    public sealed record Options(string LrKey = "lr", string SeedKey = "seed",
+        int Resamples = Bootstrap.DefaultResamples, int BootstrapSeed = Bootstrap.DefaultSeed);
+
+    public static ComparisonReport Run(SweepPlan plan, IReadOnlyList<ResultRead> reads, string baseline, string candidate,
+        string? metricName, Options? options = null)
+    {
+        options ??= new Options();
+        var metric = plan.Metric(metricName);
+        var baseSel = Selector.Parse(baseline, "--baseline");
+        var candSel = Selector.Parse(candidate, "--candidate");
+        var sideKeys = baseSel.Concat(candSel).Select(s => s.Key).ToHashSet();
+        var groupAxes = plan.Axes.Where(a => !sideKeys.Contains(a) && a != options.LrKey && a != options.SeedKey).ToList();
+        var baseReads = reads.Where(r => Selector.Matches(r.Run, baseSel)).ToList();
+        var candReads = reads.Where(r => Selector.Matches(r.Run, candSel)).ToList();
+        if (baseReads.Count == 0) throw new LoraLabException($"--baseline {baseline} matches no run of '{plan.Name}'", ExitCodes.Usage);
+        if (candReads.Count == 0) throw new LoraLabException($"--candidate {candidate} matches no run of '{plan.Name}'", ExitCodes.Usage);
+        if (baseReads.Intersect(candReads).Any())
+            throw new LoraLabException($"--baseline {baseline} and --candidate {candidate} select the same runs", ExitCodes.Usage);
+
+        string GroupOf(ResultRead r) => groupAxes.Count == 0 ? "(all)"
+            : string.Join(", ", groupAxes.Select(a => $"{a}={CanonicalJson.ScalarText(r.Run.Point[a])}"));
+        var groups = baseReads.Concat(candReads).OrderBy(r => r.Run.Index).Select(GroupOf).Distinct().ToList();
+        var comparisons = groups.Select(g => Compare(g,
+            Side(baseline, baseReads.Where(r => GroupOf(r) == g), metric, options),
+            Side(candidate, candReads.Where(r => GroupOf(r) == g), metric, options),
+            candidate, metric, options)).ToList();
+        return new ComparisonReport(plan.Name, metric.Name, metric.Direction, baseline, candidate,
+            options.Resamples, options.BootstrapSeed, comparisons);
+    }
+
+    /// <summary>One side's LR curve, best LR, interval and LR band over the given runs.</summary>
+    public static SideSummary Side(string selector, IEnumerable<ResultRead> reads, MetricInfo metric, Options options)
+    {
+        var curve = reads.GroupBy(r => Lr(r.Run, options.LrKey)).OrderBy(g => g.Key).Select(g => new LrPoint(
+            g.Key,
+            g.Where(r => r.Result is { Status: RunStatus.Ok } res && res.Metrics.ContainsKey(metric.Name))
+                .ToDictionary(r => r.Run.Value(options.SeedKey) ?? r.Run.Id, r => r.Result!.Metrics[metric.Name]),
+            g.Count(r => r.Result?.Status == RunStatus.Diverged),
+            g.Count(r => r.Result?.Status == RunStatus.Failed))).ToList();
+        int diverged = curve.Sum(p => p.Diverged), failed = curve.Sum(p => p.Failed);
+        var best = LrSelection.Best(curve, metric);
+        if (best is null) return new SideSummary(selector, curve, null, null, null, null, null, diverged, failed);
+        var (low, high, decades) = LrSelection.Band(curve, best, metric);
+        return new SideSummary(selector, curve, best.Lr, Statistics.MeanInterval(best.Values), low, high, decades, diverged, failed);
+    }
+
+    static GroupComparison Compare(string group, SideSummary b, SideSummary c, string candidate, MetricInfo metric, Options options)
+    {
+        LrPoint? bBest = b.Curve.FirstOrDefault(p => p.Lr == b.BestLr), cBest = c.Curve.FirstOrDefault(p => p.Lr == c.BestLr);
+        if (bBest is null || cBest is null || b.BestLr is null || c.BestLr is null)
+            return new GroupComparison(group, b, c, null, null, "insufficient-data",
+                $"{group}: no verdict: a side has no LR without diverged runs");
+        var seeds = bBest.BySeed.Keys.Intersect(cBest.BySeed.Keys).Order(StringComparer.Ordinal).ToList();
+        var diffs = seeds.Select(s => cBest.BySeed[s] - bBest.BySeed[s]).ToList();
+        if (diffs.Count < 2)
+            return new GroupComparison(group, b, c, null, null, "insufficient-data",
+                $"{group}: no verdict: {diffs.Count} paired seed(s) at the best LRs (need >= 2)");
+        var boot = Bootstrap.MeanInterval(diffs, options.Resamples, options.BootstrapSeed);
+        var t = Statistics.MeanInterval(diffs);
+        // The percentile bootstrap is too narrow for few seed pairs (it never sees more spread than the sample), so
+        // below SmallSample pairs the t-interval of the paired differences must exclude zero as well.
+        var significant = boot.ExcludesZero && (diffs.Count >= SmallSample || t.ExcludesZero);
+        var verdict = !significant ? "no-significant-difference"
+            : metric.IsBetter(boot.Estimate, 0) ? "better" : "worse";
+        var says = verdict switch
+        {
+            "better" => $"candidate {candidate} is BETTER",
+            "worse" => $"candidate {candidate} is WORSE",
+            _ => "no significant difference",
+        };
+        var line = $"{group}: {says}: paired diff (candidate - baseline, each at its best LR) = {ComparisonReport.N(boot.Estimate)}, " +
+                   $"bootstrap 95% [{ComparisonReport.N(boot.Low)}, {ComparisonReport.N(boot.High)}], " +
+                   $"t 95% [{ComparisonReport.N(t.Low)}, {ComparisonReport.N(t.High)}], n = {diffs.Count} seeds";
+        return new GroupComparison(group, b, c, boot, t, verdict, line);
+    }
+
+    static double Lr(PlannedRun run, string key)
+    {
+        var text = run.Value(key) ?? throw new LoraLabException($"run {run.Id} has no '{key}' (use --lr-key)", ExitCodes.Usage);
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var lr) ? lr
+            : throw new LoraLabException($"run {run.Id}: '{key}' = '{text}' is not a number", ExitCodes.Usage);
+    }
+}

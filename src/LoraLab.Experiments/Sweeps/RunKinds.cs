@@ -1,0 +1,34 @@
+using LoraLab.Core;
+
+namespace LoraLab.Experiments.Sweeps;
+
+/// <summary>
+/// The registry of run kinds, a switch over the spec's <c>kind</c>. Tests add their own kinds with
+/// <see cref="With"/>; the product knows only the real ones.
+/// </summary>
+public sealed class RunKinds
+{
+    readonly IReadOnlyDictionary<string, IRunKind> _extra;
+
+    RunKinds(IReadOnlyDictionary<string, IRunKind> extra) => _extra = extra;
+
+    public static RunKinds Default { get; } = new(new Dictionary<string, IRunKind>());
+
+    public RunKinds With(IRunKind kind) =>
+        new(new Dictionary<string, IRunKind>(_extra) { [kind.Name] = kind });
+
+    public IRunKind Get(string name)
+    {
+        if (_extra.TryGetValue(name, out var kind)) return kind;
+        return name switch
+        {
+            "toy" => Toy,
+            "finetune" => throw new LoraLabException("sweep kind 'finetune' is not available in this build yet", ExitCodes.Usage),
+            _ => throw new LoraLabException($"unknown sweep kind '{name}' (known: {string.Join(", ", Known)})", ExitCodes.Usage),
+        };
+    }
+
+    static readonly ToyRunKind Toy = new();
+
+    IEnumerable<string> Known => _extra.Keys.Append("toy").Order(StringComparer.Ordinal);
+}

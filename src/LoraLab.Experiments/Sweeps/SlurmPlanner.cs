@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using LoraLab.Core;
+using LoraLab.Core.Config;
+
+namespace LoraLab.Experiments.Sweeps;
+
+/// <summary>
+/// <c>sweep plan --slurm</c>: writes plan.json, spec.json (the spec with its base inlined, so the folder is
+/// self-contained), sweep.sbatch, merge.sbatch, submit.sh, slurm.json and the logs/ folder Slurm writes into.
+/// </summary>
+public static class SlurmPlanner
+{
+    public const int MaxArraySize = 1000;
+
+    public static SlurmSettings Write(SweepSpec spec, SweepPlan plan, ResultStore store, int? shards, int threads,
+        ChildCommand tool, IReadOnlyList<string> extra)
+    {
+        var n = shards ?? Math.Min(plan.Runs.Count, MaxArraySize);
+        if (n < 1 || n > MaxArraySize)
+            throw new LoraLabException($"--shards must be in 1..{MaxArraySize} (Slurm's default MaxArraySize is 1001), got {n}", ExitCodes.Usage);
+        if (threads < 1) throw new LoraLabException($"--threads must be >= 1, got {threads}", ExitCodes.Usage);
+        store.EnsurePlan(plan);
+        var dir = store.Directory;
+        Directory.CreateDirectory(Path.Combine(dir, "logs"));
+        AtomicFile.WriteAllText(Path.Combine(dir, "spec.json"), SpecJson(spec));
+        AtomicFile.WriteAllText(Path.Combine(dir, "sweep.sbatch"), SlurmScripts.Array(spec.Name, dir, n, threads, tool, extra));
+        AtomicFile.WriteAllText(Path.Combine(dir, "merge.sbatch"), SlurmScripts.Merge(spec.Name, dir, tool, extra));
+        AtomicFile.WriteAllText(Path.Combine(dir, "submit.sh"), SlurmScripts.Submit(dir));
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(dir, "submit.sh"), (UnixFileMode)0b111_101_101);
+        var settings = new SlurmSettings { Shards = n, Threads = threads, ScriptPath = Path.Combine(dir, "sweep.sbatch") };
+        AtomicFile.WriteAllText(Path.Combine(dir, SlurmSettings.FileName), ConfigJson.Serialize(settings) + "\n");
+        return settings;
+    }
+
+    public static string SpecJson(SweepSpec spec)
+    {
+        var grid = new JsonObject();
+        foreach (var axis in spec.Grid) grid[axis.Key] = new JsonArray(axis.Values.Select(v => v?.DeepClone()).ToArray());
+        var root = new JsonObject
+        {
+            ["name"] = spec.Name,
+            ["kind"] = spec.Kind,
+            ["base"] = spec.Base.DeepClone(),
+            ["grid"] = grid,
+        };
+        return root.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n";
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text;
+using LoraLab.Core;
+
+namespace LoraLab.Experiments.Sweeps;
+
+/// <summary>
+/// The Slurm job-array scripts for a planned sweep folder. Task k runs shard k/N with N written into the script:
+/// after a partial resubmit (<c>--array=3,5</c>) Slurm's own task count is 2, which would give wrong shards
+/// (distributed.md §2). Paths are absolute; the merge job is chained with <c>afterany</c>, so it also runs (and lists
+/// what is missing) when some tasks failed.
+/// </summary>
+public static class SlurmScripts
+{
+    public static string Array(string name, string directory, int shards, int threads, ChildCommand tool, IReadOnlyList<string> extra)
+    {
+        var sb = Header($"loralab-{name}",
+            [$"--array=0-{shards - 1}", $"--cpus-per-task={threads}", $"--output={directory}/logs/%A_%a.out", .. extra]);
+        sb.Append("set -euo pipefail\n");
+        sb.Append($"exec {Words(tool)} sweep run {Quote(Path.Combine(directory, "spec.json"))} --out {Quote(directory)} ");
+        sb.Append($"--shard \"$SLURM_ARRAY_TASK_ID/{shards}\" --jobs 1 --threads {threads}\n");
+        return sb.ToString();
+    }
+
+    public static string Merge(string name, string directory, ChildCommand tool, IReadOnlyList<string> extra)
+    {
+        var sb = Header($"loralab-{name}-merge", ["--cpus-per-task=1", $"--output={directory}/logs/merge_%j.out", .. extra]);
+        sb.Append("set -euo pipefail\n");
+        sb.Append($"exec {Words(tool)} sweep merge {Quote(directory)}\n");
+        return sb.ToString();
+    }
+
+    /// <summary>Submits the array, then the merge job with <c>--dependency=afterany</c> on it; prints both ids.</summary>
+    public static string Submit(string directory) =>
+        "#!/bin/bash\n" +
+        "set -euo pipefail\n" +
+        $"array=$(sbatch --parsable {Quote(Path.Combine(directory, "sweep.sbatch"))})\n" +
+        $"merge=$(sbatch --parsable --dependency=afterany:${{array%%;*}} {Quote(Path.Combine(directory, "merge.sbatch"))})\n" +
+        "echo \"array job $array, merge job $merge\"\n";
+
+    /// <summary>A user's pass-through line: "#SBATCH --partition=gpu" or just "--partition=gpu".</summary>
+    public static string Directive(string line)
+    {
+        var trimmed = line.Trim();
+        if (trimmed.Contains('\n') || trimmed.Length == 0)
+            throw new LoraLabException($"--sbatch expects one directive, got '{line}'", ExitCodes.Usage);
+        return trimmed.StartsWith("#SBATCH ", StringComparison.Ordinal) ? trimmed
+            : trimmed.StartsWith('-') ? "#SBATCH " + trimmed
+            : throw new LoraLabException($"--sbatch expects '#SBATCH --option' or '--option', got '{line}'", ExitCodes.Usage);
+    }
+
+    static StringBuilder Header(string jobName, IReadOnlyList<string> directives)
+    {
+        var sb = new StringBuilder("#!/bin/bash\n");
+        sb.Append($"#SBATCH --job-name={jobName}\n");
+        foreach (var line in directives) sb.Append(Directive(line)).Append('\n');
+        return sb;
+    }
+
+    static string Words(ChildCommand tool) => string.Join(" ", tool.Words.Select(Quote));
+
+    /// <summary>POSIX single quotes (a quote inside becomes '\'').</summary>
+    public static string Quote(string word) => "'" + word.Replace("'", "'\\''") + "'";
+}

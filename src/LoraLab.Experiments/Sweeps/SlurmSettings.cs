@@ -1,0 +1,20 @@
+using LoraLab.Core.Config;
+
+namespace LoraLab.Experiments.Sweeps;
+
+/// <summary>DIR/slurm.json, written by <c>sweep plan --slurm</c>: the shard count baked into sweep.sbatch and the
+/// script's path, so that <c>sweep status</c> can print the resubmit line.</summary>
+public sealed record SlurmSettings
+{
+    public int Shards { get; init; }
+    public int Threads { get; init; }
+    public string ScriptPath { get; init; } = "";
+
+    public const string FileName = "slurm.json";
+
+    public static SlurmSettings? TryLoad(string directory)
+    {
+        var path = Path.Combine(directory, FileName);
+        return File.Exists(path) ? ConfigLoader.Load<SlurmSettings>(path) : null;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text.Json.Nodes;
+using LoraLab.Core;
+
+namespace LoraLab.Experiments.Sweeps;
+
+/// <summary>Expands a spec's grid (first axis outermost, last axis fastest) and resolves every point through its
+/// run kind, so that a bad value anywhere in the grid stops the sweep before any run starts.</summary>
+public static class SweepPlanner
+{
+    public static SweepPlan Plan(SweepSpec spec, RunKinds kinds, string source = "sweep spec")
+    {
+        var kind = kinds.Get(spec.Kind);
+        var runs = new List<PlannedRun>();
+        var ids = new Dictionary<string, int>();
+        foreach (var point in Points(spec.Grid))
+        {
+            var merged = (JsonObject)spec.Base.DeepClone();
+            foreach (var (key, value) in point) Set(merged, key, value?.DeepClone());
+            var resolved = kind.Resolve(merged, $"{source} [{Describe(point)}]");
+            foreach (var key in kind.ExecutionKeys) resolved.Remove(key);
+            var id = RunId.For(spec.Kind, point, resolved);
+            if (ids.TryGetValue(id, out var other))
+                throw new LoraLabException($"{source}: grid points {other} and {runs.Count} resolve to the same config ({id})", ExitCodes.Usage);
+            ids[id] = runs.Count;
+            runs.Add(new PlannedRun(runs.Count, id, point, resolved));
+        }
+        return new SweepPlan
+        {
+            Name = spec.Name,
+            Kind = spec.Kind,
+            Axes = spec.Grid.Select(a => a.Key).ToList(),
+            Metrics = kind.Metrics.ToList(),
+            Runs = runs,
+        };
+    }
+
+    /// <summary>The cartesian product in plan order.</summary>
+    public static IEnumerable<JsonObject> Points(IReadOnlyList<GridAxis> axes)
+    {
+        var counters = new int[axes.Count];
+        long total = axes.Aggregate(1L, (n, a) => n * a.Values.Count);
+        for (long i = 0; i < total; i++)
+        {
+            var point = new JsonObject();
+            for (int a = 0; a < axes.Count; a++) point[axes[a].Key] = axes[a].Values[counters[a]]?.DeepClone();
+            yield return point;
+            for (int a = axes.Count - 1; a >= 0; a--)
+            {
+                if (++counters[a] < axes[a].Values.Count) break;
+                counters[a] = 0;
+            }
+        }
+    }
+
+    /// <summary>Sets a dotted path, creating objects on the way (the kind's strict load rejects unknown keys).</summary>
+    static void Set(JsonObject root, string dottedKey, JsonNode? value)
+    {
+        var parts = dottedKey.Split('.');
+        var node = root;
+        foreach (var part in parts[..^1])
+        {
+            if (node[part] is not JsonObject child) node[part] = child = new JsonObject();
+            node = child;
+        }
+        node[parts[^1]] = value;
+    }
+
+    static string Describe(JsonObject point) =>
+        string.Join(", ", point.Select(p => $"{p.Key}={CanonicalJson.ScalarText(p.Value)}"));
+}

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace LoraLab.Experiments.Sweeps;
+
+/// <summary>One stderr line per finished run: done / running / failed counts, diverged, ETA (from the mean wall
+/// time of the runs finished in this session, divided over the parallel jobs).</summary>
+public sealed class SweepProgress(TextWriter output, int total, int alreadyDone, int jobs)
+{
+    readonly Stopwatch _clock = Stopwatch.StartNew();
+    readonly object _lock = new();
+    int _done = alreadyDone, _running, _failed, _diverged, _finishedHere;
+
+    public int Failed => _failed;
+
+    public void Started(PlannedRun run)
+    {
+        lock (_lock) _running++;
+    }
+
+    public void Finished(PlannedRun run, RunResult result)
+    {
+        lock (_lock)
+        {
+            _running--;
+            _finishedHere++;
+            if (result.Status == RunStatus.Failed) _failed++;
+            else _done++;
+            if (result.Status == RunStatus.Diverged) _diverged++;
+            var remaining = total - _done - _failed;
+            var eta = _finishedHere == 0 ? "?" : Format(_clock.Elapsed.TotalSeconds / _finishedHere * remaining / Math.Max(1, Math.Min(jobs, remaining)));
+            var what = result.Status switch
+            {
+                RunStatus.Failed => $"FAILED {run.Id}: {result.Error}",
+                _ => $"{result.Status.ToString().ToLowerInvariant()} {run.Id} ({result.Timing.WallSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s)",
+            };
+            output.WriteLine($"[sweep] {_done}/{total} done, {_running} running, {_failed} failed, {_diverged} diverged | ETA {eta} | {what}");
+        }
+    }
+
+    public void Note(string line)
+    {
+        lock (_lock) output.WriteLine($"[sweep] {line}");
+    }
+
+    static string Format(double seconds)
+    {
+        var t = TimeSpan.FromSeconds(Math.Max(0, seconds));
+        return t.TotalHours >= 1 ? $"{(int)t.TotalHours}:{t:mm\\:ss}" : t.ToString("m\\:ss", CultureInfo.InvariantCulture);
+    }
+}

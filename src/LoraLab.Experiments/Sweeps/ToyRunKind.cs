@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using LoraLab.Core.Config;
+using LoraLab.Experiments.WidthSweep;
+
+namespace LoraLab.Experiments.Sweeps;
+
+/// <summary>
+/// The "toy" kind: one teacher–student LoRA run (<see cref="ToyRun"/>, docs/protocol-width-sweep.md) per grid point.
+/// Metrics: final train/test loss, initial loss and final/initial; curves: loss, rms_za, rms_zb, delta_w_norm and the
+/// gradient norms of A and B, one entry per step.
+/// </summary>
+public sealed class ToyRunKind : IRunKind
+{
+    public string Name => "toy";
+
+    public IReadOnlyList<MetricInfo> Metrics { get; } =
+    [
+        new("final_train_loss", MetricDirection.Lower),
+        new("final_test_loss", MetricDirection.Lower),
+        new("relative_final_loss", MetricDirection.Lower),
+        new("initial_loss", MetricDirection.Lower),
+    ];
+
+    public IReadOnlyList<string> ExecutionKeys { get; } = ["threads"];
+
+    public JsonObject Resolve(JsonObject merged, string source)
+    {
+        var config = ConfigLoader.FromTree<ToyRunConfig>(merged, null, source);
+        var tree = (JsonObject)ConfigJson.ToNode(config);
+        // Derived, read-only properties are not config: keep only what a config file may set.
+        foreach (var derived in new[] { "scale", "effective_lr_b", "init_seed", "problem_spec" }) tree.Remove(derived);
+        return tree;
+    }
+
+    public RunOutcome Execute(JsonObject resolved, RunContext context)
+    {
+        var config = ConfigLoader.FromTree<ToyRunConfig>(resolved, null, context.RunId) with { Threads = context.Threads };
+        var r = ToyRun.Execute(config, context.CancellationToken);
+        var metrics = new Dictionary<string, double>
+        {
+            ["final_train_loss"] = r.FinalTrainLoss,
+            ["final_test_loss"] = r.FinalTestLoss,
+            ["relative_final_loss"] = r.RelativeFinalLoss,
+            ["initial_loss"] = r.InitialLoss,
+        };
+        var curves = new Dictionary<string, double[]>
+        {
+            ["loss"] = r.Loss,
+            ["rms_za"] = r.RmsZa,
+            ["rms_zb"] = r.RmsZb,
+            ["delta_w_norm"] = r.DeltaWNorm,
+            ["grad_norm_a"] = r.GradNormA,
+            ["grad_norm_b"] = r.GradNormB,
+        };
+        return new RunOutcome(r.Diverged ? RunStatus.Diverged : RunStatus.Ok, metrics, curves);
+    }
+}

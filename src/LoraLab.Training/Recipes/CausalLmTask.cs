@@ -1,0 +1,71 @@
+using LoraLab.Training.Data;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LoraLab.Training.Recipes;
+
+/// <summary>
+/// Causal language modelling on a decoder (token ids (B, T) → logits (B, T, vocab)): cross-entropy over the positions
+/// whose target is not <see cref="CausalLmExample.IgnoreIndex"/> (all of them for text blocks, the answer for
+/// prompt/answer pairs); evaluation reports the mean NLL per predicted token and its exponential, the perplexity.
+/// Batches are right-padded to their longest example with ignored targets.
+/// </summary>
+public sealed class CausalLmTask(nn.Module<Tensor, Tensor> model, IReadOnlyList<CausalLmExample> train,
+                                 IReadOnlyList<CausalLmExample> eval, IReadOnlyList<DatasetLoadReport> reports) : IFinetuneTask
+{
+    public nn.Module Model => model;
+    public IReadOnlyList<(string Name, Parameter Parameter)> HeadParameters => [];
+    public int TrainExamples => train.Count;
+    public IReadOnlyList<DatasetLoadReport> DataReports => reports;
+    public string PrimaryMetric => "perplexity";
+    public bool HigherIsBetter => false;
+
+    public Tensor Loss(IReadOnlyList<int> indices)
+    {
+        var (inputs, targets) = Collate(indices.Select(i => train[i]).ToList());
+        var logits = model.call(inputs);                                                       // (B, T, V)
+        return nn.functional.cross_entropy(logits.flatten(0, 1), targets.flatten(),
+                                           ignore_index: CausalLmExample.IgnoreIndex);
+    }
+
+    public IReadOnlyDictionary<string, double> Evaluate(int batchSize, int maxBatches)
+    {
+        double nll = 0;
+        long tokens = 0;
+        model.eval();
+        using (no_grad())
+        {
+            foreach (var chunk in eval.Chunk(batchSize).Take(maxBatches > 0 ? maxBatches : int.MaxValue))
+            {
+                using var scope = NewDisposeScope();
+                var (inputs, targets) = Collate(chunk);
+                var logits = model.call(inputs);                                               // (B, T, V)
+                nll += nn.functional.cross_entropy(logits.flatten(0, 1).to(float64), targets.flatten(),
+                                                   ignore_index: CausalLmExample.IgnoreIndex,
+                                                   reduction: nn.Reduction.Sum).item<double>();
+                tokens += chunk.Sum(c => c.LossTokens);
+            }
+        }
+        model.train();
+        var loss = nll / Math.Max(1, tokens);
+        return new Dictionary<string, double> { ["loss"] = loss, ["perplexity"] = Math.Exp(loss), ["tokens"] = tokens };
+    }
+
+    static (Tensor Inputs, Tensor Targets) Collate(IReadOnlyList<CausalLmExample> batch)
+    {
+        var t = batch.Max(e => e.Length);
+        var inputs = new long[batch.Count * t];
+        var targets = new long[batch.Count * t];
+        Array.Fill(targets, CausalLmExample.IgnoreIndex);
+        for (var i = 0; i < batch.Count; i++)
+            for (var j = 0; j < batch[i].Length; j++)
+            {
+                inputs[i * t + j] = batch[i].InputIds[j];
+                targets[i * t + j] = batch[i].Targets[j];
+            }
+        long[] shape = [batch.Count, t];
+        return (tensor(inputs, shape), tensor(targets, shape));                                // (B, T) each
+    }
+
+    public void Dispose() => model.Dispose();
+}

@@ -1,0 +1,83 @@
+using LoraLab.Models.Bert;
+using LoraLab.Training.Data;
+using LoraLab.Training.Metrics;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LoraLab.Training.Recipes;
+
+/// <summary>
+/// Sequence classification (GLUE) on a BERT encoder: examples are tokenized once up front, batches are padded to
+/// their longest example (dynamic padding), the loss is cross-entropy, and evaluation reports accuracy plus the
+/// task's GLUE metric (MCC for CoLA, F1 for MRPC).
+/// </summary>
+public sealed class ClassificationTask : IFinetuneTask
+{
+    readonly BertClassifier _model;
+    readonly int _padId;
+    readonly IReadOnlyList<(TokenizedPair Tokens, int Label)> _train;
+    readonly IReadOnlyList<(TokenizedPair Tokens, int Label)> _eval;
+
+    public ClassificationTask(BertClassifier model, IPairTokenizer tokenizer, int maxSeqLen,
+                              IReadOnlyList<ClassificationExample> train, IReadOnlyList<ClassificationExample> eval,
+                              IReadOnlyList<DatasetLoadReport> reports, string primaryMetric)
+    {
+        _model = model;
+        _padId = tokenizer.PadId;
+        _train = train.Select(e => (tokenizer.Encode(e.Text, e.Pair, maxSeqLen), e.Label)).ToList();
+        _eval = eval.Select(e => (tokenizer.Encode(e.Text, e.Pair, maxSeqLen), e.Label)).ToList();
+        DataReports = reports;
+        PrimaryMetric = primaryMetric;
+    }
+
+    public nn.Module Model => _model;
+    public IReadOnlyList<(string Name, Parameter Parameter)> HeadParameters =>
+        _model.named_parameters().Where(p => p.name.StartsWith("classifier.", StringComparison.Ordinal)).ToList();
+    public int TrainExamples => _train.Count;
+    public IReadOnlyList<DatasetLoadReport> DataReports { get; }
+    public string PrimaryMetric { get; }
+    public bool HigherIsBetter => true;
+
+    public Tensor Loss(IReadOnlyList<int> indices)
+    {
+        var batch = indices.Select(i => _train[i]).ToList();
+        var logits = _model.call(Collate(batch.Select(b => b.Tokens).ToList()));             // (B, classes)
+        var labels = tensor(batch.Select(b => (long)b.Label).ToArray());                      // (B,)
+        return nn.functional.cross_entropy(logits, labels);
+    }
+
+    public IReadOnlyDictionary<string, double> Evaluate(int batchSize, int maxBatches)
+    {
+        var predicted = new List<int>();
+        var gold = new List<int>();
+        double lossSum = 0;
+        _model.eval();
+        using (no_grad())
+        {
+            foreach (var chunk in _eval.Chunk(batchSize).Take(maxBatches > 0 ? maxBatches : int.MaxValue))
+            {
+                using var scope = NewDisposeScope();
+                var logits = _model.call(Collate(chunk.Select(c => c.Tokens).ToList()));      // (B, classes)
+                var labels = tensor(chunk.Select(c => (long)c.Label).ToArray());
+                lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>();
+                predicted.AddRange(logits.argmax(1).data<long>().Select(p => (int)p));
+                gold.AddRange(chunk.Select(c => c.Label));
+            }
+        }
+        _model.train();
+        var metrics = new Dictionary<string, double>
+        {
+            ["accuracy"] = ClassificationMetrics.Accuracy(predicted, gold),
+            ["loss"] = lossSum / Math.Max(1, gold.Count),
+            ["examples"] = gold.Count,
+        };
+        if (PrimaryMetric == "mcc") metrics["mcc"] = ClassificationMetrics.Mcc(predicted, gold);
+        if (PrimaryMetric == "f1") metrics["f1"] = ClassificationMetrics.F1(predicted, gold);
+        return metrics;
+    }
+
+    BertInput Collate(IReadOnlyList<TokenizedPair> pairs) =>
+        BertBatch.Collate(pairs.Select(p => new BertEncoding(p.InputIds, p.TokenTypeIds)).ToList(), _padId);
+
+    public void Dispose() => _model.Dispose();
+}

@@ -1,0 +1,87 @@
+using System.Text.Json;
+using LoraLab.Core;
+using LoraLab.Core.Config;
+using LoraLab.Models.Bert;
+using LoraLab.Training.Optim;
+
+namespace LoraLab.Training.Recipes;
+
+/// <summary>
+/// Everything a <c>loralab finetune</c> run needs: defaults here, overridden by a JSON file (configs/*.json) and
+/// <c>--set key.path=value</c> through <see cref="ConfigLoader"/>. The resolved config is stored in result.json.
+/// </summary>
+public sealed record FinetuneConfig : IValidatable
+{
+    public ModelSpec Model { get; init; } = new();
+    public FinetuneTask Task { get; init; } = FinetuneTask.Sst2;
+    public DataSpec Data { get; init; } = new();
+    /// <summary>Classification: longest tokenized example (longer ones truncated). Causal LM: the block length.</summary>
+    public int MaxSeqLen { get; init; } = 128;
+    public int BatchSize { get; init; } = 16;
+    /// <summary>Optimizer steps; set 0 and use <see cref="Epochs"/> instead.</summary>
+    public int Steps { get; init; } = 1000;
+    /// <summary>Passes over the training set (0 = use <see cref="Steps"/>); steps = ceil(epochs · examples / batch).</summary>
+    public double Epochs { get; init; } = 0;
+    /// <summary>Evaluate every this many steps (0 = only before training and at the end).</summary>
+    public int EvalEvery { get; init; } = 200;
+    /// <summary>Evaluate on at most this many batches (0 = the whole eval set).</summary>
+    public int EvalBatches { get; init; } = 0;
+    public int EvalBatchSize { get; init; } = 64;
+    /// <summary>Evaluate the model before the first step (the base model's score, as LoRA starts at ΔW = 0 for Init[A]/[B]).</summary>
+    public bool EvalAtStart { get; init; } = true;
+    /// <summary>LoRA; an empty target_modules takes the model's default (["query","value"] for BERT,
+    /// ["q_proj","v_proj"] for Llama).</summary>
+    public LoraConfig Lora { get; init; } = new();
+    /// <summary>AdamW groups for lora_A, lora_B and other (the classification head: optim.lr_other).</summary>
+    public OptimizerConfig Optim { get; init; } = new();
+    public LrSchedule Schedule { get; init; } = new();
+    /// <summary>Max global grad norm over all trainable parameters (0 = no clipping).</summary>
+    public double GradClip { get; init; } = 1.0;
+    public int Seed { get; init; } = 0;
+    /// <summary>torch intra-op threads. 1 by default: a second thread buys little on LoRA shapes (feasibility §2.2),
+    /// and on a shared machine OpenMP's spinning threads made a stories260K step 14× slower (5.99 s vs 0.42 s).</summary>
+    public int Threads { get; init; } = 1;
+    /// <summary>Classification pooling: cls, mean (or pooler where the model has one).</summary>
+    public BertPooling Pooling { get; init; } = BertPooling.Cls;
+    /// <summary>Dropout before the classification head (null = the encoder's hidden dropout).</summary>
+    public double? ClassifierDropout { get; init; }
+    /// <summary>Write DIR/adapter/ (PEFT format) at the end (and the last good one on divergence).</summary>
+    public bool SaveAdapter { get; init; } = true;
+
+    /// <summary>The LoRA config with the model's default targets filled in.</summary>
+    public LoraConfig ResolvedLora() => Lora.TargetModules.Count > 0 || Lora.TargetRegex is not null
+        ? Lora
+        : Lora with { TargetModules = FinetuneTasks.IsClassification(Task) ? ["query", "value"] : ["q_proj", "v_proj"] };
+
+    /// <summary>An enum value as it is written in JSON ("hf-llama", "cosine").</summary>
+    public static string JsonName(Enum value) => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+
+    public IEnumerable<string> Validate()
+    {
+        foreach (var e in Lora.Validate()) yield return "lora." + e;
+        foreach (var e in Optim.Validate()) yield return e;
+        foreach (var e in Schedule.Validate()) yield return e;
+        if (Model.Kind is (ModelKind.HfLlama or ModelKind.HfBert) && string.IsNullOrEmpty(Model.Path))
+            yield return $"model.path must name the Hugging Face folder for model.kind {JsonName(Model.Kind)}";
+        var classification = FinetuneTasks.IsClassification(Task);
+        if (classification && Model.Kind is not (ModelKind.Minilm or ModelKind.HfBert))
+            yield return $"task {JsonName(Task)} is classification and needs an encoder model (minilm, hf-bert), got {JsonName(Model.Kind)}";
+        if (!classification && Model.Kind is not (ModelKind.Llama2c or ModelKind.HfLlama))
+            yield return $"task {JsonName(Task)} is language modelling and needs a decoder model (llama2c, hf-llama), got {JsonName(Model.Kind)}";
+        if (MaxSeqLen < 4) yield return $"max_seq_len must be >= 4, got {MaxSeqLen}";
+        if (BatchSize < 1) yield return $"batch_size must be >= 1, got {BatchSize}";
+        if (EvalBatchSize < 1) yield return $"eval_batch_size must be >= 1, got {EvalBatchSize}";
+        if (Steps < 0) yield return $"steps must be >= 0, got {Steps}";
+        if (!(Epochs >= 0) || double.IsInfinity(Epochs)) yield return $"epochs must be >= 0, got {Epochs}";
+        if (Steps > 0 && Epochs > 0) yield return "steps and epochs are both set: set steps=0 to train by epochs";
+        if (Steps == 0 && Epochs == 0) yield return "steps and epochs are both 0: nothing to train";
+        if (EvalEvery < 0) yield return $"eval_every must be >= 0, got {EvalEvery}";
+        if (EvalBatches < 0) yield return $"eval_batches must be >= 0, got {EvalBatches}";
+        if (!(GradClip >= 0)) yield return $"grad_clip must be >= 0, got {GradClip}";
+        if (Threads < 1) yield return $"threads must be >= 1, got {Threads}";
+        if (!(Data.TrainFraction is > 0 and < 1)) yield return $"data.train_fraction must be in (0, 1), got {Data.TrainFraction}";
+        if (Data.MaxTrainExamples < 0) yield return $"data.max_train_examples must be >= 0, got {Data.MaxTrainExamples}";
+        if (Data.MaxEvalExamples < 0) yield return $"data.max_eval_examples must be >= 0, got {Data.MaxEvalExamples}";
+        if (ClassifierDropout is { } d && !(d is >= 0 and < 1)) yield return $"classifier_dropout must be in [0, 1), got {d}";
+    }
+}

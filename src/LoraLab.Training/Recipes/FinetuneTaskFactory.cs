@@ -1,0 +1,143 @@
+using LoraLab.Core;
+using LoraLab.Models.Bert;
+using LoraLab.Models.Llama;
+using LoraLab.Training.Data;
+
+namespace LoraLab.Training.Recipes;
+
+/// <summary>Builds the <see cref="IFinetuneTask"/> a config asks for: loads the pretrained model and tokenizer, reads
+/// and splits the data, and reports what was read. Torch must already be seeded (the classification head is drawn here).</summary>
+public static class FinetuneTaskFactory
+{
+    public static IFinetuneTask Create(FinetuneConfig config, TextWriter log)
+    {
+        var (trainPath, evalPath) = ResolvePaths(config);
+        return FinetuneTasks.IsClassification(config.Task)
+            ? CreateClassification(config, trainPath, evalPath, log)
+            : CreateCausalLm(config, trainPath, evalPath, log);
+    }
+
+    static (string Train, string Eval) ResolvePaths(FinetuneConfig config)
+    {
+        var (train, eval) = FinetuneTasks.DefaultPaths(config.Task);
+        return (config.Data.TrainPath ?? train, config.Data.EvalPath ?? eval);
+    }
+
+    static IFinetuneTask CreateClassification(FinetuneConfig config, string trainPath, string evalPath, TextWriter log)
+    {
+        var format = config.Task switch
+        {
+            FinetuneTask.Sst2 => TsvFormat.Sst2,
+            FinetuneTask.Cola => TsvFormat.Cola,
+            FinetuneTask.Mrpc => TsvFormat.Mrpc,
+            FinetuneTask.Qnli => TsvFormat.Qnli,
+            FinetuneTask.Rte => TsvFormat.Rte,
+            _ => throw new InvalidOperationException($"{config.Task} is not a classification task"),
+        };
+        var (train, eval, reports) = ReadClassification(config, format, trainPath, evalPath);
+        log.WriteLine($"loading {FinetuneConfig.JsonName(config.Model.Kind)} {config.Model.Path ?? "(default)"} ...");
+        var pretrained = config.Model.Kind == ModelKind.HfBert
+            ? new PretrainedBert(HfBert.Load(config.Model.Path!), Path.Combine(config.Model.Path!, "vocab.txt"))
+            : MiniLm.Load(config.Model.Path);
+        var model = new BertClassifier(pretrained.Model, format.Labels.Count, config.Pooling, config.ClassifierDropout);
+        var tokenizer = new BertPairTokenizer(BertTextTokenizer.FromVocab(pretrained.VocabPath));
+        return new ClassificationTask(model, tokenizer, config.MaxSeqLen, train, eval, reports,
+                                      FinetuneTasks.PrimaryMetric(config.Task));
+    }
+
+    /// <summary>Train and eval examples; one file for both is split by <see cref="SeededSplit"/>.</summary>
+    internal static (List<ClassificationExample> Train, List<ClassificationExample> Eval, List<DatasetLoadReport> Reports)
+        ReadClassification(FinetuneConfig config, TsvFormat format, string trainPath, string evalPath)
+    {
+        var data = config.Data;
+        if (trainPath == evalPath)
+        {
+            var (all, report) = GlueTsvReader.Read(trainPath, format, data.OnBadRows);
+            var (trainIdx, evalIdx) = SeededSplit.Indices(all.Count, data.TrainFraction, data.SplitSeed);
+            var train = Take(trainIdx.Select(i => all[i]).ToList(), data.MaxTrainExamples);
+            var eval = Take(evalIdx.Select(i => all[i]).ToList(), data.MaxEvalExamples);
+            return (train, eval,
+            [
+                report with { Role = "train", Examples = train.Count, Note = SeededSplit.Describe(trainPath, data.TrainFraction, data.SplitSeed, true) },
+                report with { Role = "eval", Examples = eval.Count, Note = SeededSplit.Describe(trainPath, data.TrainFraction, data.SplitSeed, false) },
+            ]);
+        }
+        var (trainAll, trainReport) = GlueTsvReader.Read(trainPath, format, data.OnBadRows, "train");
+        var (evalAll, evalReport) = GlueTsvReader.Read(evalPath, format, data.OnBadRows, "eval");
+        var t = Take(trainAll, data.MaxTrainExamples);
+        var e = Take(evalAll, data.MaxEvalExamples);
+        return (t, e, [trainReport with { Examples = t.Count }, evalReport with { Examples = e.Count }]);
+    }
+
+    static IFinetuneTask CreateCausalLm(FinetuneConfig config, string trainPath, string evalPath, TextWriter log)
+    {
+        var hf = config.Model.Kind == ModelKind.HfLlama;
+        var modelPath = config.Model.Path ?? "data/stories260K/stories260K.bin";
+        log.WriteLine($"loading {FinetuneConfig.JsonName(config.Model.Kind)} from {modelPath} ...");
+        var model = hf ? HfLlama.Load(modelPath) : Llama2cCheckpoint.Load(modelPath);
+        if (config.MaxSeqLen > model.Config.MaxSeqLen)
+            throw new LoraLabException($"max_seq_len {config.MaxSeqLen} exceeds the model's {model.Config.MaxSeqLen}", ExitCodes.Usage);
+        var tokenizerPath = config.Model.TokenizerPath
+                            ?? (hf ? Path.Combine(modelPath, HfLlama.Llama2cTokenizerFile) : "data/stories260K/tok512.bin");
+        var tokenizer = new Llama2cTextTokenizer(Llama2cTokenizer.Load(tokenizerPath, model.Config.VocabSize));
+        var (train, eval, reports) = config.Task == FinetuneTask.Gsm8k
+            ? ReadPromptAnswer(config, tokenizer, trainPath, evalPath)
+            : ReadCorpus(config, tokenizer, trainPath, evalPath);
+        return new CausalLmTask(model, train, eval, reports);
+    }
+
+    /// <summary>Token blocks of a text corpus; one file for both is cut contiguously at data.train_fraction.</summary>
+    internal static (List<CausalLmExample>, List<CausalLmExample>, List<DatasetLoadReport>) ReadCorpus(
+        FinetuneConfig config, ITextTokenizer tokenizer, string trainPath, string evalPath)
+    {
+        var data = config.Data;
+        string trainText, evalText, trainNote, evalNote;
+        if (trainPath == evalPath)
+        {
+            (trainText, evalText) = TextCorpus.SplitAt(TextCorpus.ReadText(trainPath), data.TrainFraction);
+            trainNote = $"first {data.TrainFraction:P0} of the characters (contiguous split)";
+            evalNote = $"last {1 - data.TrainFraction:P0} of the characters (contiguous split)";
+        }
+        else
+        {
+            (trainText, evalText) = (TextCorpus.ReadText(trainPath), TextCorpus.ReadText(evalPath));
+            (trainNote, evalNote) = ("whole file", "whole file");
+            if (config.Task == FinetuneTask.Wikitext2)
+                (trainNote, evalNote) = ("WikiText-2 train.txt is not in data/: trains on valid.txt", "evaluates on test.txt");
+        }
+        var (train, trainReport) = Blocks(trainText, trainPath, "train", trainNote, tokenizer, config.MaxSeqLen, data.MaxTrainExamples);
+        var (eval, evalReport) = Blocks(evalText, evalPath, "eval", evalNote, tokenizer, config.MaxSeqLen, data.MaxEvalExamples);
+        return (train, eval, [trainReport, evalReport]);
+    }
+
+    static (List<CausalLmExample>, DatasetLoadReport) Blocks(string text, string path, string role, string note,
+                                                             ITextTokenizer tokenizer, int blockSize, int max)
+    {
+        var docs = TextCorpus.Documents(text);
+        var stream = TextCorpus.Tokenize(docs, tokenizer);
+        var blocks = Take(TextCorpus.Blocks(stream, blockSize), max);
+        if (blocks.Count == 0)
+            throw new LoraLabException($"{path}: {stream.Count} tokens make no block of {blockSize + 1}", ExitCodes.BadInput);
+        return (blocks, new DatasetLoadReport
+        {
+            Source = path, Role = role, RowsRead = docs.Count, RowsKept = docs.Count, Tokens = stream.Count,
+            Examples = blocks.Count, Note = $"{note}; blocks of {blockSize} tokens",
+        });
+    }
+
+    static (List<CausalLmExample>, List<CausalLmExample>, List<DatasetLoadReport>) ReadPromptAnswer(
+        FinetuneConfig config, ITextTokenizer tokenizer, string trainPath, string evalPath)
+    {
+        var (trainPairs, trainReport) = PromptAnswerReader.Read(trainPath, config.Data.OnBadRows, "train");
+        var (evalPairs, evalReport) = PromptAnswerReader.Read(evalPath, config.Data.OnBadRows, "eval");
+        List<CausalLmExample> Encode(IEnumerable<(string Prompt, string Answer, int Line)> pairs, int max) =>
+            Take(pairs.Select(p => PromptAnswerReader.Encode(p.Prompt, p.Answer, tokenizer, config.MaxSeqLen))
+                      .Where(e => e.LossTokens > 0).ToList(), max);
+        var train = Encode(trainPairs, config.Data.MaxTrainExamples);
+        var eval = Encode(evalPairs, config.Data.MaxEvalExamples);
+        const string note = "loss on answer tokens only";
+        return (train, eval, [trainReport with { Examples = train.Count, Note = note }, evalReport with { Examples = eval.Count, Note = note }]);
+    }
+
+    static List<T> Take<T>(List<T> items, int max) => max > 0 && items.Count > max ? items[..max] : items;
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using LoraLab.Core.Safetensors;
+using LoraLab.Tests.Core.Safetensors;
+using LoraLab.Training.Optim;
+using LoraLab.Training.Recipes;
+
+namespace LoraLab.Tests.Training;
+
+[Collection(TorchCollection.Name)]
+public sealed class FinetuneRecipeTests
+{
+    static FinetuneConfig Config(int steps) => new()
+    {
+        Steps = steps, BatchSize = 16, EvalEvery = 2, Threads = 1,
+        Lora = new() { Rank = 4, Alpha = 8 },
+        Optim = new OptimizerConfig { Lr = 1e-2 },
+        Schedule = new LrSchedule { Decay = LrDecay.Constant },
+    };
+
+    [Fact]
+    public void Train_TinyTask_WritesResultMetricsAndAdapter()
+    {
+        using var dir = new TempDirectory();
+        using var task = new TinyTask(seed: 0);
+
+        var result = FinetuneRecipe.Train(Config(6), task, dir.Path, TextWriter.Null);
+
+        Assert.Equal("completed", result.Status);
+        Assert.Equal(6, result.StepsCompleted);
+        Assert.Equal(["query", "value"], result.AdaptedLayers);
+        var lines = File.ReadAllLines(dir.File("metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var train = lines.Where(l => l.GetProperty("kind").GetString() == "train").ToList();
+        Assert.Equal(6, train.Count);
+        Assert.Equal(4, lines.Count(l => l.GetProperty("kind").GetString() == "eval"));   // steps 0, 2, 4, 6
+        var first = train[0];
+        Assert.Equal(1e-2, first.GetProperty("lr").GetProperty("lora_A").GetDouble(), 9);
+        Assert.Equal(0.0, first.GetProperty("grad_norm_a").GetDouble());                  // Init[A]: B = 0 ⇒ ∂L/∂A = 0
+        Assert.True(first.GetProperty("grad_norm_b").GetDouble() > 0);
+        Assert.Equal(2, first.GetProperty("z_a_rms").GetArrayLength());
+        var json = JsonDocument.Parse(File.ReadAllText(dir.File("result.json"))).RootElement;
+        Assert.Equal("completed", json.GetProperty("status").GetString());
+        Assert.Equal(4, json.GetProperty("config").GetProperty("lora").GetProperty("rank").GetInt32());
+        var adapter = SafetensorsFile.ReadHeader(Path.Combine(dir.Path, "adapter", "adapter_model.safetensors"));
+        Assert.Contains(adapter.Entries, e => e.Name == "base_model.model.query.lora_A.weight");
+        Assert.Contains(adapter.Entries, e => e.Name == "base_model.model.classifier.weight");
+    }
+
+    [Fact]
+    public void Train_SameSeedTwice_IdenticalMetricsAndAdapter()
+    {
+        using var a = new TempDirectory();
+        using var b = new TempDirectory();
+        using (var task = new TinyTask(seed: 3)) FinetuneRecipe.Train(Config(4) with { Seed = 3 }, task, a.Path, TextWriter.Null);
+        using (var task = new TinyTask(seed: 3)) FinetuneRecipe.Train(Config(4) with { Seed = 3 }, task, b.Path, TextWriter.Null);
+
+        Assert.Equal(File.ReadAllText(a.File("metrics.jsonl")), File.ReadAllText(b.File("metrics.jsonl")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(a.Path, "adapter", "adapter_model.safetensors")),
+                     File.ReadAllBytes(Path.Combine(b.Path, "adapter", "adapter_model.safetensors")));
+    }
+
+    [Fact]
+    public void Train_NanInjectedAtStep3_DivergedAndLastGoodAdapterKept()
+    {
+        using var diverged = new TempDirectory();
+        using var reference = new TempDirectory();
+
+        FinetuneResult result;
+        using (var task = new TinyTask(seed: 1, nanAtStep: 3)) result = FinetuneRecipe.Train(Config(6), task, diverged.Path, TextWriter.Null);
+        using (var task = new TinyTask(seed: 1)) FinetuneRecipe.Train(Config(2), task, reference.Path, TextWriter.Null);
+
+        Assert.Equal("diverged", result.Status);
+        Assert.Equal(3, result.DivergedAtStep);
+        Assert.Equal(2, result.StepsCompleted);
+        Assert.Contains("non-finite loss", result.DivergenceReason);
+        Assert.True(double.IsFinite(result.FinalMetrics["accuracy"]));
+        var json = JsonDocument.Parse(File.ReadAllText(diverged.File("result.json"))).RootElement;
+        Assert.Equal("diverged", json.GetProperty("status").GetString());
+        Assert.Equal(3, json.GetProperty("diverged_at_step").GetInt32());
+        // The adapter saved is exactly the one after step 2 (same seed, same data order, constant LR).
+        Assert.Equal(File.ReadAllBytes(Path.Combine(reference.Path, "adapter", "adapter_model.safetensors")),
+                     File.ReadAllBytes(Path.Combine(diverged.Path, "adapter", "adapter_model.safetensors")));
+    }
+}

@@ -23,12 +23,13 @@ public sealed class RunKinds
         return name switch
         {
             "toy" => Toy,
-            "finetune" => throw new LoraLabException("sweep kind 'finetune' is not available in this build yet", ExitCodes.Usage),
+            "finetune" => Finetune,
             _ => throw new LoraLabException($"unknown sweep kind '{name}' (known: {string.Join(", ", Known)})", ExitCodes.Usage),
         };
     }
 
     static readonly ToyRunKind Toy = new();
+    static readonly FinetuneRunKind Finetune = new();
 
-    IEnumerable<string> Known => _extra.Keys.Append("toy").Order(StringComparer.Ordinal);
+    IEnumerable<string> Known => _extra.Keys.Append("toy").Append("finetune").Order(StringComparer.Ordinal);
 }

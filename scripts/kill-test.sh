@@ -44,22 +44,34 @@ check "uninterrupted run exits 0 (${ref_s}s)" [ "$rc" = 0 ]
 runs=$(grep -c '"index"' "$W/ref/plan.json")
 echo "[kill-test] reference: $runs runs in ${ref_s}s; seed $SEED"
 
-# ---- killed KILLS times at random moments within the reference duration, then finished
+# ---- killed KILLS times at random moments within the remaining work, then finished
 hits=0
+count() { find "$W/killed/runs" -name result.json 2>/dev/null | wc -l; }
 for ((k = 1; k <= KILLS; k++)); do
-  # a random moment within the time the remaining runs should take (startup ~1 s included)
-  left=$((runs - $(find "$W/killed/runs" -name result.json 2>/dev/null | wc -l)))
-  delay=$(awk -v r=$RANDOM -v t="$ref_s" -v l="$left" -v n="$runs" 'BEGIN{printf "%.2f", 0.5 + (r / 32767) * (t * 0.8 * l / n)}')
+  # Kill at a random moment inside the remaining work: once the sweep has written a randomly chosen number of new
+  # results (spread so that every kill leaves work to do), plus a random 0-0.3 s, so the kill also lands in the
+  # middle of runs. Keyed to progress, not to wall time, so a faster or slower machine cannot make a kill miss.
+  have=$(count)
+  left=$((runs - have))
+  span=$((left / (KILLS - k + 2)))
+  [ "$span" -lt 1 ] && span=1
+  target=$((have + 1 + RANDOM % span))
+  extra=$(awk -v r=$RANDOM 'BEGIN{printf "%.2f", 0.3 * r / 32767}')
   [ -d "$W/killed/runs" ] && (cd "$W/killed/runs" && find . -name result.json -exec sha1sum {} + | sort) >"$W/before.$k"
   # no 'timeout' wrapper here: $! must be the sweep itself (the kill bounds it)
   "$LORALAB" sweep run "$SPEC" --jobs "$JOBS" --threads "$THREADS" --out "$W/killed" 2>"$W/killed.$k.log" &
   pid=$!
-  sleep "$delay"
+  for ((i = 0; i < RUN_TIMEOUT * 50; i++)); do
+    [ "$(count)" -ge "$target" ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.02
+  done
+  sleep "$extra"
   kill -9 "$pid" 2>/dev/null && { killed=yes; hits=$((hits + 1)); } || killed="no (it had finished)"
   wait "$pid" 2>/dev/null
   sleep 0.6   # child runs notice their parent is gone within 0.2 s and SIGKILL themselves
-  n=$(find "$W/killed/runs" -name result.json 2>/dev/null | wc -l)
-  echo "[kill-test] kill $k after ${delay}s: killed=$killed, $n/$runs results on disk"
+  n=$(count)
+  echo "[kill-test] kill $k after result $target (+${extra}s): killed=$killed, $n/$runs results on disk"
   if [ -s "$W/before.$k" ]; then
     (cd "$W/killed/runs" && sha1sum -c --quiet "$W/before.$k" >/dev/null 2>&1)
     check "kill $k: results finished before it were not rewritten" [ $? = 0 ]

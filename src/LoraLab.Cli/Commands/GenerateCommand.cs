@@ -11,7 +11,7 @@ public static class GenerateCommand
     public static Command Create()
     {
         var model = new Argument<string>("model") { Description = "llama2.c .bin checkpoint or Hugging Face Llama folder." };
-        var tokenizer = new Option<string?>("--tokenizer") { Description = "llama2.c tokenizer .bin (default: <folder>/tokenizer.bin)." };
+        var tokenizer = new Option<string?>("--tokenizer") { Description = "llama2.c tokenizer .bin or HF tokenizer.json (default: <folder>/tokenizer.bin, else <folder>/tokenizer.json)." };
         var prompt = new Option<string>("--prompt") { Description = "Text to continue.", DefaultValueFactory = _ => "" };
         var adapter = new Option<string?>("--adapter") { Description = "PEFT-format LoRA adapter folder to apply." };
         var merge = new Option<bool>("--merge") { Description = "Fold the adapter into the weights (W + s·B·A) before generating." };

@@ -8,8 +8,9 @@ namespace LoraLab.Models.Llama;
 /// Reads and writes Llama models as Hugging Face folders (transformers LlamaForCausalLM): config.json with HF keys
 /// plus safetensors weights, single or sharded. HF Llama uses half-split RoPE, so models are built with
 /// <see cref="RopeLayout.HalfSplit"/>. The tokenizer is optional: given a llama2.c tokenizer, Save writes it twice,
-/// as <c>tokenizer.bin</c> (what <see cref="Llama2cTokenizer"/> reads) and as the SentencePiece <c>tokenizer.model</c>
-/// + <c>tokenizer_config.json</c> that HF's LlamaTokenizer reads.
+/// as <c>tokenizer.bin</c> (what <see cref="Llama2cTokenizer"/> reads), as the SentencePiece <c>tokenizer.model</c>
+/// + <c>tokenizer_config.json</c> that HF's LlamaTokenizer reads, and as the <c>tokenizer.json</c> of HF's fast
+/// tokenizers (<see cref="HfTokenizerJson"/>). <see cref="LoadTokenizer"/> reads tokenizer.bin, else tokenizer.json.
 /// </summary>
 public static class HfLlama
 {
@@ -68,7 +69,7 @@ public static class HfLlama
     /// <summary>
     /// Writes <paramref name="model"/> as an HF folder. Tied embeddings are saved once (no lm_head.weight), as
     /// transformers does. <paramref name="llama2cTokenizer"/>, if given, is copied in as tokenizer.bin and converted to
-    /// tokenizer.model.
+    /// tokenizer.model and tokenizer.json.
     /// </summary>
     public static void Save(LlamaModel model, string dir, long? shardMaxBytes = null, string? llama2cTokenizer = null)
     {
@@ -86,6 +87,7 @@ public static class HfLlama
         var tokenizer = Llama2cTokenizer.Load(llama2cTokenizer, config.VocabSize);
         File.Copy(llama2cTokenizer, Path.Combine(dir, Llama2cTokenizerFile), overwrite: true);
         SentencePieceModel.Write(tokenizer, Path.Combine(dir, "tokenizer.model"));
+        HfTokenizerJson.Write(tokenizer, Path.Combine(dir, HfTokenizerJson.FileName));
         var tokenizerConfig = new JsonObject
         {
             ["tokenizer_class"] = "LlamaTokenizer",
@@ -103,6 +105,21 @@ public static class HfLlama
     /// <summary>The llama2.c tokenizer saved next to the weights by <see cref="Save"/>.</summary>
     public static Llama2cTokenizer LoadLlama2cTokenizer(string dir, int vocabSize) =>
         Llama2cTokenizer.Load(Path.Combine(dir, Llama2cTokenizerFile), vocabSize);
+
+    /// <summary>
+    /// The tokenizer of a model: for a folder its tokenizer.bin if present, else its tokenizer.json; for a file, a
+    /// tokenizer.json when the name ends in .json, else a llama2.c tokenizer .bin.
+    /// </summary>
+    public static Llama2cTokenizer LoadTokenizer(string path, int vocabSize)
+    {
+        if (!Directory.Exists(path))
+            return path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? HfTokenizerJson.Load(path, vocabSize) : Llama2cTokenizer.Load(path, vocabSize);
+        var bin = Path.Combine(path, Llama2cTokenizerFile);
+        var json = Path.Combine(path, HfTokenizerJson.FileName);
+        if (File.Exists(bin)) return Llama2cTokenizer.Load(bin, vocabSize);
+        if (File.Exists(json)) return HfTokenizerJson.Load(json, vocabSize);
+        throw new LoraLabException($"{path}: no tokenizer ({Llama2cTokenizerFile} or {HfTokenizerJson.FileName}) in the folder");
+    }
 
     private static JsonObject ToHfConfig(LlamaConfig c) => new()
     {

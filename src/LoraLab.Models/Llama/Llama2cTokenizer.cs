@@ -25,6 +25,9 @@ public sealed class Llama2cTokenizer
         for (var i = 0; i < pieces.Length; i++) _ids.TryAdd(pieces[i], i); // first id wins on a duplicate piece
     }
 
+    /// <summary>A tokenizer from pieces in llama2.c form (spaces, not ▁) and their merge scores (see <see cref="HfTokenizerJson"/>).</summary>
+    internal static Llama2cTokenizer FromPieces(string[] pieces, float[] scores) => new(pieces, scores);
+
     public int VocabSize => _pieces.Length;
 
     /// <summary>The piece as stored (spaces, not SentencePiece's ▁; BOS/EOS as "\n&lt;s&gt;\n" / "\n&lt;/s&gt;\n").</summary>

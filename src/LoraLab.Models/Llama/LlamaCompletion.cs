@@ -9,7 +9,7 @@ public static class LlamaCompletion
 {
     /// <summary>
     /// Loads a llama2.c <c>.bin</c> file or an HF folder, and returns the prompt followed by the continuation.
-    /// The tokenizer is <paramref name="tokenizerPath"/>, else the folder's tokenizer.bin (written by <see cref="HfLlama.Save"/>).
+    /// The tokenizer is <paramref name="tokenizerPath"/>, else the folder's tokenizer.bin or tokenizer.json (<see cref="HfLlama.LoadTokenizer"/>).
     /// With <paramref name="adapterDir"/>, a PEFT-format LoRA adapter is applied first, folded into the weights when
     /// <paramref name="merge"/> is set (same output, no LoRA branch at inference).
     /// </summary>
@@ -22,9 +22,9 @@ public static class LlamaCompletion
             var layers = PeftAdapter.Apply(adapterDir, model).Layers;
             if (merge) foreach (var layer in layers) layer.Layer.Merge();
         }
-        tokenizerPath ??= Directory.Exists(modelPath) ? Path.Combine(modelPath, HfLlama.Llama2cTokenizerFile)
+        tokenizerPath ??= Directory.Exists(modelPath) ? modelPath
             : throw new LoraLabException($"{modelPath}: a llama2.c checkpoint needs a tokenizer (tokenizer.bin / tok512.bin)", ExitCodes.Usage);
-        var tokenizer = Llama2cTokenizer.Load(tokenizerPath, model.Config.VocabSize);
+        var tokenizer = HfLlama.LoadTokenizer(tokenizerPath, model.Config.VocabSize);
         var promptIds = tokenizer.Encode(prompt);
         var generated = Generator.Generate(model, promptIds, config, model.Config.MaxSeqLen,
             new HashSet<int> { Llama2cTokenizer.Bos, Llama2cTokenizer.Eos });

@@ -78,8 +78,8 @@ public static class FinetuneTaskFactory
         if (config.MaxSeqLen > model.Config.MaxSeqLen)
             throw new LoraLabException($"max_seq_len {config.MaxSeqLen} exceeds the model's {model.Config.MaxSeqLen}", ExitCodes.Usage);
         var tokenizerPath = config.Model.TokenizerPath
-                            ?? (hf ? Path.Combine(modelPath, HfLlama.Llama2cTokenizerFile) : "data/stories260K/tok512.bin");
-        var tokenizer = new Llama2cTextTokenizer(Llama2cTokenizer.Load(tokenizerPath, model.Config.VocabSize));
+                            ?? (hf ? modelPath : "data/stories260K/tok512.bin"); // a folder: its tokenizer.bin, else tokenizer.json
+        var tokenizer = new Llama2cTextTokenizer(HfLlama.LoadTokenizer(tokenizerPath, model.Config.VocabSize));
         var (train, eval, reports) = config.Task == FinetuneTask.Gsm8k
             ? ReadPromptAnswer(config, tokenizer, trainPath, evalPath)
             : ReadCorpus(config, tokenizer, trainPath, evalPath);

@@ -7,7 +7,7 @@ public enum ModelKind
     Minilm,
     /// <summary>A llama2.c version-0 checkpoint with its tokenizer.bin (default: data/stories260K).</summary>
     Llama2c,
-    /// <summary>A Hugging Face Llama folder (config.json + safetensors) with a llama2.c tokenizer.bin (or model.tokenizer_path).</summary>
+    /// <summary>A Hugging Face Llama folder (config.json + safetensors) with a llama2.c tokenizer.bin or HF tokenizer.json (or model.tokenizer_path).</summary>
     HfLlama,
     /// <summary>A Hugging Face BERT folder (config.json, model.safetensors, vocab.txt).</summary>
     HfBert,

@@ -41,6 +41,23 @@ public sealed class GenerateCommandTests : IDisposable
     }
 
     [Fact]
+    public void ConvertThenGenerate_FolderWithOnlyTokenizerJson_GivesTheSameText()
+    {
+        // Given
+        Assert.Equal(0, Run("convert-llama2c", Bin, _dir, "--tokenizer", Tok).Code);
+        File.Delete(Path.Combine(_dir, "tokenizer.bin"));
+
+        // When
+        var fromHf = Run("generate", _dir, "--prompt", "Once upon a time, Tom's cat", "--set", "max_new_tokens=30", "--set", "temperature=0.9", "--set", "seed=5");
+        var fromBin = Run("generate", Bin, "--tokenizer", Tok, "--prompt", "Once upon a time, Tom's cat", "--set", "max_new_tokens=30", "--set", "temperature=0.9", "--set", "seed=5");
+
+        // Then
+        Assert.Equal(0, fromHf.Code);
+        Assert.Equal(fromBin.Stdout, fromHf.Stdout);
+        Assert.True(File.Exists(Path.Combine(_dir, "tokenizer.json")));
+    }
+
+    [Fact]
     public void Generate_UnknownSetting_IsUsageError()
     {
         var (code, _, stderr) = Run("generate", Bin, "--tokenizer", Tok, "--set", "temprature=0.5");

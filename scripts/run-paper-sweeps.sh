@@ -77,15 +77,14 @@ for entry in ${SWEEPS[@]+"${SWEEPS[@]}"}; do
   "$LORALAB" sweep merge "$out" || failed+=("$name (merge)")
   mkdir -p "$dest"
   "$LORALAB" compare "$out" --baseline "$baseline" --candidate "$candidate" --metric "$metric" --lr-key optim.lr \
-    --json "$dest/compare.json" | tee "$dest/compare.txt"
+    --json "$dest/compare.json" | tee "$dest/compare.txt" || failed+=("$name (compare)")
   if [ -n "${second:-}" ]; then
     "$LORALAB" compare "$out" --baseline "$baseline" --candidate "$candidate" --metric "$second" --lr-key optim.lr \
-      --json "$dest/compare-$second.json" | tee "$dest/compare-$second.txt"
+      --json "$dest/compare-$second.json" | tee "$dest/compare-$second.txt" || failed+=("$name (compare $second)")
   fi
-  "$LORALAB" report "$out" --metric "$metric" --side lora.init --lr-key optim.lr >/dev/null
-  cp "$out/summary.csv" "$out/report.html" "$dest/"
-  rm -rf "$dest/figures" && cp -r "$out/figures" "$dest/figures"
-  cp "$spec" "$dest/spec.json"
+  "$LORALAB" report "$out" --metric "$metric" --side lora.init --lr-key optim.lr >/dev/null || failed+=("$name (report)")
+  { cp "$out/summary.csv" "$out/report.html" "$dest/" && rm -rf "$dest/figures" && cp -r "$out/figures" "$dest/figures" \
+    && cp "$spec" "$dest/spec.json"; } || failed+=("$name (copy)")
   echo "[paper $(stamp)] $name: results in $dest" >&2
 done
 

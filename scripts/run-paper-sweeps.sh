@@ -18,11 +18,11 @@ ROOT=$PWD
 LORALAB=${LORALAB:-$ROOT/src/LoraLab.Cli/bin/Release/net10.0/loralab}
 JOBS=2 THREADS=1 EXTRAS=0 WIDTH=0 ONLY="" RUNS=runs/paper
 
-# name | metric | baseline | candidate   (metric: the task's primary metric, as the paper reports it)
+# name | metric | baseline | candidate [| second metric]   (metric: the task's primary metric)
 CORE=(
   "minilm-sst2|accuracy|lora.init=a|lora.init=b"
   "minilm-cola|mcc|lora.init=a|lora.init=b"
-  "minilm-mrpc|f1|lora.init=a|lora.init=b"
+  "minilm-mrpc|f1|lora.init=a|lora.init=b|accuracy"
   "stories260k-wikitext2|perplexity|lora.init=a|lora.init=b"
   "stories260k-tinyshakespeare|perplexity|lora.init=a|lora.init=b"
 )
@@ -67,7 +67,7 @@ fi
 stamp() { date -u +%H:%M:%S; }
 failed=()
 for entry in ${SWEEPS[@]+"${SWEEPS[@]}"}; do
-  IFS='|' read -r name metric baseline candidate <<< "$entry"
+  IFS='|' read -r name metric baseline candidate second <<< "$entry"
   spec=configs/paper/$name.json
   out=$RUNS/$name
   dest=docs/results/$name
@@ -77,11 +77,14 @@ for entry in ${SWEEPS[@]+"${SWEEPS[@]}"}; do
   "$LORALAB" sweep merge "$out" || failed+=("$name (merge)")
   mkdir -p "$dest"
   "$LORALAB" compare "$out" --baseline "$baseline" --candidate "$candidate" --metric "$metric" --lr-key optim.lr \
-    --json "$dest/compare.json" | tee "$dest/compare.txt"
-  "$LORALAB" report "$out" --metric "$metric" --side lora.init --lr-key optim.lr >/dev/null
-  cp "$out/summary.csv" "$out/report.html" "$dest/"
-  rm -rf "$dest/figures" && cp -r "$out/figures" "$dest/figures"
-  cp "$spec" "$dest/spec.json"
+    --json "$dest/compare.json" | tee "$dest/compare.txt" || failed+=("$name (compare)")
+  if [ -n "${second:-}" ]; then
+    "$LORALAB" compare "$out" --baseline "$baseline" --candidate "$candidate" --metric "$second" --lr-key optim.lr \
+      --json "$dest/compare-$second.json" | tee "$dest/compare-$second.txt" || failed+=("$name (compare $second)")
+  fi
+  "$LORALAB" report "$out" --metric "$metric" --side lora.init --lr-key optim.lr >/dev/null || failed+=("$name (report)")
+  { cp "$out/summary.csv" "$out/report.html" "$dest/" && rm -rf "$dest/figures" && cp -r "$out/figures" "$dest/figures" \
+    && cp "$spec" "$dest/spec.json"; } || failed+=("$name (copy)")
   echo "[paper $(stamp)] $name: results in $dest" >&2
 done
 

@@ -49,7 +49,9 @@ public static class SweepReport
                 if (side.Summary.BestLr is { } lr)
                     best.Add((side.Name, side.Reads.Where(r => r.Result is { Status: RunStatus.Ok } && Same(r.Run.Value(lrKey), lr)).ToList()));
             }
-            var logY = inGroup.All(r => r.Result is null || !r.Result.Metrics.TryGetValue(metric.Name, out var v) || !(v <= 0));
+            // Log scale for losses and perplexities only: accuracies span less than a decade, and a log axis without
+            // a decade inside its range gets no tick labels.
+            var logY = metric.Direction == MetricDirection.Lower && inGroup.All(r => r.Result is null || !r.Result.Metrics.TryGetValue(metric.Name, out var v) || !(v <= 0));
             Figure(report, figures, ++figure, new ChartSpec($"{metric.Name} vs LR ({group}); dots = seeds", "learning rate", metric.Name, lrSeries) { LogX = true, LogY = logY },
                 $"{metric.Name} at the end of training vs learning rate, mean over ok seeds (line) and each seed (dots); diverged runs are not drawn.");
             foreach (var curve in new[] { "loss", "rms_za", "rms_zb" })

@@ -9,10 +9,12 @@ B=benchmarks/LoraLab.Benchmarks/bin/Release/net10.0/LoraLab.Benchmarks.dll
 echo "# $(date -u '+%F %T') UTC, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 dotnet "$B" gemm
 dotnet "$B" lora-linear
-dotnet "$B" lora-linear --no-native-tuning          # libgomp's default spin-waiting, malloc defaults
+dotnet "$B" lora-linear --no-malloc-tuning          # glibc malloc defaults
+OMP_WAIT_POLICY=PASSIVE dotnet "$B" lora-linear     # what to use on a shared machine
 dotnet "$B" lora-linear --threads 1
 dotnet "$B" stories-step
 dotnet "$B" stories-step --threads 1
+OMP_WAIT_POLICY=PASSIVE dotnet "$B" stories-step
 dotnet "$B" minilm-step
 dotnet "$B" minilm-pack
 if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import torch' 2>/dev/null; then

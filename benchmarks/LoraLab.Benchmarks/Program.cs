@@ -2,12 +2,13 @@ using LoraLab.Benchmarks;
 using LoraLab.Core.Runtime;
 using TorchSharp;
 
-// dotnet run -c Release --project benchmarks/LoraLab.Benchmarks -- <name> [--threads N] [--no-native-tuning]
+// dotnet run -c Release --project benchmarks/LoraLab.Benchmarks -- <name> [--threads N] [--no-malloc-tuning]
 var name = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 var threads = args.SkipWhile(a => a != "--threads").Skip(1).Select(int.Parse).FirstOrDefault(2);
-var tuned = !args.Contains("--no-native-tuning") && NativeRuntime.Configure();
+var tuned = !args.Contains("--no-malloc-tuning") && NativeRuntime.Configure();
 torch.set_num_threads(threads);
-Console.WriteLine($"# torch {torch.__version__}, threads {torch.get_num_threads()}, native tuning (malloc thresholds, OMP_WAIT_POLICY=PASSIVE unless OMP_WAIT_POLICY/GOMP_SPINCOUNT set) {(tuned ? "on" : "off")}");
+Console.WriteLine($"# torch {torch.__version__}, threads {torch.get_num_threads()}, malloc tuning {(tuned ? "on" : "off")}, " +
+                  $"OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "(default)"}");
 
 var benchmarks = new Dictionary<string, Action>
 {

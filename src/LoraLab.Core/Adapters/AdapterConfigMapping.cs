@@ -25,7 +25,7 @@ public static class AdapterConfigMapping
             TargetModules = lora.TargetRegex is { } regex ? PeftTargetModules.Pattern(regex) : PeftTargetModules.List(lora.TargetModules),
             ExcludeModules = lora.ExcludeModules.Count > 0 ? PeftTargetModules.List(lora.ExcludeModules) : null,
             UseRslora = lora.Scaling == LoraScaling.AlphaOverSqrtR,
-            InitLoraWeights = rankFactor == 1 ? PeftInitValue.For(lora.Init) : JsonValueTrue(),
+            InitLoraWeights = rankFactor == 1 ? PeftInitValue.For(lora.Init) : System.Text.Json.Nodes.JsonValue.Create(true),
             RankPattern = lora.RankPattern.ToDictionary(p => p.Key, p => p.Value * rankFactor),
             AlphaPattern = lora.AlphaPattern.ToDictionary(p => p.Key, p => p.Value * alphaFactor),
             ModulesToSave = info.ModulesToSave is { Count: > 0 } m ? m : null,
@@ -51,8 +51,6 @@ public static class AdapterConfigMapping
         Scaling = peft.UseRslora ? LoraScaling.AlphaOverSqrtR : LoraScaling.AlphaOverR,
         Init = PeftInitValue.ForLoading(peft.InitLoraWeights),
     };
-
-    static System.Text.Json.Nodes.JsonNode JsonValueTrue() => System.Text.Json.Nodes.JsonValue.Create(true);
 }
 
 /// <summary>What an adapter file records besides the LoRA config.</summary>

@@ -65,6 +65,7 @@ if [ -n "$ONLY" ]; then
 fi
 
 stamp() { date -u +%H:%M:%S; }
+mkdir -p "$RUNS"
 failed=()
 for entry in ${SWEEPS[@]+"${SWEEPS[@]}"}; do
   IFS='|' read -r name metric baseline candidate second <<< "$entry"

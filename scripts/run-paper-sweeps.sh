@@ -95,7 +95,7 @@ if [ "$WIDTH" = 1 ]; then
   "$LORALAB" reproduce --out "$RUNS/width-sweep" | tee "$RUNS/width-sweep.stdout"
   dest=docs/results/width-sweep
   mkdir -p "$dest"
-  cp "$RUNS/width-sweep/table.txt" "$RUNS/width-sweep/summary.json" "$RUNS/width-sweep/report.html" "$dest/"
+  cp "$RUNS/width-sweep/table.txt" "$RUNS/width-sweep/summary.json" "$RUNS/width-sweep/timing.json" "$RUNS/width-sweep/report.html" "$dest/"
   rm -rf "$dest/figures" && cp -r "$RUNS/width-sweep/figures" "$dest/figures"
 fi
 

@@ -83,10 +83,18 @@ public sealed class LoraLinear : Module<Tensor, Tensor>
         var y = _base.forward(x);                                                 // (..., out)
         if (Merged) return y;
         var za = _loraA.forward(_dropout.forward(x));                             // (..., r)
+        if (TrackFeatures) return AddTrackedBranch(y, za);
+        // y + s·za·Bᵀ as one addmm: no (..., out) temporaries for s·zb, and its backward is two small GEMMs
+        // instead of GEMMs plus elementwise mul/add (docs/performance.md, LoRA linear).
+        var y2 = y.reshape(-1, y.shape[^1]);                                      // (N, out), a view
+        return addmm(y2, za.reshape(-1, Rank), _loraB.weight!.t(), beta: 1, alpha: (float)Scale).reshape(y.shape);
+    }
+
+    Tensor AddTrackedBranch(Tensor y, Tensor za)
+    {
         var zb = _loraB.forward(za).mul(Scale);                                   // (..., out)
-        if (TrackFeatures)
+        using (no_grad())
         {
-            using var noGrad = no_grad();
             LastZaRms = za.square().mean().sqrt().item<float>();
             LastZbRms = zb.square().mean().sqrt().item<float>();
         }

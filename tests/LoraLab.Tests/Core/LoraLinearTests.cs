@@ -92,4 +92,29 @@ public sealed class LoraLinearTests
         Assert.Equal(za.square().mean().sqrt().item<float>(), layer.LastZaRms, 5);
         Assert.Equal(zb.square().mean().sqrt().item<float>(), layer.LastZbRms, 5);
     }
+
+    [Fact]
+    public void Forward_FusedBranch_EqualsTrackedBranchOnBatchedInput_OutputAndGradients()
+    {
+        // The default forward adds s·za·Bᵀ with one addmm over the flattened leading dims; the tracking forward
+        // computes zb explicitly. Both must give the same output and factor gradients on a (B, T, in) input.
+        torch.manual_seed(5);
+        var layer = new LoraLinear(nn.Linear(8, 6), rank: 2, alpha: 4, scale: 2, init: LoraInit.A);
+        using (no_grad()) layer.LoraB.normal_(0, 0.3);
+        var x = randn(3, 4, 8);
+        var weights = randn(3, 4, 6);
+
+        var fused = layer.forward(x);
+        (fused * weights).sum().backward();
+        var (gA, gB) = (layer.LoraA.grad!.clone(), layer.LoraB.grad!.clone());
+        layer.zero_grad();
+        layer.TrackFeatures = true;
+        var tracked = layer.forward(x);
+        (tracked * weights).sum().backward();
+
+        Assert.Equal(new long[] { 3, 4, 6 }, fused.shape);
+        TensorAssert.Close(fused, tracked, 1e-6, 1e-5, "output");
+        TensorAssert.Close(gA, layer.LoraA.grad!, 1e-6, 1e-5, "dL/dA");
+        TensorAssert.Close(gB, layer.LoraB.grad!, 1e-6, 1e-5, "dL/dB");
+    }
 }

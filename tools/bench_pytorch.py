@@ -29,7 +29,8 @@ def measure(step, trials=7, min_trial=0.4, warmup=5):
     return statistics.median(ms), min(ms), max(ms)
 
 
-def lora_linear():
+def lora_linear(fused=False):
+    """fused=False: the usual nn.Linear expression; fused=True: the branch as one addmm, as LoraLab's LoraLinear."""
     torch.manual_seed(0)
     base = nn.Linear(1024, 1024)
     base.weight.requires_grad_(False); base.bias.requires_grad_(False)
@@ -40,7 +41,11 @@ def lora_linear():
     def step():
         a.weight.grad = None; b.weight.grad = None
         (base(x) + 2.0 * b(a(x))).sum().backward()
-    return measure(step)
+
+    def step_fused():
+        a.weight.grad = None; b.weight.grad = None
+        torch.addmm(base(x), a(x), b.weight.t(), alpha=2.0).sum().backward()
+    return measure(step_fused if fused else step)
 
 
 def gemm(n):
@@ -54,13 +59,19 @@ def main():
     for threads in (1, 2):
         torch.set_num_threads(threads)
         if which in ("all", "lora-linear"):
-            med, lo, hi = lora_linear()
-            print(f"lora-linear fwd+bwd, torch threads={threads}: median {med:.3f} ms (min {lo:.3f}, max {hi:.3f}) "
-                  f"{139.5e6 / (med * 1e6):.1f} GFLOP/s")
+            for fused in (False, True):
+                med, lo, hi = lora_linear(fused)
+                print(f"lora-linear fwd+bwd{' (fused addmm)' if fused else ''}, torch threads={threads}: median {med:.3f} ms "
+                      f"(min {lo:.3f}, max {hi:.3f}) {139.5e6 / (med * 1e6):.1f} GFLOP/s")
         if which in ("all", "gemm"):
             for n in (256, 512, 1024, 2048):
                 med, lo, hi = gemm(n)
                 print(f"gemm {n}, torch threads={threads}: median {med:.3f} ms {2 * n ** 3 / (med * 1e6):.1f} GFLOP/s")
+            # the LoRA-linear benchmark's frozen GEMM alone, as nn.Linear runs it
+            x, w, bias = torch.randn(64, 1024), torch.randn(1024, 1024), torch.randn(1024)
+            med, lo, hi = measure(lambda: torch.nn.functional.linear(x, w, bias))
+            print(f"linear 64x1024 x (1024x1024)^T + b, torch threads={threads}: median {med:.3f} ms "
+                  f"{2 * 64 * 1024 * 1024 / (med * 1e6):.1f} GFLOP/s")
 
 
 if __name__ == "__main__":

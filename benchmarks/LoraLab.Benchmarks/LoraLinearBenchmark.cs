@@ -23,10 +23,21 @@ public static class LoraLinearBenchmark
         var t = Harness.Measure("lora-linear fwd+bwd (LoraLinear, autograd)", () =>
         {
             using var scope = NewDisposeScope();
-            layer.LoraA.grad?.zero_();
-            layer.LoraB.grad?.zero_();
+            layer.zero_grad(set_to_none: true);                               // as the PyTorch peer: grad = None
             layer.forward(x).sum().backward();
         });
         Harness.Print(t, string.Create(CultureInfo.InvariantCulture, $"{Flops / (t.MedianMs * 1e6):F1} GFLOP/s"));
+
+        // The same step written as separate ops (LoraLinear's forward before the branch became one addmm), for the
+        // before/after figure in docs/performance.md.
+        var u = Harness.Measure("lora-linear fwd+bwd (explicit mul + add)", () =>
+        {
+            using var scope = NewDisposeScope();
+            layer.zero_grad(set_to_none: true);
+            var y = layer.BaseLayer.forward(x);
+            var zb = nn.functional.linear(nn.functional.linear(x, layer.LoraA), layer.LoraB).mul(2.0);
+            y.add(zb).sum().backward();
+        });
+        Harness.Print(u, string.Create(CultureInfo.InvariantCulture, $"{Flops / (u.MedianMs * 1e6):F1} GFLOP/s"));
     }
 }

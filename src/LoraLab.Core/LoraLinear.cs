@@ -86,6 +86,7 @@ public sealed class LoraLinear : Module<Tensor, Tensor>
         if (TrackFeatures) return AddTrackedBranch(y, za);
         // y + s·za·Bᵀ as one addmm: no (..., out) temporaries for s·zb, and its backward is two small GEMMs
         // instead of GEMMs plus elementwise mul/add (docs/performance.md, LoRA linear).
+        if (y.dim() == 2) return addmm(y, za, _loraB.weight!.t(), beta: 1, alpha: (float)Scale);
         var y2 = y.reshape(-1, y.shape[^1]);                                      // (N, out), a view
         return addmm(y2, za.reshape(-1, Rank), _loraB.weight!.t(), beta: 1, alpha: (float)Scale).reshape(y.shape);
     }

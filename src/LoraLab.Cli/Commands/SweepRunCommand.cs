@@ -12,14 +12,22 @@ public static class SweepRunCommand
         var jobs = new Option<int>("--jobs") { Description = "Runs at a time; > 1 runs each in a child process.", DefaultValueFactory = _ => 1 };
         var threads = new Option<int?>("--threads") { Description = "Torch threads per run (default: cores / jobs)." };
         var shard = new Option<string?>("--shard") { Description = "Run only shard k/N (plan index mod N = k)." };
+        var pack = new Option<int>("--pack")
+        {
+            Description = "Train up to K runs that differ only in init and learning rates in one pass (toy runs: one batch on " +
+                          "the shared problem, results equal to separate runs to float tolerance).",
+            DefaultValueFactory = _ => 1,
+        };
         var cmd = new Command("run",
             "Run every run of the sweep that has no finished result (ok or diverged); failed and corrupt runs are redone. " +
-            "Exit 1 if any run failed.\nExample: loralab sweep run configs/sweeps/smoke.json --out runs/smoke --jobs 2");
+            "Exit 1 if any run failed.\nExample: loralab sweep run configs/sweeps/smoke.json --out runs/smoke --jobs 2\n" +
+            "Example: loralab sweep run configs/sweeps/toy-init.json --out runs/toy-init --jobs 2 --pack 14");
         cmd.Arguments.Add(spec);
         cmd.Options.Add(output);
         cmd.Options.Add(jobs);
         cmd.Options.Add(threads);
         cmd.Options.Add(shard);
+        cmd.Options.Add(pack);
         cmd.SetAction(parse =>
         {
             var sweepSpec = SweepSpec.Load(parse.GetValue(spec)!);
@@ -30,6 +38,7 @@ public static class SweepRunCommand
                 Jobs = parse.GetValue(jobs),
                 Threads = parse.GetValue(threads),
                 Shard = ShardSpec.Parse(parse.GetValue(shard)),
+                Pack = parse.GetValue(pack),
                 Child = ChildCommand.Current(),
             };
             var summary = SweepRunner.Run(plan, new ResultStore(parse.GetValue(output)!), kinds, options, Console.Error);

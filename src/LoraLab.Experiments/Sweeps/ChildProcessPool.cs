@@ -4,44 +4,48 @@ using System.Globalization;
 namespace LoraLab.Experiments.Sweeps;
 
 /// <summary>
-/// Keeps up to <c>jobs</c> child processes busy, one run each (<c>sweep run-one DIR ID --threads T --parent-pid P</c>).
-/// A child writes its own result (ok, diverged, or failed with the error); a child that dies without one (crash,
-/// OOM kill) is recorded as failed with its exit code and the tail of its stderr.
+/// Keeps up to <c>jobs</c> child processes busy, one run or one pack of runs each
+/// (<c>sweep run-one DIR ID [ID…] --threads T --parent-pid P</c>). A child writes its own results (ok, diverged, or
+/// failed with the error); a run whose child dies without writing it (crash, OOM kill) is recorded as failed with the
+/// exit code and the tail of the child's stderr.
 /// </summary>
 static class ChildProcessPool
 {
-    public static List<RunResult> Run(List<PlannedRun> todo, string kind, ResultStore store, SweepRunOptions options,
+    public static List<RunResult> Run(List<IReadOnlyList<PlannedRun>> packs, string kind, ResultStore store, SweepRunOptions options,
         SweepProgress progress, CancellationToken ct)
     {
         var results = new List<RunResult>();
-        var queue = new Queue<PlannedRun>(todo);
-        var running = new List<Task<RunResult>>();
+        var queue = new Queue<IReadOnlyList<PlannedRun>>(packs);
+        var running = new List<Task<List<(PlannedRun Run, RunResult Result)>>>();
         while (queue.Count > 0 || running.Count > 0)
         {
             while (running.Count < options.Jobs && queue.Count > 0)
             {
-                var run = queue.Dequeue();
-                if (store.Read(run).Finished) continue; // finished meanwhile by another process on the same folder
-                progress.Started(run);
-                running.Add(Task.Run(() => RunChild(run, kind, store, options, ct), ct));
+                var pack = queue.Dequeue().Where(r => !store.Read(r).Finished).ToList(); // finished meanwhile elsewhere
+                if (pack.Count == 0) continue;
+                foreach (var run in pack) progress.Started(run);
+                running.Add(Task.Run(() => RunChild(pack, kind, store, options, ct), ct));
             }
             if (running.Count == 0) break;
             var done = Task.WhenAny(running).GetAwaiter().GetResult();
             running.Remove(done);
-            var result = done.GetAwaiter().GetResult();
-            progress.Finished(todo.First(r => r.Id == result.Id), result);
-            results.Add(result);
+            foreach (var (run, result) in done.GetAwaiter().GetResult())
+            {
+                progress.Finished(run, result);
+                results.Add(result);
+            }
         }
         return results;
     }
 
-    static RunResult RunChild(PlannedRun run, string kind, ResultStore store, SweepRunOptions options, CancellationToken ct)
+    static List<(PlannedRun, RunResult)> RunChild(List<PlannedRun> pack, string kind, ResultStore store, SweepRunOptions options,
+        CancellationToken ct)
     {
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         var threads = options.ThreadsPerJob;
         var info = options.Child!.StartInfo([
-            "sweep", "run-one", store.Directory, run.Id,
+            "sweep", "run-one", store.Directory, .. pack.Select(r => r.Id),
             "--threads", threads.ToString(CultureInfo.InvariantCulture),
             "--parent-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
         ]);
@@ -51,12 +55,14 @@ static class ChildProcessPool
         using (ct.Register(() => { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }))
             process.WaitForExit();
         ct.ThrowIfCancellationRequested();
-        var read = store.Read(run);
-        if (read.Result is { } written) return written;
-        var tail = string.Join(" | ", stderr.GetAwaiter().GetResult().Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(3));
-        var failed = RunExecutor.Failed(run, kind, threads, started, clock.Elapsed.TotalSeconds,
-            $"child process exited with code {process.ExitCode} without a result: {tail}");
-        store.Write(failed);
-        return failed;
+        return pack.Select(run =>
+        {
+            if (store.Read(run).Result is { } written) return (run, written);
+            var tail = string.Join(" | ", stderr.GetAwaiter().GetResult().Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(3));
+            var failed = RunExecutor.Failed(run, kind, threads, started, clock.Elapsed.TotalSeconds,
+                $"child process exited with code {process.ExitCode} without a result: {tail}");
+            store.Write(failed);
+            return (run, failed);
+        }).ToList();
     }
 }

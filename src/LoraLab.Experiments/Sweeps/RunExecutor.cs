@@ -38,6 +38,40 @@ public static class RunExecutor
         return result;
     }
 
+    /// <summary>Executes runs of one pack key (<see cref="IPackableRunKind"/>) in one pass and writes each run's
+    /// result.json; an exception fails every run of the pack with the error.</summary>
+    public static IReadOnlyList<RunResult> ExecutePack(IReadOnlyList<PlannedRun> runs, IPackableRunKind kind, ResultStore store,
+        int threads, CancellationToken ct)
+    {
+        if (runs.Count == 1) return [Execute(runs[0], kind, store, threads, ct)];
+        var started = DateTime.UtcNow;
+        var clock = Stopwatch.StartNew();
+        foreach (var run in runs) Directory.CreateDirectory(store.RunDirectory(run.Id));
+        List<RunResult> results;
+        try
+        {
+            var outcomes = kind.ExecutePacked(runs.Select(r => (System.Text.Json.Nodes.JsonObject)r.Config.DeepClone()).ToList(), threads, ct);
+            results = runs.Zip(outcomes, (run, outcome) => Base(run, kind, threads, started, clock) with
+            {
+                Status = outcome.Status,
+                Metrics = new SortedDictionary<string, double>(outcome.Metrics.ToDictionary(), StringComparer.Ordinal),
+                Curves = new SortedDictionary<string, double[]>(outcome.Curves.ToDictionary(), StringComparer.Ordinal),
+            }).ToList();
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            results = runs.Select(run => Failed(run, kind.Name, threads, started, clock.Elapsed.TotalSeconds, Describe(ex))).ToList();
+        }
+        var wall = Math.Round(clock.Elapsed.TotalSeconds, 3);
+        results = results.Select(r => r with { Timing = r.Timing with { WallSeconds = wall, PackSize = runs.Count } }).ToList();
+        foreach (var result in results) store.Write(result);
+        return results;
+    }
+
     /// <summary>A failed result for a run that could not produce one itself (e.g. its child process crashed).</summary>
     public static RunResult Failed(PlannedRun run, string kind, int threads, DateTime started, double wallSeconds, string error) => new()
     {

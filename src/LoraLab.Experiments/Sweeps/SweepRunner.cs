@@ -14,7 +14,11 @@ public static class SweepRunner
         TextWriter log, CancellationToken ct = default)
     {
         if (options.Jobs < 1) throw new LoraLabException($"--jobs must be >= 1, got {options.Jobs}", ExitCodes.Usage);
+        if (options.Pack < 1) throw new LoraLabException($"--pack must be >= 1, got {options.Pack}", ExitCodes.Usage);
         var kind = kinds.Get(plan.Kind);
+        if (options.Pack > 1 && kind is not IPackableRunKind)
+            throw new LoraLabException($"--pack: runs of kind '{kind.Name}' cannot be packed (packable kinds: toy; see docs/performance.md, " +
+                                       "\"Packing K adapters into one pass\")", ExitCodes.Usage);
         store.EnsurePlan(plan);
         store.RemoveStaleTemps();
         var inShard = plan.Runs.Where(r => options.Shard.Contains(r.Index)).ToList();
@@ -24,40 +28,63 @@ public static class SweepRunner
             if (read.Corruption is not null) log.WriteLine($"[sweep] {read.Corruption}; redoing it");
             if (!read.Finished) todo.Add(read.Run);
         }
-        var jobs = Math.Min(options.Jobs, Math.Max(1, todo.Count));
+        var packs = Packs(todo, kind, options.Pack);
+        var jobs = Math.Min(options.Jobs, Math.Max(1, packs.Count));
         var progress = new SweepProgress(log, inShard.Count, inShard.Count - todo.Count, jobs);
+        var packing = options.Pack > 1 ? $", {packs.Count} pass(es) of up to {options.Pack} packed runs" : "";
         progress.Note($"'{plan.Name}': {inShard.Count} runs in shard {options.Shard}, {inShard.Count - todo.Count} finished, " +
-                      $"{todo.Count} to run ({jobs} job(s) x {options.ThreadsPerJob} thread(s))");
+                      $"{todo.Count} to run ({jobs} job(s) x {options.ThreadsPerJob} thread(s){packing})");
         var results = jobs == 1 || options.Child is null
-            ? RunInProcess(todo, kind, store, options.ThreadsPerJob, progress, ct)
-            : ChildProcessPool.Run(todo, kind.Name, store, options with { Jobs = jobs }, progress, ct);
+            ? RunInProcess(packs, kind, store, options.ThreadsPerJob, progress, ct)
+            : ChildProcessPool.Run(packs, kind.Name, store, options with { Jobs = jobs }, progress, ct);
         return new SweepRunSummary(inShard.Count, inShard.Count - todo.Count, results.Count,
             results.Count(r => r.Status == RunStatus.Failed), results.Count(r => r.Status == RunStatus.Diverged));
     }
 
-    static List<RunResult> RunInProcess(List<PlannedRun> todo, IRunKind kind, ResultStore store, int threads,
+    /// <summary>The units of work: runs grouped by pack key in plan order, up to <paramref name="pack"/> per group
+    /// (single runs when packing is off).</summary>
+    static List<IReadOnlyList<PlannedRun>> Packs(List<PlannedRun> todo, IRunKind kind, int pack)
+    {
+        if (pack == 1 || kind is not IPackableRunKind packable) return todo.Select(r => (IReadOnlyList<PlannedRun>)[r]).ToList();
+        return todo.GroupBy(r => packable.PackKey(r.Config), StringComparer.Ordinal)
+                   .SelectMany(g => g.Chunk(pack))
+                   .Select(c => (IReadOnlyList<PlannedRun>)c)
+                   .ToList();
+    }
+
+    static List<RunResult> RunInProcess(List<IReadOnlyList<PlannedRun>> packs, IRunKind kind, ResultStore store, int threads,
         SweepProgress progress, CancellationToken ct)
     {
         var results = new List<RunResult>();
-        foreach (var run in todo)
+        foreach (var pack in packs)
         {
             ct.ThrowIfCancellationRequested();
-            if (store.Read(run).Finished) continue; // finished meanwhile by another process on the same folder
-            progress.Started(run);
-            var result = RunExecutor.Execute(run, kind, store, threads, ct);
-            progress.Finished(run, result);
-            results.Add(result);
+            var runs = pack.Where(r => !store.Read(r).Finished).ToList(); // finished meanwhile by another process
+            if (runs.Count == 0) continue;
+            foreach (var run in runs) progress.Started(run);
+            IReadOnlyList<RunResult> done = runs.Count == 1 ? [RunExecutor.Execute(runs[0], kind, store, threads, ct)]
+                                       : RunExecutor.ExecutePack(runs, (IPackableRunKind)kind, store, threads, ct);
+            foreach (var (run, result) in runs.Zip(done)) progress.Finished(run, result);
+            results.AddRange(done);
         }
         return results;
     }
 
-    /// <summary>Runs one planned run by id (the child side of <c>--jobs</c>).</summary>
-    public static RunResult RunOne(string directory, string id, RunKinds kinds, int threads, CancellationToken ct = default)
+    /// <summary>Runs planned runs by id, packed into one pass when there are several (the child side of
+    /// <c>--jobs</c>).</summary>
+    public static IReadOnlyList<RunResult> RunOne(string directory, IReadOnlyList<string> ids, RunKinds kinds, int threads,
+        CancellationToken ct = default)
     {
         var store = new ResultStore(directory);
         var plan = SweepPlan.Load(store.Directory);
-        var run = plan.Runs.FirstOrDefault(r => r.Id == id)
-                  ?? throw new LoraLabException($"{store.PlanPath}: no run '{id}'", ExitCodes.Usage);
-        return RunExecutor.Execute(run, kinds.Get(plan.Kind), store, threads, ct);
+        var runs = ids.Select(id => plan.Runs.FirstOrDefault(r => r.Id == id)
+                                    ?? throw new LoraLabException($"{store.PlanPath}: no run '{id}'", ExitCodes.Usage)).ToList();
+        var kind = kinds.Get(plan.Kind);
+        if (runs.Count == 1) return [RunExecutor.Execute(runs[0], kind, store, threads, ct)];
+        if (kind is not IPackableRunKind packable)
+            throw new LoraLabException($"runs of kind '{kind.Name}' cannot be packed", ExitCodes.Usage);
+        if (runs.Select(r => packable.PackKey(r.Config)).Distinct(StringComparer.Ordinal).Count() > 1)
+            throw new LoraLabException("these runs differ in more than what a pack may vary; they cannot share a pass", ExitCodes.Usage);
+        return RunExecutor.ExecutePack(runs, packable, store, threads, ct);
     }
 }

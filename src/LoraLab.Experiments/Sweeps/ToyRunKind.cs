@@ -9,7 +9,7 @@ namespace LoraLab.Experiments.Sweeps;
 /// Metrics: final train/test loss, initial loss and final/initial; curves: loss, rms_za, rms_zb, delta_w_norm and the
 /// gradient norms of A and B, one entry per step.
 /// </summary>
-public sealed class ToyRunKind : IRunKind
+public sealed class ToyRunKind : IPackableRunKind
 {
     public string Name => "toy";
 
@@ -32,10 +32,26 @@ public sealed class ToyRunKind : IRunKind
         return tree;
     }
 
-    public RunOutcome Execute(JsonObject resolved, RunContext context)
+    public RunOutcome Execute(JsonObject resolved, RunContext context) =>
+        Outcome(ToyRun.Execute(Load(resolved, context.RunId, context.Threads), context.CancellationToken));
+
+    /// <summary>Toy runs that differ only in init and learning rates share the problem (teacher, features H):
+    /// <see cref="ToyRun.ExecuteMany"/> trains them as one batch, as <c>loralab reproduce</c> does.</summary>
+    public string PackKey(JsonObject resolved)
     {
-        var config = ConfigLoader.FromTree<ToyRunConfig>(resolved, null, context.RunId) with { Threads = context.Threads };
-        var r = ToyRun.Execute(config, context.CancellationToken);
+        var shared = (JsonObject)resolved.DeepClone();
+        foreach (var varying in new[] { "init", "lr", "lr_b" }) shared.Remove(varying);
+        return CanonicalJson.Serialize(shared);
+    }
+
+    public IReadOnlyList<RunOutcome> ExecutePacked(IReadOnlyList<JsonObject> resolved, int threads, CancellationToken ct) =>
+        ToyRun.ExecuteMany(resolved.Select((r, i) => Load(r, $"packed run {i}", threads)).ToList(), ct).Select(Outcome).ToList();
+
+    static ToyRunConfig Load(JsonObject resolved, string source, int threads) =>
+        ConfigLoader.FromTree<ToyRunConfig>(resolved, null, source) with { Threads = threads };
+
+    static RunOutcome Outcome(ToyRunResult r)
+    {
         var metrics = new Dictionary<string, double>
         {
             ["final_train_loss"] = r.FinalTrainLoss,

@@ -9,10 +9,17 @@ public static class ToyRun
 {
     public static ToyRunResult Execute(ToyRunConfig config, CancellationToken cancellationToken = default)
     {
-        var problems = config.Validate().ToList();
+        return ExecuteMany([config], cancellationToken)[0];
+    }
+
+    /// <summary>K runs that differ only in init and learning rates, trained as one batch on one shared problem
+    /// (each result equals its separate run's to float tolerance).</summary>
+    public static IReadOnlyList<ToyRunResult> ExecuteMany(IReadOnlyList<ToyRunConfig> configs, CancellationToken cancellationToken = default)
+    {
+        var problems = configs.SelectMany(c => c.Validate()).Distinct().ToList();
         if (problems.Count > 0)
             throw new LoraLabException($"toy run: invalid config: {string.Join("; ", problems)}", ExitCodes.Usage);
-        using var problem = new TeacherStudentProblem(config.ProblemSpec);
-        return BatchedToyTrainer.Train(problem, [config], null, cancellationToken)[0];
+        using var problem = new TeacherStudentProblem(configs[0].ProblemSpec);
+        return BatchedToyTrainer.Train(problem, configs, null, cancellationToken);
     }
 }

@@ -28,6 +28,41 @@ public class SmokeSweepTests
         Assert.Contains(report.Groups[0].Verdict, new[] { "better", "worse", "no-significant-difference" });
     }
 
+    [Fact]
+    public void Smoke_PackedRuns_SameResultsAsSeparateRuns_AndRecordThePack()
+    {
+        using var separate = new SweepFixture();
+        using var packed = new SweepFixture();
+        var plan = SweepPlanner.Plan(SweepSpec.Load(Smoke), RunKinds.Default);
+        SweepRunner.Run(plan, separate.Store, RunKinds.Default, new SweepRunOptions { Threads = 1 }, TextWriter.Null);
+        // 2 inits × 3 LRs share each seed's problem: pack 4 gives passes of 4 and 2 runs per seed.
+        SweepRunner.Run(plan, packed.Store, RunKinds.Default, new SweepRunOptions { Threads = 1, Pack = 4 }, TextWriter.Null);
+
+        var one = separate.Store.ReadAll(plan).Select(r => r.Result!).ToDictionary(r => r.Id);
+        var many = packed.Store.ReadAll(plan).Select(r => r.Result!).ToList();
+        Assert.Equal(plan.Runs.Count, many.Count);
+        Assert.Equal(new[] { 2, 4 }, many.Select(r => r.Timing.PackSize).Distinct().Order());
+        foreach (var r in many)
+        {
+            Assert.Equal(one[r.Id].Status, r.Status);
+            foreach (var (metric, value) in one[r.Id].Metrics)
+                Assert.True(double.IsNaN(value) ? double.IsNaN(r.Metrics[metric]) : Math.Abs(r.Metrics[metric] - value) <= 1e-5 * Math.Abs(value) + 1e-9,
+                            $"{r.Id} {metric}: packed {r.Metrics[metric]} vs separate {value}");
+            Assert.Equal(one[r.Id].Curves["loss"].Length, r.Curves["loss"].Length);
+        }
+    }
+
+    [Fact]
+    public void Pack_OnAKindThatCannotPack_IsAUsageErrorBeforeAnyRun()
+    {
+        using var f = new SweepFixture();
+        var ex = Assert.Throws<LoraLab.Core.LoraLabException>(() =>
+            SweepRunner.Run(f.Plan(), f.Store, f.Kinds, new SweepRunOptions { Pack = 2 }, TextWriter.Null));
+        Assert.Equal(LoraLab.Core.ExitCodes.Usage, ex.ExitCode);
+        Assert.Contains("'synthetic' cannot be packed", ex.Message);
+        Assert.False(Directory.Exists(f.Directory), "nothing may be written before the options are checked");
+    }
+
     /// <summary>scripts/kill-test.sh: three kill -9 at random moments, then finish; needs the Release CLI build.</summary>
     [Fact]
     [Trait("Category", "Slow")]

@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""Evaluates the paper's three real-model claims per task from the committed sweep results (docs/results.md §6).
+
+Reads docs/results/<sweep>/summary.csv and compare.txt (made by scripts/run-paper-sweeps.sh) and applies the decision
+rules written in docs/results.md §6 before the sweeps ran. Standard library only; not part of the build.
+Run from the repository root:  python3 tools/paper_claims.py [--markdown]
+
+Per task and init: seed-mean metric per LR, best LR (η*), and for claim 3 which LRs are "degraded" (seed mean worse
+than the side's own best by more than the task's threshold) or "failed" (a seed diverged / non-finite, or the mean is
+at chance). Claim 3 is judged above each side's own optimum only: below it a worse score is under-training, not
+instability (docs/results.md §6 explains this reading of the rule).
+"""
+import csv
+import math
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "docs" / "results"
+
+# name: (metric, higher is better, degradation threshold, relative threshold?, chance level or None)
+# Chance levels from the GLUE dev files in data/: SST-2 majority 444/872; MRPC F1 of the constant "paraphrase"
+# predictor with p = 279/408: 2p/(1+p); CoLA: MCC <= 0.02 (the rule's own level).
+TASKS = {
+    "minilm-sst2": ("accuracy", True, 0.01, False, 444 / 872 + 0.01),
+    "minilm-cola": ("mcc", True, 0.02, False, 0.02),
+    "minilm-mrpc": ("f1", True, 0.01, False, 2 * (279 / 408) / (1 + 279 / 408)),
+    "stories260k-wikitext2": ("perplexity", False, 0.05, True, None),
+    "stories260k-tinyshakespeare": ("perplexity", False, 0.05, True, None),
+}
+
+
+def load(sweep, metric):
+    """{init: {lr: [values per seed (nan if diverged/failed)]}}"""
+    table = {}
+    with open(RESULTS / sweep / "summary.csv", newline="") as f:
+        for row in csv.DictReader(f):
+            value = float(row[metric]) if row["status"] == "ok" and row.get(metric) not in (None, "") else math.nan
+            table.setdefault(row["lora.init"], {}).setdefault(float(row["optim.lr"]), []).append(value)
+    return table
+
+
+def verdict(sweep):
+    path = RESULTS / sweep / "compare.txt"
+    if not path.exists():
+        return "no compare.txt"
+    lines = [l.strip() for l in path.read_text().splitlines() if l.startswith("  (all): ")]
+    return re.sub(r"^\(all\): ", "", lines[0]) if lines else "no verdict line"
+
+
+def analyse(sweep):
+    metric, higher, threshold, relative, chance = TASKS[sweep]
+    table = load(sweep, metric)
+    lrs = sorted({lr for side in table.values() for lr in side})
+    mean = {s: {lr: sum(v) / len(v) for lr, v in table[s].items()} for s in table}
+    finite = {s: {lr: m for lr, m in mean[s].items() if math.isfinite(m)} for s in mean}
+    best_lr = {s: (max if higher else min)(finite[s], key=finite[s].get) for s in finite}
+    best = {s: finite[s][best_lr[s]] for s in finite}
+
+    def worse(a, b):  # a worse than b
+        return a < b if higher else a > b
+
+    def degraded(s, lr):
+        m = mean[s][lr]
+        if not math.isfinite(m):
+            return True
+        gap = (m - best[s]) if not higher else (best[s] - m)
+        return gap > (threshold * best[s] if relative else threshold)
+
+    def failed(s, lr):
+        v = table[s][lr]
+        if any(not math.isfinite(x) for x in v):
+            return True
+        return chance is not None and mean[s][lr] <= chance
+
+    # Claim 1: A's best beats B's.
+    c1 = "supports" if worse(best["b"], best["a"]) else "contradicts" if worse(best["a"], best["b"]) else "tie"
+    # Claim 2: A's optimal LR is larger; an optimum on the grid's edge is not bracketed.
+    edge = [s for s in "ab" if best_lr[s] in (lrs[0], lrs[-1])]
+    if edge:
+        c2 = f"inconclusive (η* of {', '.join(edge).upper()} at the grid edge)"
+    elif best_lr["a"] > best_lr["b"]:
+        c2 = "supports"
+    elif best_lr["a"] < best_lr["b"]:
+        c2 = "contradicts"
+    else:
+        c2 = "no support (same η*)"
+    # Claim 3: above a side's own optimum, B degraded/failed where A is not (supports), or the reverse (contradicts).
+    bad = {s: {lr: degraded(s, lr) or failed(s, lr) for lr in lrs} for s in "ab"}
+    support = [lr for lr in lrs if lr > best_lr["b"] and bad["b"][lr] and not bad["a"][lr]]
+    against = [lr for lr in lrs if lr > best_lr["a"] and bad["a"][lr] and not bad["b"][lr]]
+    c3 = ("mixed (inconclusive)" if support and against else "supports" if support
+          else "contradicts" if against else "no support (no LR separates them)")
+    return dict(metric=metric, lrs=lrs, mean=mean, table=table, best_lr=best_lr, best=best, c1=c1, c2=c2, c3=c3,
+                support=support, against=against, failed={s: [lr for lr in lrs if failed(s, lr)] for s in "ab"},
+                degraded={s: [lr for lr in lrs if degraded(s, lr)] for s in "ab"}, verdict=verdict(sweep))
+
+
+def fmt(x):
+    return "nan" if not math.isfinite(x) else f"{x:.4g}"
+
+
+def lr_list(lrs):
+    return ", ".join(f"{lr:g}" for lr in lrs) or "none"
+
+
+def main():
+    done = [t for t in TASKS if (RESULTS / t / "summary.csv").exists()]
+    counts = {c: {"supports": 0, "contradicts": 0} for c in ("c1", "c2", "c3")}
+    significant_against_c1 = 0  # claim 1: only a significant compare verdict for B blocks confirmation
+    print("| task | metric | η*_A → best | η*_B → best | claim 1 | claim 2 | claim 3 (LRs for / against) | compare verdict (B − A) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for task in done:
+        r = analyse(task)
+        for c in counts:
+            for k in counts[c]:
+                counts[c][k] += r[c].startswith(k)
+        significant_against_c1 += r["c1"] == "contradicts" and " is BETTER" in r["verdict"]
+        print(f"| {task} | {r['metric']} | {r['best_lr']['a']:g} → {fmt(r['best']['a'])} | "
+              f"{r['best_lr']['b']:g} → {fmt(r['best']['b'])} | {r['c1']} | {r['c2']} | "
+              f"{r['c3']} ({lr_list(r['support'])} / {lr_list(r['against'])}) | {r['verdict']} |")
+    print()
+    for task in done:
+        r = analyse(task)
+        print(f"{task}: seed means per LR (A | B); degraded A: {lr_list(r['degraded']['a'])}; degraded B: "
+              f"{lr_list(r['degraded']['b'])}; failed A: {lr_list(r['failed']['a'])}; failed B: {lr_list(r['failed']['b'])}")
+        for lr in r["lrs"]:
+            a = r["table"]["a"].get(lr, [])
+            b = r["table"]["b"].get(lr, [])
+            print(f"  {lr:<8g} A {fmt(r['mean']['a'].get(lr, math.nan)):>8} ({' / '.join(map(fmt, a))})   "
+                  f"B {fmt(r['mean']['b'].get(lr, math.nan)):>8} ({' / '.join(map(fmt, b))})")
+    print()
+    n = len(done)
+    for c, name in (("c1", "claim 1"), ("c2", "claim 2"), ("c3", "claim 3")):
+        s, x = counts[c]["supports"], counts[c]["contradicts"]
+        blocking = significant_against_c1 if c == "c1" else x
+        decision = "confirmed" if s >= 4 and blocking == 0 else "refuted" if x >= 3 else "inconclusive"
+        extra = f" ({significant_against_c1} with a significant compare verdict)" if c == "c1" else ""
+        print(f"{name}: {s} of {n} tasks support, {x} contradict{extra} -> {decision} (rule: confirmed if >= 4 of the 5 "
+              f"core tasks support and none contradicts{' significantly' if c == 'c1' else ''}; refuted if >= 3 contradict)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -19,12 +19,7 @@ public static class RunExecutor
         {
             var outcome = kind.Execute((System.Text.Json.Nodes.JsonObject)run.Config.DeepClone(),
                 new RunContext(run.Id, runDir, threads, ct));
-            result = Base(run, kind, threads, started, clock) with
-            {
-                Status = outcome.Status,
-                Metrics = new SortedDictionary<string, double>(outcome.Metrics.ToDictionary(), StringComparer.Ordinal),
-                Curves = new SortedDictionary<string, double[]>(outcome.Curves.ToDictionary(), StringComparer.Ordinal),
-            };
+            result = FromOutcome(run, kind, threads, started, clock, outcome);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -51,12 +46,7 @@ public static class RunExecutor
         try
         {
             var outcomes = kind.ExecutePacked(runs.Select(r => (System.Text.Json.Nodes.JsonObject)r.Config.DeepClone()).ToList(), threads, ct);
-            results = runs.Zip(outcomes, (run, outcome) => Base(run, kind, threads, started, clock) with
-            {
-                Status = outcome.Status,
-                Metrics = new SortedDictionary<string, double>(outcome.Metrics.ToDictionary(), StringComparer.Ordinal),
-                Curves = new SortedDictionary<string, double[]>(outcome.Curves.ToDictionary(), StringComparer.Ordinal),
-            }).ToList();
+            results = runs.Zip(outcomes, (run, outcome) => FromOutcome(run, kind, threads, started, clock, outcome)).ToList();
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -85,8 +75,14 @@ public static class RunExecutor
         Timing = Timing(started, wallSeconds),
     };
 
-    static RunResult Base(PlannedRun run, IRunKind kind, int threads, DateTime started, Stopwatch clock) =>
-        Failed(run, kind.Name, threads, started, clock.Elapsed.TotalSeconds, "") with { Error = null };
+    static RunResult FromOutcome(PlannedRun run, IRunKind kind, int threads, DateTime started, Stopwatch clock, RunOutcome outcome) =>
+        Failed(run, kind.Name, threads, started, clock.Elapsed.TotalSeconds, "") with
+        {
+            Error = null,
+            Status = outcome.Status,
+            Metrics = new SortedDictionary<string, double>(outcome.Metrics.ToDictionary(), StringComparer.Ordinal),
+            Curves = new SortedDictionary<string, double[]>(outcome.Curves.ToDictionary(), StringComparer.Ordinal),
+        };
 
     static RunTiming Timing(DateTime started, double wall) => new()
     {

@@ -62,8 +62,9 @@ public static class SweepRunner
             var runs = pack.Where(r => !store.Read(r).Finished).ToList(); // finished meanwhile by another process
             if (runs.Count == 0) continue;
             foreach (var run in runs) progress.Started(run);
-            IReadOnlyList<RunResult> done = runs.Count == 1 ? [RunExecutor.Execute(runs[0], kind, store, threads, ct)]
-                                       : RunExecutor.ExecutePack(runs, (IPackableRunKind)kind, store, threads, ct);
+            IReadOnlyList<RunResult> done = kind is IPackableRunKind packable
+                ? RunExecutor.ExecutePack(runs, packable, store, threads, ct)      // one run: executed on its own
+                : [RunExecutor.Execute(runs[0], kind, store, threads, ct)];
             foreach (var (run, result) in runs.Zip(done)) progress.Finished(run, result);
             results.AddRange(done);
         }

@@ -48,6 +48,23 @@ def lora_linear(fused=False):
     return measure(step_fused if fused else step)
 
 
+def lora_linear_forward(graph):
+    """The fused forward alone: without grad, or building the graph and the sum (no backward)."""
+    torch.manual_seed(0)
+    base = nn.Linear(1024, 1024)
+    base.weight.requires_grad_(False); base.bias.requires_grad_(False)
+    a = nn.Linear(1024, 8, bias=False); b = nn.Linear(8, 1024, bias=False)
+    x = torch.randn(64, 1024)
+
+    def forward():
+        if graph:
+            torch.addmm(base(x), a(x), b.weight.t(), alpha=2.0).sum()
+        else:
+            with torch.no_grad():
+                torch.addmm(base(x), a(x), b.weight.t(), alpha=2.0)
+    return measure(forward)
+
+
 def gemm(n):
     a = torch.randn(n, n); b = torch.randn(n, n)
     return measure(lambda: torch.matmul(a, b))
@@ -63,6 +80,10 @@ def main():
                 med, lo, hi = lora_linear(fused)
                 print(f"lora-linear fwd+bwd{' (fused addmm)' if fused else ''}, torch threads={threads}: median {med:.3f} ms "
                       f"(min {lo:.3f}, max {hi:.3f}) {139.5e6 / (med * 1e6):.1f} GFLOP/s")
+            for graph in (False, True):
+                med, lo, hi = lora_linear_forward(graph)
+                what = "forward + graph + sum (no backward)" if graph else "forward only (no grad)"
+                print(f"lora-linear {what}, fused, torch threads={threads}: median {med:.3f} ms (min {lo:.3f}, max {hi:.3f})")
         if which in ("all", "gemm"):
             for n in (256, 512, 1024, 2048):
                 med, lo, hi = gemm(n)

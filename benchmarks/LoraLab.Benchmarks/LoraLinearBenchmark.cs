@@ -28,6 +28,19 @@ public static class LoraLinearBenchmark
         });
         Harness.Print(t, string.Create(CultureInfo.InvariantCulture, $"{Flops / (t.MedianMs * 1e6):F1} GFLOP/s"));
 
+        // Where the time goes: the forward alone (the rest of the step is the backward).
+        Harness.Print(Harness.Measure("lora-linear forward only (no grad)", () =>
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            layer.forward(x);
+        }));
+        Harness.Print(Harness.Measure("lora-linear forward + graph + sum (no backward)", () =>
+        {
+            using var scope = NewDisposeScope();
+            layer.forward(x).sum();
+        }));
+
         // The same step written as separate ops (LoraLinear's forward before the branch became one addmm), for the
         // before/after figure in docs/performance.md.
         var u = Harness.Measure("lora-linear fwd+bwd (explicit mul + add)", () =>

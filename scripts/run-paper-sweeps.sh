@@ -2,7 +2,7 @@
 # run-paper-sweeps.sh - the paper's real-model experiments at CPU scale (docs/results.md, issue 6): for each sweep
 # under configs/paper/, `loralab sweep run` (resumable: finished runs are skipped), `sweep merge`, `compare` Init[A]
 # (baseline) vs the other side, `report`, then copy summary.csv, compare.json/.txt, report.html and figures/ to
-# docs/results/<sweep>/. Run from anywhere; it works in the repository root (data paths in the specs are relative).
+# docs/results/<sweep>/, and finally evaluate the paper's claims (tools/paper_claims.py -> docs/results/claims.txt). Run from anywhere; it works in the repository root (data paths in the specs are relative).
 #
 # Usage: scripts/run-paper-sweeps.sh [--extras] [--only NAME[,NAME...]] [--width-sweep] [--jobs N] [--threads T] [--runs DIR]
 #   (no flags)  the five core sweeps (MiniLM SST-2, CoLA, MRPC; stories260K WikiText-2, tinyshakespeare)
@@ -103,4 +103,6 @@ if [ ${#failed[@]} -gt 0 ]; then
   echo "[paper] sweeps with failed runs: ${failed[*]} (see loralab sweep status $RUNS/<name>)" >&2
   exit 1
 fi
-echo "[paper $(stamp)] done: ${#SWEEPS[@]} sweep(s); now fill docs/results.md from docs/results/*/compare.txt" >&2
+# The three claims per task by docs/results.md §6's rules, from every core sweep's committed results so far.
+if command -v python3 >/dev/null; then python3 tools/paper_claims.py > docs/results/claims.txt; fi
+echo "[paper $(stamp)] done: ${#SWEEPS[@]} sweep(s); claims per task in docs/results/claims.txt (tools/paper_claims.py)" >&2

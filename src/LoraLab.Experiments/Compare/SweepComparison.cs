@@ -73,11 +73,7 @@ public static class SweepComparison
                 $"{group}: no verdict: {diffs.Count} paired seed(s) at the best LRs (need >= 2)");
         var boot = Bootstrap.MeanInterval(diffs, options.Resamples, options.BootstrapSeed);
         var t = Statistics.MeanInterval(diffs);
-        // The percentile bootstrap is too narrow for few seed pairs (it never sees more spread than the sample), so
-        // below SmallSample pairs the t-interval of the paired differences must exclude zero as well.
-        var significant = boot.ExcludesZero && (diffs.Count >= SmallSample || t.ExcludesZero);
-        var verdict = !significant ? "no-significant-difference"
-            : metric.IsBetter(boot.Estimate, 0) ? "better" : "worse";
+        var (verdict, caveat) = Judge(diffs, boot, t, metric);
         var says = verdict switch
         {
             "better" => $"candidate {candidate} is BETTER",
@@ -86,8 +82,25 @@ public static class SweepComparison
         };
         var line = $"{group}: {says}: paired diff (candidate - baseline, each at its best LR) = {ComparisonReport.N(boot.Estimate)}, " +
                    $"bootstrap 95% [{ComparisonReport.N(boot.Low)}, {ComparisonReport.N(boot.High)}], " +
-                   $"t 95% [{ComparisonReport.N(t.Low)}, {ComparisonReport.N(t.High)}], n = {diffs.Count} seeds";
+                   $"t 95% [{ComparisonReport.N(t.Low)}, {ComparisonReport.N(t.High)}], n = {diffs.Count} seeds{caveat}";
         return new GroupComparison(group, b, c, boot, t, verdict, line);
+    }
+
+    /// <summary>
+    /// The verdict from the paired differences and their two intervals: "better", "worse" or
+    /// "no-significant-difference", and a caveat for the verdict line ("" when none).
+    /// </summary>
+    internal static (string Verdict, string Caveat) Judge(IReadOnlyList<double> diffs, Interval boot, Interval t, MetricInfo metric)
+    {
+        // Few pairs that happen to be equal (e.g. both seeds 7/872 apart on a dev set) give zero-width intervals: that
+        // is a coarse metric meeting too few seeds, not certainty, so it is no evidence either way.
+        if (diffs.Count < SmallSample && diffs.All(d => d == diffs[0]))
+            return ("no-significant-difference",
+                $" (all {diffs.Count} paired differences are equal, so both intervals have zero width: too few seeds to judge)");
+        // The percentile bootstrap is too narrow for few seed pairs (it never sees more spread than the sample), so
+        // below SmallSample pairs the t-interval of the paired differences must exclude zero as well.
+        var significant = boot.ExcludesZero && (diffs.Count >= SmallSample || t.ExcludesZero);
+        return (!significant ? "no-significant-difference" : metric.IsBetter(boot.Estimate, 0) ? "better" : "worse", "");
     }
 
     static double Lr(PlannedRun run, string key)

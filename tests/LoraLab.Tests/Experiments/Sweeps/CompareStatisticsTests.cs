@@ -115,6 +115,18 @@ public class CompareStatisticsTests
     }
 
     [Fact]
+    public void Judge_EqualPairedDifferencesFromFewSeeds_AreNoEvidence()
+    {
+        double[] equal = [-0.008, -0.008];
+        var (verdict, caveat) = SweepComparison.Judge(equal, Bootstrap.MeanInterval(equal, 1000, 0), Statistics.MeanInterval(equal), Accuracy);
+        Assert.Equal("no-significant-difference", verdict);
+        Assert.Contains("zero width", caveat);
+
+        double[] spread = [-0.008, -0.0081, -0.0079];
+        Assert.Equal(("worse", ""), SweepComparison.Judge(spread, Bootstrap.MeanInterval(spread, 1000, 0), Statistics.MeanInterval(spread), Accuracy));
+    }
+
+    [Fact]
     public void Compare_BadSelector_OneLineErrors()
     {
         using var f = new SweepFixture();

@@ -2,7 +2,8 @@
 # run-paper-sweeps.sh - the paper's real-model experiments at CPU scale (docs/results.md, issue 6): for each sweep
 # under configs/paper/, `loralab sweep run` (resumable: finished runs are skipped), `sweep merge`, `compare` Init[A]
 # (baseline) vs the other side, `report`, then copy summary.csv, compare.json/.txt, report.html and figures/ to
-# docs/results/<sweep>/, and finally evaluate the paper's claims (tools/paper_claims.py -> docs/results/claims.txt). Run from anywhere; it works in the repository root (data paths in the specs are relative).
+# docs/results/<sweep>/; finally evaluate the paper's claims (tools/paper_claims.py -> docs/results/claims.txt).
+# Run from anywhere; it works in the repository root (data paths in the specs are relative).
 #
 # Usage: scripts/run-paper-sweeps.sh [--extras] [--only NAME[,NAME...]] [--width-sweep] [--jobs N] [--threads T] [--runs DIR]
 #   (no flags)  the five core sweeps (MiniLM SST-2, CoLA, MRPC; stories260K WikiText-2, tinyshakespeare)

@@ -6,13 +6,15 @@ namespace LoraLab.Experiments.Sweeps;
 
 /// <summary>
 /// <c>sweep plan --slurm</c>: writes plan.json, spec.json (the spec with its base inlined, so the folder is
-/// self-contained), sweep.sbatch, merge.sbatch, submit.sh, slurm.json and the logs/ folder Slurm writes into.
+/// self-contained), sweep.sbatch, merge.sbatch, submit.sh, slurm.json and the logs/ folder Slurm writes into. With
+/// <c>pack</c> &gt; 1 each array task packs the runs of its shard that share a pack key (shard k holds the plan indexes
+/// ≡ k mod N, so e.g. N = the number of seeds, the grid's last axis, gives each task one seed's whole pack).
 /// </summary>
 public static class SlurmPlanner
 {
     public const int MaxArraySize = 1000;
 
-    public static SlurmSettings Write(SweepSpec spec, SweepPlan plan, ResultStore store, int? shards, int threads,
+    public static SlurmSettings Write(SweepSpec spec, SweepPlan plan, ResultStore store, int? shards, int threads, int pack,
         ChildCommand tool, IReadOnlyList<string> extra)
     {
         var n = shards ?? Math.Min(plan.Runs.Count, MaxArraySize);
@@ -23,11 +25,11 @@ public static class SlurmPlanner
         var dir = store.Directory;
         Directory.CreateDirectory(Path.Combine(dir, "logs"));
         AtomicFile.WriteAllText(Path.Combine(dir, "spec.json"), SpecJson(spec));
-        AtomicFile.WriteAllText(Path.Combine(dir, "sweep.sbatch"), SlurmScripts.Array(spec.Name, dir, n, threads, tool, extra));
+        AtomicFile.WriteAllText(Path.Combine(dir, "sweep.sbatch"), SlurmScripts.Array(spec.Name, dir, n, threads, pack, tool, extra));
         AtomicFile.WriteAllText(Path.Combine(dir, "merge.sbatch"), SlurmScripts.Merge(spec.Name, dir, tool, extra));
         AtomicFile.WriteAllText(Path.Combine(dir, "submit.sh"), SlurmScripts.Submit(dir));
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(dir, "submit.sh"), (UnixFileMode)0b111_101_101);
-        var settings = new SlurmSettings { Shards = n, Threads = threads, ScriptPath = Path.Combine(dir, "sweep.sbatch") };
+        var settings = new SlurmSettings { Shards = n, Threads = threads, Pack = pack, ScriptPath = Path.Combine(dir, "sweep.sbatch") };
         AtomicFile.WriteAllText(Path.Combine(dir, SlurmSettings.FileName), ConfigJson.Serialize(settings) + "\n");
         return settings;
     }

@@ -11,13 +11,15 @@ namespace LoraLab.Experiments.Sweeps;
 /// </summary>
 public static class SlurmScripts
 {
-    public static string Array(string name, string directory, int shards, int threads, ChildCommand tool, IReadOnlyList<string> extra)
+    public static string Array(string name, string directory, int shards, int threads, int pack, ChildCommand tool,
+        IReadOnlyList<string> extra)
     {
         var sb = Header($"loralab-{name}",
             [$"--array=0-{shards - 1}", $"--cpus-per-task={threads}", $"--output={directory}/logs/%A_%a.out", .. extra]);
         sb.Append("set -euo pipefail\n");
         sb.Append($"exec {Words(tool)} sweep run {Quote(Path.Combine(directory, "spec.json"))} --out {Quote(directory)} ");
-        sb.Append($"--shard \"$SLURM_ARRAY_TASK_ID/{shards}\" --jobs 1 --threads {threads}\n");
+        sb.Append($"--shard \"$SLURM_ARRAY_TASK_ID/{shards}\" --jobs 1 --threads {threads}");
+        sb.Append(pack > 1 ? $" --pack {pack}\n" : "\n");
         return sb.ToString();
     }
 

@@ -8,6 +8,8 @@ public sealed record SlurmSettings
 {
     public int Shards { get; init; }
     public int Threads { get; init; }
+    /// <summary>Runs per packed pass inside each array task (<c>sweep run --pack</c>); 1 = off.</summary>
+    public int Pack { get; init; } = 1;
     public string ScriptPath { get; init; } = "";
 
     public const string FileName = "slurm.json";

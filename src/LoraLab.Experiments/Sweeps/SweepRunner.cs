@@ -14,11 +14,8 @@ public static class SweepRunner
         TextWriter log, CancellationToken ct = default)
     {
         if (options.Jobs < 1) throw new LoraLabException($"--jobs must be >= 1, got {options.Jobs}", ExitCodes.Usage);
-        if (options.Pack < 1) throw new LoraLabException($"--pack must be >= 1, got {options.Pack}", ExitCodes.Usage);
         var kind = kinds.Get(plan.Kind);
-        if (options.Pack > 1 && kind is not IPackableRunKind)
-            throw new LoraLabException($"--pack: runs of kind '{kind.Name}' cannot be packed (packable kinds: toy; see docs/performance.md, " +
-                                       "\"Packing K adapters into one pass\")", ExitCodes.Usage);
+        CheckPack(kind, options.Pack);
         store.EnsurePlan(plan);
         store.RemoveStaleTemps();
         var inShard = plan.Runs.Where(r => options.Shard.Contains(r.Index)).ToList();
@@ -39,6 +36,15 @@ public static class SweepRunner
             : ChildProcessPool.Run(packs, kind.Name, store, options with { Jobs = jobs }, progress, ct);
         return new SweepRunSummary(inShard.Count, inShard.Count - todo.Count, results.Count,
             results.Count(r => r.Status == RunStatus.Failed), results.Count(r => r.Status == RunStatus.Diverged));
+    }
+
+    /// <summary>Usage error unless <paramref name="pack"/> is 1, or > 1 for a kind that can pack.</summary>
+    public static void CheckPack(IRunKind kind, int pack)
+    {
+        if (pack < 1) throw new LoraLabException($"--pack must be >= 1, got {pack}", ExitCodes.Usage);
+        if (pack > 1 && kind is not IPackableRunKind)
+            throw new LoraLabException($"--pack: runs of kind '{kind.Name}' cannot be packed (packable kinds: toy; see docs/performance.md, " +
+                                       "\"Packing K adapters into one pass\")", ExitCodes.Usage);
     }
 
     /// <summary>The units of work: runs grouped by pack key in plan order, up to <paramref name="pack"/> per group

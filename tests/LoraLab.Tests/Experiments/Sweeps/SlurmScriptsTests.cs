@@ -9,8 +9,15 @@ public class SlurmScriptsTests
     [Fact]
     public void Array_Golden_ShardCountWrittenInAbsolutePathsPassThrough()
     {
-        var script = SlurmScripts.Array("smoke", "/shared/sweeps/smoke", 4, 2, Tool, ["#SBATCH --time=10", "--partition=gpu"]);
+        var script = SlurmScripts.Array("smoke", "/shared/sweeps/smoke", 4, 2, 1, Tool, ["#SBATCH --time=10", "--partition=gpu"]);
         Assert.Equal(File.ReadAllText(RepoPaths.Fixture("Sweeps/sweep.sbatch.golden")), script);
+    }
+
+    [Fact]
+    public void Array_Packed_EachTaskRunsItsShardWithPack()
+    {
+        var script = SlurmScripts.Array("toy", "/d", 10, 1, 14, Tool, []);
+        Assert.EndsWith("--shard \"$SLURM_ARRAY_TASK_ID/10\" --jobs 1 --threads 1 --pack 14\n", script);
     }
 
     [Fact]

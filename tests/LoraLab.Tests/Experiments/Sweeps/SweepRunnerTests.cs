@@ -102,7 +102,7 @@ public class SweepRunnerTests
     {
         using var f = new SweepFixture();
         var plan = f.Plan();
-        SlurmPlanner.Write(SweepFixture.Spec(), plan, f.Store, 4, 1, new ChildCommand("/opt/loralab", []), []);
+        SlurmPlanner.Write(SweepFixture.Spec(), plan, f.Store, 4, 1, 1, new ChildCommand("/opt/loralab", []), []);
         foreach (var k in new[] { 0, 2 }) f.Run(plan, new ShardSpec(k, 4));
         var status = SweepStatus.Of(f.Store);
         Assert.Equal([1, 3], status.ShardsToResubmit);

@@ -6,9 +6,10 @@ using TorchSharp;
 var name = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 var threads = args.SkipWhile(a => a != "--threads").Skip(1).Select(int.Parse).FirstOrDefault(2);
 var tuned = !args.Contains("--no-malloc-tuning") && NativeRuntime.Configure();
+var mkl = MklCpuDispatch.Enable();   // LORALAB_MKL_VENDOR_CHECK=keep: MKL's vendor-based choice (AVX2 on AMD)
 torch.set_num_threads(threads);
 Console.WriteLine($"# torch {torch.__version__}, threads {torch.get_num_threads()}, malloc tuning {(tuned ? "on" : "off")}, " +
-                  $"OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "(default)"}");
+                  $"MKL dispatch {mkl}, OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "(default)"}");
 
 var benchmarks = new Dictionary<string, Action>
 {

@@ -1,9 +1,10 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
+using LoraLab.Core.Runtime;
 
 namespace LoraLab.Experiments.Sweeps;
 
-/// <summary>Where a run executed: torch threads, host, OS, runtime and library versions.</summary>
+/// <summary>Where a run executed: torch threads, host, OS, runtime and library versions, MKL's kernel choice.</summary>
 public sealed record RunEnvironment
 {
     public int Threads { get; init; }
@@ -12,6 +13,8 @@ public sealed record RunEnvironment
     public string Dotnet { get; init; } = "";
     public string Loralab { get; init; } = "";
     public string Torchsharp { get; init; } = "";
+    /// <summary>How MKL picked its kernels (<see cref="MklCpuDispatch"/>): FeatureBased = AVX-512 on an AMD CPU.</summary>
+    public string MklDispatch { get; init; } = "";
 
     public static RunEnvironment Current(int threads) => new()
     {
@@ -21,6 +24,7 @@ public sealed record RunEnvironment
         Dotnet = RuntimeInformation.FrameworkDescription,
         Loralab = Version(typeof(RunEnvironment).Assembly),
         Torchsharp = Version(typeof(TorchSharp.torch).Assembly),
+        MklDispatch = MklCpuDispatch.State?.ToString() ?? "not applied",
     };
 
     static string Version(Assembly assembly) =>

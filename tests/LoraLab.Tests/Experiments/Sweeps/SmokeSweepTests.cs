@@ -28,6 +28,9 @@ public class SmokeSweepTests
         Assert.Contains(report.Groups[0].Verdict, new[] { "better", "worse", "no-significant-difference" });
     }
 
+    static bool Close(double actual, double expected, double relative) =>
+        double.IsNaN(expected) ? double.IsNaN(actual) : Math.Abs(actual - expected) <= relative * Math.Abs(expected) + 1e-9;
+
     [Fact]
     public void Smoke_PackedRuns_SameResultsAsSeparateRuns_AndRecordThePack()
     {
@@ -42,13 +45,20 @@ public class SmokeSweepTests
         var many = packed.Store.ReadAll(plan).Select(r => r.Result!).ToList();
         Assert.Equal(plan.Runs.Count, many.Count);
         Assert.Equal(new[] { 2, 4 }, many.Select(r => r.Timing.PackSize).Distinct().Order());
+        // A pass multiplies K·r rows against the shared H where a single run multiplies r, so MKL picks other kernel
+        // blockings and rounds differently (~1e-7). Stable runs stay within 1e-5 to the end; runs at the edge of
+        // stability (lr 0.1 here) amplify that to ~3e-4 after step ~40 (measured with the AVX-512 kernels). Hence: the
+        // first 40 % of every loss curve to 1e-5 (a mixed-up LR, init or problem differs from the first steps) and
+        // the final metrics to 1e-3.
         foreach (var r in many)
         {
             Assert.Equal(one[r.Id].Status, r.Status);
+            double[] expected = one[r.Id].Curves["loss"], actual = r.Curves["loss"];
+            Assert.Equal(expected.Length, actual.Length);
+            for (var step = 0; step < expected.Length * 2 / 5; step++)
+                Assert.True(Close(actual[step], expected[step], 1e-5), $"{r.Id} loss at step {step}: packed {actual[step]} vs separate {expected[step]}");
             foreach (var (metric, value) in one[r.Id].Metrics)
-                Assert.True(double.IsNaN(value) ? double.IsNaN(r.Metrics[metric]) : Math.Abs(r.Metrics[metric] - value) <= 1e-5 * Math.Abs(value) + 1e-9,
-                            $"{r.Id} {metric}: packed {r.Metrics[metric]} vs separate {value}");
-            Assert.Equal(one[r.Id].Curves["loss"].Length, r.Curves["loss"].Length);
+                Assert.True(Close(r.Metrics[metric], value, 1e-3), $"{r.Id} {metric}: packed {r.Metrics[metric]} vs separate {value}");
         }
     }
 

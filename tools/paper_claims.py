@@ -13,7 +13,8 @@ nothing about the claims (rule fixed before the runs): all three are "inconclusi
 
 After the decisions it prints two things the rules do not use: a sign test over tasks for claim 1, and a sensitivity
 recount without the tasks that barely learned (the better side's best seed mean clears chance by less than twice the
-task's degradation threshold): a post-hoc check of how much each decision rests on near-chance tasks.
+task's degradation threshold): a post-hoc check of how much each decision rests on near-chance tasks. Last, the extra
+arms that have results (LoRA+, rsLoRA, PEFT's gaussian; not part of the rules).
 """
 import csv
 import math
@@ -33,6 +34,13 @@ TASKS = {
     "minilm-mrpc": ("f1", True, 0.01, False, 2 * (279 / 408) / (1 + 279 / 408)),
     "stories260k-wikitext2": ("perplexity", False, 0.05, True, None),
     "stories260k-tinyshakespeare": ("perplexity", False, 0.05, True, None),
+}
+# Extra arms (docs/results.md §5): not part of the claims' rules; reported with each side's best LR and the verdict.
+EXTRAS = {
+    "stories260k-wikitext2-loraplus": ("perplexity", False),
+    "stories260k-wikitext2-gaussian": ("perplexity", False),
+    "stories260k-wikitext2-rslora": ("perplexity", False),
+    "minilm-sst2-loraplus": ("accuracy", True),
 }
 
 
@@ -114,6 +122,21 @@ def lr_list(lrs):
     return ", ".join(f"{lr:g}" for lr in lrs) or "none"
 
 
+def print_extras():
+    """Each extra arm's per-LR seed means, best LR per side and compare verdict."""
+    for sweep, (metric, higher) in EXTRAS.items():
+        if not (RESULTS / sweep / "summary.csv").exists():
+            continue
+        table = load(sweep, metric)
+        print(f"{sweep} ({metric}, {'higher' if higher else 'lower'} is better): {verdict(sweep)}")
+        for side, points in table.items():
+            means = {lr: sum(v) / len(v) for lr, v in sorted(points.items())}
+            finite = {lr: m for lr, m in means.items() if math.isfinite(m)}
+            best = (max if higher else min)(finite, key=finite.get) if finite else math.nan
+            cells = "  ".join(f"{lr:g}: {fmt(m)}" for lr, m in means.items())
+            print(f"  {side:<9} best {best:g} -> {fmt(finite.get(best, math.nan))}   {cells}")
+
+
 def print_decisions(results, title):
     """Counts supports/contradictions per claim over `results` and applies the ">= 4 of the 5 core tasks" rule."""
     print(f"decisions ({title}):")
@@ -156,6 +179,8 @@ def main():
         print()
         print_decisions([r for t, r in results.items() if t not in barely],
                         f"sensitivity, post hoc: without the tasks that barely learned ({', '.join(barely)})")
+    print()
+    print_extras()
     return 0
 
 

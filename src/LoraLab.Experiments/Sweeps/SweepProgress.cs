@@ -1,15 +1,15 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace LoraLab.Experiments.Sweeps;
 
-/// <summary>One stderr line per finished run: done / running / failed counts, diverged, ETA (from the mean wall
-/// time of the runs finished in this session, divided over the parallel jobs).</summary>
+/// <summary>One stderr line per finished run: done / running / failed counts, diverged, ETA (the mean wall time per
+/// run finished in this session — a packed pass's time shared by its runs — times the runs left, divided over the
+/// parallel jobs).</summary>
 public sealed class SweepProgress(TextWriter output, int total, int alreadyDone, int jobs)
 {
-    readonly Stopwatch _clock = Stopwatch.StartNew();
     readonly object _lock = new();
     int _done = alreadyDone, _running, _failed, _diverged, _finishedHere;
+    double _secondsPerRunSum;
 
     public int Failed => _failed;
 
@@ -24,11 +24,12 @@ public sealed class SweepProgress(TextWriter output, int total, int alreadyDone,
         {
             _running--;
             _finishedHere++;
+            _secondsPerRunSum += result.Timing.WallSeconds / Math.Max(1, result.Timing.PackSize);
             if (result.Status == RunStatus.Failed) _failed++;
             else _done++;
             if (result.Status == RunStatus.Diverged) _diverged++;
             var remaining = total - _done - _failed;
-            var eta = _finishedHere == 0 ? "?" : Format(_clock.Elapsed.TotalSeconds / _finishedHere * remaining / Math.Max(1, Math.Min(jobs, remaining)));
+            var eta = Format(_secondsPerRunSum / _finishedHere * remaining / Math.Max(1, Math.Min(jobs, remaining)));
             var what = result.Status switch
             {
                 RunStatus.Failed => $"FAILED {run.Id}: {result.Error}",

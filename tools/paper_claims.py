@@ -35,12 +35,13 @@ TASKS = {
     "stories260k-wikitext2": ("perplexity", False, 0.05, True, None),
     "stories260k-tinyshakespeare": ("perplexity", False, 0.05, True, None),
 }
-# Extra arms (docs/results.md §5): not part of the claims' rules; reported with each side's best LR and the verdict.
+# Extra arms (docs/results.md §5) -> the core task whose metric, thresholds and chance level they share. Not part of
+# the decisions; the A-vs-B arms get the same per-claim readings, the gaussian arm (Init[A] vs PEFT's gaussian) none.
 EXTRAS = {
-    "stories260k-wikitext2-loraplus": ("perplexity", False),
-    "stories260k-wikitext2-gaussian": ("perplexity", False),
-    "stories260k-wikitext2-rslora": ("perplexity", False),
-    "minilm-sst2-loraplus": ("accuracy", True),
+    "stories260k-wikitext2-loraplus": "stories260k-wikitext2",
+    "stories260k-wikitext2-gaussian": "stories260k-wikitext2",
+    "stories260k-wikitext2-rslora": "stories260k-wikitext2",
+    "minilm-sst2-loraplus": "minilm-sst2",
 }
 
 
@@ -62,8 +63,9 @@ def verdict(sweep):
     return re.sub(r"^\(all\): ", "", lines[0]) if lines else "no verdict line"
 
 
-def analyse(sweep):
-    metric, higher, threshold, relative, chance = TASKS[sweep]
+def analyse(sweep, task=None):
+    """Per-claim readings for an Init[A]-vs-Init[B] sweep, with the thresholds of `task` (default: the sweep itself)."""
+    metric, higher, threshold, relative, chance = TASKS[task or sweep]
     table = load(sweep, metric)
     lrs = sorted({lr for side in table.values() for lr in side})
     mean = {s: {lr: sum(v) / len(v) for lr, v in table[s].items()} for s in table}
@@ -123,10 +125,11 @@ def lr_list(lrs):
 
 
 def print_extras():
-    """Each extra arm's per-LR seed means, best LR per side and compare verdict."""
-    for sweep, (metric, higher) in EXTRAS.items():
+    """Each extra arm's compare verdict, best LR and per-LR seed means per side; for A-vs-B arms the claim readings."""
+    for sweep, task in EXTRAS.items():
         if not (RESULTS / sweep / "summary.csv").exists():
             continue
+        metric, higher = TASKS[task][:2]
         table = load(sweep, metric)
         print(f"{sweep} ({metric}, {'higher' if higher else 'lower'} is better): {verdict(sweep)}")
         for side, points in table.items():
@@ -135,6 +138,10 @@ def print_extras():
             best = (max if higher else min)(finite, key=finite.get) if finite else math.nan
             cells = "  ".join(f"{lr:g}: {fmt(m)}" for lr, m in means.items())
             print(f"  {side:<9} best {best:g} -> {fmt(finite.get(best, math.nan))}   {cells}")
+        if set(table) == {"a", "b"}:
+            r = analyse(sweep, task)
+            print(f"  claims, read with {task}'s thresholds: claim 1 {r['c1']}; claim 2 {r['c2']}; claim 3 {r['c3']} "
+                  f"(LRs for: {lr_list(r['support'])}; against: {lr_list(r['against'])})")
 
 
 def print_decisions(results, title):

@@ -2,9 +2,12 @@ using LoraLab.Benchmarks;
 using LoraLab.Core.Runtime;
 using TorchSharp;
 
-// dotnet run -c Release --project benchmarks/LoraLab.Benchmarks -- <name> [--threads N] [--no-malloc-tuning]
-var name = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
-var threads = args.SkipWhile(a => a != "--threads").Skip(1).Select(int.Parse).FirstOrDefault(2);
+// dotnet run -c Release --project benchmarks/LoraLab.Benchmarks -- <name> [--threads N] [--batch B] [--no-malloc-tuning]
+// (--batch: sequences per run for minilm-pack, default 32)
+var name = args.FirstOrDefault(a => !a.StartsWith("--") && !int.TryParse(a, out _)) ?? "all";
+int Option(string flag, int fallback) => args.SkipWhile(a => a != flag).Skip(1).Select(int.Parse).FirstOrDefault(fallback);
+var threads = Option("--threads", 2);
+var batch = Option("--batch", 32);
 var tuned = !args.Contains("--no-malloc-tuning") && NativeRuntime.Configure();
 var mkl = MklCpuDispatch.Enable();   // LORALAB_MKL_VENDOR_CHECK=keep: MKL's vendor-based choice (AVX2 on AMD)
 torch.set_num_threads(threads);
@@ -16,7 +19,7 @@ var benchmarks = new Dictionary<string, Action>
     ["lora-linear"] = LoraLinearBenchmark.Run,
     ["gemm"] = GemmBenchmark.Run,
     ["minilm-step"] = MiniLmStepBenchmark.Run,
-    ["minilm-pack"] = MiniLmPackingBenchmark.Run,
+    ["minilm-pack"] = () => MiniLmPackingBenchmark.Run(batch),
     ["stories-step"] = StoriesStepBenchmark.Run,
 };
 foreach (var (key, run) in benchmarks)

@@ -52,7 +52,7 @@ public static class MiniLmStepBenchmark
             nn.functional.cross_entropy(classifier.call(batch), labels).backward();
             optimizer.step();
         }, trials: 7, minTrialSeconds: 0, warmup: 3);
-        Harness.Print(step, string.Create(CultureInfo.InvariantCulture, $"{Batch / (step.MedianMs / 1e3):F0} examples/s"));
+        Harness.Print(step, string.Create(CultureInfo.InvariantCulture, $"{Batch / (step.MedianMs / 1e3):F0} examples/s, {Batch * Tokens / (step.MedianMs / 1e3):F0} train tokens/s; peak RSS so far {Harness.PeakRssMiB():F0} MiB"));
         if (hiddenDropout > 0 || attentionDropout > 0 || pooling != BertPooling.Cls) return;
         classifier.eval();
         var forward = Harness.Measure($"minilm forward {Batch}x{Tokens} (eval, no grad)", () =>

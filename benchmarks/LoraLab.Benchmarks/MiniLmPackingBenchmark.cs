@@ -10,7 +10,8 @@ namespace LoraLab.Benchmarks;
 
 /// <summary>
 /// K = 8 MiniLM-L6 LoRA(query, value; r = 8) classification runs that differ in seed and LR, on the same batches
-/// (batch × 64 tokens each; batch 32 unless --batch): 8 sequential training steps vs one packed step over the batch repeated 8 times.
+/// (batchSize × 64 tokens each; 32 unless --batch): 8 sequential training steps vs one packed step over the batch
+/// repeated 8 times.
 /// Dropout is off so that packed and sequential runs compute the same thing (the equivalence is tested on a small
 /// model in AdapterPackingTests).
 /// </summary>

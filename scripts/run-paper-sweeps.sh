@@ -9,7 +9,7 @@
 #   (no flags)  the five core sweeps (MiniLM SST-2, CoLA, MRPC; stories260K WikiText-2, tinyshakespeare)
 #   --extras    also the extra arms (LoRA+ lambda=16 on SST-2 and WikiText-2; rsLoRA and PEFT's gaussian on WikiText-2)
 #   --only      just these sweeps (names as in configs/paper/NAME.json, or width-sweep), e.g. --only minilm-sst2,width-sweep
-#   --width-sweep  also `loralab reproduce` (default protocol, ~5 min) into docs/results/width-sweep/
+#   --width-sweep  also `loralab reproduce` (default protocol, ~40 s idle) into docs/results/width-sweep/
 #   --jobs 2 --threads 1 (defaults): two runs at a time, one torch thread each (2 cores).
 # Knobs: LORALAB=<loralab executable> (default: the Release build; built if missing).
 # One sweep by hand, e.g.: loralab sweep run configs/paper/minilm-sst2.json --out runs/paper/minilm-sst2 --jobs 2 --threads 1

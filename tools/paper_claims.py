@@ -55,6 +55,20 @@ def load(sweep, metric):
     return table
 
 
+def seed_means(points):
+    """{lr: [values per seed]} -> {lr: seed mean} (nan when a seed is nan), in LR order."""
+    return {lr: sum(v) / len(v) for lr, v in sorted(points.items())}
+
+
+def best_point(means, higher):
+    """(best LR, its seed mean) over the finite means; (nan, nan) when none is finite."""
+    finite = {lr: m for lr, m in means.items() if math.isfinite(m)}
+    if not finite:
+        return math.nan, math.nan
+    lr = (max if higher else min)(finite, key=finite.get)
+    return lr, finite[lr]
+
+
 def verdict(sweep):
     path = RESULTS / sweep / "compare.txt"
     if not path.exists():
@@ -68,10 +82,10 @@ def analyse(sweep, task=None):
     metric, higher, threshold, relative, chance = TASKS[task or sweep]
     table = load(sweep, metric)
     lrs = sorted({lr for side in table.values() for lr in side})
-    mean = {s: {lr: sum(v) / len(v) for lr, v in table[s].items()} for s in table}
-    finite = {s: {lr: m for lr, m in mean[s].items() if math.isfinite(m)} for s in mean}
-    best_lr = {s: (max if higher else min)(finite[s], key=finite[s].get) for s in finite}
-    best = {s: finite[s][best_lr[s]] for s in finite}
+    mean = {s: seed_means(table[s]) for s in table}
+    optimum = {s: best_point(mean[s], higher) for s in mean}
+    best_lr = {s: lr for s, (lr, _) in optimum.items()}
+    best = {s: value for s, (_, value) in optimum.items()}
 
     def worse(a, b):  # a worse than b
         return a < b if higher else a > b
@@ -133,11 +147,10 @@ def print_extras():
         table = load(sweep, metric)
         print(f"{sweep} ({metric}, {'higher' if higher else 'lower'} is better): {verdict(sweep)}")
         for side, points in table.items():
-            means = {lr: sum(v) / len(v) for lr, v in sorted(points.items())}
-            finite = {lr: m for lr, m in means.items() if math.isfinite(m)}
-            best = (max if higher else min)(finite, key=finite.get) if finite else math.nan
+            means = seed_means(points)
+            best_lr, best = best_point(means, higher)
             cells = "  ".join(f"{lr:g}: {fmt(m)}" for lr, m in means.items())
-            print(f"  {side:<9} best {best:g} -> {fmt(finite.get(best, math.nan))}   {cells}")
+            print(f"  {side:<9} best {best_lr:g} -> {fmt(best)}   {cells}")
         if set(table) == {"a", "b"}:
             r = analyse(sweep, task)
             print(f"  claims, read with {task}'s thresholds: claim 1 {r['c1']}; claim 2 {r['c2']}; claim 3 {r['c3']} "

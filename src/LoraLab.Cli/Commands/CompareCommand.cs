@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LoraLab.Core;
 using LoraLab.Core.Config;
+using LoraLab.Core.IO;
 using LoraLab.Experiments.Compare;
 using LoraLab.Experiments.Sweeps;
 

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using LoraLab.Core.IO;
 
 namespace LoraLab.Core.Adapters;
 
@@ -41,9 +42,7 @@ public static class AdapterConfigJsonFile
     public static string Save(string directory, AdapterConfigJson config)
     {
         var path = Path.Combine(directory, AdapterConfigJson.FileName);
-        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        File.WriteAllText(temp, ToJson(config), new UTF8Encoding(false));
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.WriteAllText(path, ToJson(config));
         return path;
     }
 

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using LoraLab.Core.Config;
 
 namespace LoraLab.Core.Adapters;
 
@@ -31,7 +31,7 @@ public static class AdapterConfigMapping
             ModulesToSave = info.ModulesToSave is { Count: > 0 } m ? m : null,
             Loralab = info.Extras with
             {
-                Init = JsonNamingPolicy.KebabCaseLower.ConvertName(lora.Init.ToString()),
+                Init = EnumNames.Of(lora.Init),
                 InitGain = lora.InitGain,
             },
         };

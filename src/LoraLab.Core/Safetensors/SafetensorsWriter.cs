@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using LoraLab.Core.IO;
 using TorchSharp;
 
 namespace LoraLab.Core.Safetensors;
@@ -8,8 +9,8 @@ namespace LoraLab.Core.Safetensors;
 /// Writes safetensors byte-compatibly with the reference writer (huggingface/safetensors <c>tensor.rs</c>
 /// <c>prepare</c>): tensors laid out by descending dtype rank then name (UTF-8 byte order), a compact JSON header
 /// with <c>__metadata__</c> first (its keys sorted, for determinism) and each tensor as
-/// {"dtype","shape","data_offsets"}, padded with spaces to a multiple of 8. The file is written to a temporary
-/// sibling and renamed over the target, so a reader never sees a half-written file.
+/// {"dtype","shape","data_offsets"}, padded with spaces to a multiple of 8. The file is written through
+/// <see cref="AtomicFile"/> (temp sibling, then rename), so a reader never sees a half-written file.
 /// </summary>
 internal static class SafetensorsWriter
 {
@@ -22,25 +23,14 @@ internal static class SafetensorsWriter
     {
         var plan = Plan(tensors);
         var header = HeaderBytes(plan, metadata);
-        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                Span<byte> prefix = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
-                stream.Write(prefix);
-                stream.Write(header);
-                foreach (var p in plan) WriteData(p, stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-            throw;
-        }
+            Span<byte> prefix = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
+            stream.Write(prefix);
+            stream.Write(header);
+            foreach (var p in plan) WriteData(p, stream);
+        });
     }
 
     static List<Planned> Plan(IReadOnlyDictionary<string, torch.Tensor> tensors)

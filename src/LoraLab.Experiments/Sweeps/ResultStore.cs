@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LoraLab.Core;
 using LoraLab.Core.Config;
+using LoraLab.Core.IO;
 
 namespace LoraLab.Experiments.Sweeps;
 

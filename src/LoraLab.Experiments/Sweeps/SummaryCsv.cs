@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LoraLab.Core.IO;
 
 namespace LoraLab.Experiments.Sweeps;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LoraLab.Core.IO;
 using LoraLab.Experiments.Compare;
 using LoraLab.Reports;
 

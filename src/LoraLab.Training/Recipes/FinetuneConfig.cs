@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LoraLab.Core;
 using LoraLab.Core.Config;
 using LoraLab.Models.Bert;
@@ -53,21 +52,18 @@ public sealed record FinetuneConfig : IValidatable
         ? Lora
         : Lora with { TargetModules = FinetuneTasks.IsClassification(Task) ? ["query", "value"] : ["q_proj", "v_proj"] };
 
-    /// <summary>An enum value as it is written in JSON ("hf-llama", "cosine").</summary>
-    public static string JsonName(Enum value) => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
-
     public IEnumerable<string> Validate()
     {
         foreach (var e in Lora.Validate()) yield return "lora." + e;
         foreach (var e in Optim.Validate()) yield return e;
         foreach (var e in Schedule.Validate()) yield return e;
         if (Model.Kind is (ModelKind.HfLlama or ModelKind.HfBert) && string.IsNullOrEmpty(Model.Path))
-            yield return $"model.path must name the Hugging Face folder for model.kind {JsonName(Model.Kind)}";
+            yield return $"model.path must name the Hugging Face folder for model.kind {EnumNames.Of(Model.Kind)}";
         var classification = FinetuneTasks.IsClassification(Task);
         if (classification && Model.Kind is not (ModelKind.Minilm or ModelKind.HfBert))
-            yield return $"task {JsonName(Task)} is classification and needs an encoder model (minilm, hf-bert), got {JsonName(Model.Kind)}";
+            yield return $"task {EnumNames.Of(Task)} is classification and needs an encoder model (minilm, hf-bert), got {EnumNames.Of(Model.Kind)}";
         if (!classification && Model.Kind is not (ModelKind.Llama2c or ModelKind.HfLlama))
-            yield return $"task {JsonName(Task)} is language modelling and needs a decoder model (llama2c, hf-llama), got {JsonName(Model.Kind)}";
+            yield return $"task {EnumNames.Of(Task)} is language modelling and needs a decoder model (llama2c, hf-llama), got {EnumNames.Of(Model.Kind)}";
         if (MaxSeqLen < 4) yield return $"max_seq_len must be >= 4, got {MaxSeqLen}";
         if (BatchSize < 1) yield return $"batch_size must be >= 1, got {BatchSize}";
         if (EvalBatchSize < 1) yield return $"eval_batch_size must be >= 1, got {EvalBatchSize}";

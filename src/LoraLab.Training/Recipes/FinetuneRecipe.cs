@@ -50,7 +50,7 @@ public static class FinetuneRecipe
         var order = new BatchOrder(task.TrainExamples, config.BatchSize, (ulong)config.Seed);
         var totalSteps = order.TotalSteps(config.Steps, config.Epochs);
         log.WriteLine($"training {totalSteps} steps of batch {order.BatchSize} ({order.StepsPerEpoch} steps/epoch), " +
-                      $"schedule {FinetuneConfig.JsonName(config.Schedule.Decay)} with {config.Schedule.WarmupSteps} warmup steps, grad_clip {config.GradClip}");
+                      $"schedule {EnumNames.Of(config.Schedule.Decay)} with {config.Schedule.WarmupSteps} warmup steps, grad_clip {config.GradClip}");
 
         using var snapshot = new LoraSnapshot(trainable);
         using var metrics = new MetricsLog(Path.Combine(outDir, "metrics.jsonl"));
@@ -137,7 +137,7 @@ public static class FinetuneRecipe
         var modulesToSave = task.HeadParameters.Select(h => h.Name.Split('.')[0]).Distinct().ToList();
         var taskType = FinetuneTasks.IsClassification(config.Task) ? "SEQ_CLS" : "CAUSAL_LM";
         PeftAdapter.Save(directory, task.Model, lora,
-                         new AdapterSaveInfo(config.Model.Path ?? FinetuneConfig.JsonName(config.Model.Kind), taskType, extras, modulesToSave));
+                         new AdapterSaveInfo(config.Model.Path ?? EnumNames.Of(config.Model.Kind), taskType, extras, modulesToSave));
         return directory;
     }
 }

@@ -1,4 +1,5 @@
 using LoraLab.Core;
+using LoraLab.Core.Config;
 using LoraLab.Models.Bert;
 using LoraLab.Models.Llama;
 using LoraLab.Training.Data;
@@ -35,7 +36,7 @@ public static class FinetuneTaskFactory
             _ => throw new InvalidOperationException($"{config.Task} is not a classification task"),
         };
         var (train, eval, reports) = ReadClassification(config, format, trainPath, evalPath);
-        log.WriteLine($"loading {FinetuneConfig.JsonName(config.Model.Kind)} {config.Model.Path ?? "(default)"} ...");
+        log.WriteLine($"loading {EnumNames.Of(config.Model.Kind)} {config.Model.Path ?? "(default)"} ...");
         var pretrained = config.Model.Kind == ModelKind.HfBert
             ? new PretrainedBert(HfBert.Load(config.Model.Path!), Path.Combine(config.Model.Path!, "vocab.txt"))
             : MiniLm.Load(config.Model.Path);
@@ -73,7 +74,7 @@ public static class FinetuneTaskFactory
     {
         var hf = config.Model.Kind == ModelKind.HfLlama;
         var modelPath = config.Model.Path ?? "data/stories260K/stories260K.bin";
-        log.WriteLine($"loading {FinetuneConfig.JsonName(config.Model.Kind)} from {modelPath} ...");
+        log.WriteLine($"loading {EnumNames.Of(config.Model.Kind)} from {modelPath} ...");
         var model = hf ? HfLlama.Load(modelPath) : Llama2cCheckpoint.Load(modelPath);
         if (config.MaxSeqLen > model.Config.MaxSeqLen)
             throw new LoraLabException($"max_seq_len {config.MaxSeqLen} exceeds the model's {model.Config.MaxSeqLen}", ExitCodes.Usage);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using LoraLab.Core.Safetensors;
-using LoraLab.Tests.Core.Safetensors;
 using LoraLab.Training.Optim;
 using LoraLab.Training.Recipes;
 

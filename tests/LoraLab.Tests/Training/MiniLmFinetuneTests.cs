@@ -1,5 +1,4 @@
 using LoraLab.Core.Adapters;
-using LoraLab.Tests.Core.Safetensors;
 using LoraLab.Training.Recipes;
 
 namespace LoraLab.Tests.Training;

@@ -1,5 +1,4 @@
 using LoraLab.Core;
-using LoraLab.Tests.Core.Safetensors;
 using LoraLab.Training.Data;
 
 namespace LoraLab.Tests.Training;

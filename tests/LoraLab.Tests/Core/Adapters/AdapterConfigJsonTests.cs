@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using LoraLab.Core;
 using LoraLab.Core.Adapters;
-using LoraLab.Tests.Core.Safetensors;
 
 namespace LoraLab.Tests.Core.Adapters;
 

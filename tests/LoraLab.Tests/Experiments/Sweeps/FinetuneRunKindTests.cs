@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using LoraLab.Core;
 using LoraLab.Core.Config;
 using LoraLab.Experiments.Sweeps;
-using LoraLab.Tests.Core.Safetensors;
 
 namespace LoraLab.Tests.Experiments.Sweeps;
 

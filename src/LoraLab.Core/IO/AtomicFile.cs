@@ -1,27 +1,29 @@
 using System.Text;
 
-namespace LoraLab.Experiments.Sweeps;
+namespace LoraLab.Core.IO;
 
 /// <summary>
 /// Writes a file so that readers see either the old content or the whole new content: a temp file in the same
 /// folder (same filesystem), flushed to disk, then renamed over the target (atomic on POSIX, also on NFS).
-/// A process killed mid-write leaves only a <c>*.tmp</c> file, which <see cref="RemoveStaleTemps"/> deletes.
+/// A process killed mid-write leaves only a hidden <c>.NAME.GUID.tmp</c> file, which <see cref="RemoveStaleTemps"/>
+/// deletes; a write that throws deletes its temp file itself. The one implementation of write-temp-then-rename.
 /// </summary>
 public static class AtomicFile
 {
     public const string TempSuffix = ".tmp";
 
-    public static void WriteAllText(string path, string content)
+    /// <summary>Creates <paramref name="path"/> (and its folder) from what <paramref name="write"/> puts in the
+    /// stream.</summary>
+    public static void Write(string path, Action<Stream> write)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         Directory.CreateDirectory(dir);
         var temp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}{TempSuffix}");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                var bytes = new UTF8Encoding(false).GetBytes(content);
-                stream.Write(bytes);
+                write(stream);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, path, overwrite: true);
@@ -31,6 +33,12 @@ public static class AtomicFile
             if (File.Exists(temp)) File.Delete(temp);
         }
     }
+
+    /// <summary>UTF-8 without a byte-order mark.</summary>
+    public static void WriteAllText(string path, string content) =>
+        WriteAllBytes(path, new UTF8Encoding(false).GetBytes(content));
+
+    public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
 
     /// <summary>Deletes leftover temp files under <paramref name="directory"/> (recursively); returns how many.</summary>
     public static int RemoveStaleTemps(string directory)

@@ -1,4 +1,4 @@
-namespace LoraLab.Tests.Core.Safetensors;
+namespace LoraLab.Tests.Support;
 
 /// <summary>A fresh directory under the system temp folder, deleted on dispose.</summary>
 public sealed class TempDirectory : IDisposable

@@ -17,7 +17,7 @@ public static class LoraLinearBenchmark
     public static void Run()
     {
         torch.manual_seed(0);
-        var layer = new LoraLinear(nn.Linear(1024, 1024), rank: 8, alpha: 16, scale: 2, init: LoraInit.A);
+        var layer = new LoraLinear(nn.Linear(1024, 1024), rank: 8, alpha: 16, init: LoraInit.A);
         using (no_grad()) layer.LoraB.normal_(0, 0.01);
         var x = randn(64, 1024);
         var t = Harness.Measure("lora-linear fwd+bwd (LoraLinear, autograd)", () =>

@@ -28,7 +28,8 @@ public sealed record LoraConfig : IValidatable
     /// <summary>Module paths never adapted, same matching rules as <see cref="TargetModules"/>.</summary>
     public IReadOnlyList<string> ExcludeModules { get; init; } = [];
 
-    /// <summary>Per-module rank overrides; a key matches a path as the regex <c>(.*\.)?key$</c> (PEFT rank_pattern).</summary>
+    /// <summary>Per-module rank overrides; a key matches a path as the regex <c>(.*\.)?key$</c> (PEFT
+    /// rank_pattern).</summary>
     public Dictionary<string, int> RankPattern { get; init; } = [];
 
     /// <summary>Per-module α overrides, matched like <see cref="RankPattern"/>.</summary>
@@ -37,7 +38,8 @@ public sealed record LoraConfig : IValidatable
     /// <summary>Initialization scheme (see <see cref="LoraInit"/>).</summary>
     public LoraInit Init { get; init; } = LoraInit.A;
 
-    /// <summary>c in σ = c/√fan_in for <see cref="LoraInit.GaussianA"/> and <see cref="LoraInit.GaussianB"/>.</summary>
+    /// <summary>c in σ = c/√fan_in for <see cref="LoraInit.GaussianA"/> and
+    /// <see cref="LoraInit.GaussianB"/>.</summary>
     public double InitGain { get; init; } = 1.0;
 
     /// <summary>α/r or α/√r (rsLoRA).</summary>
@@ -49,13 +51,6 @@ public sealed record LoraConfig : IValidatable
     /// <summary>α for the module at <paramref name="path"/>, after <see cref="AlphaPattern"/>.</summary>
     public double AlphaFor(string path) => PatternValue(AlphaPattern, path) ?? Alpha;
 
-    /// <summary>s for a layer of rank <paramref name="rank"/> and α <paramref name="alpha"/>.</summary>
-    public double ScaleFor(int rank, double alpha) => Scaling switch
-    {
-        LoraScaling.AlphaOverR => alpha / rank,
-        LoraScaling.AlphaOverSqrtR => alpha / Math.Sqrt(rank),
-    };
-
     /// <summary>True when <paramref name="path"/> is a target and not excluded.</summary>
     public bool Targets(string path)
     {
@@ -64,7 +59,8 @@ public sealed record LoraConfig : IValidatable
         return TargetModules.Any(t => MatchesEntry(t, path));
     }
 
-    static bool MatchesEntry(string entry, string path) => path == entry || path.EndsWith("." + entry, StringComparison.Ordinal);
+    static bool MatchesEntry(string entry, string path) =>
+        path == entry || path.EndsWith("." + entry, StringComparison.Ordinal);
 
     static T? PatternValue<T>(Dictionary<string, T> patterns, string path) where T : struct
     {
@@ -76,18 +72,22 @@ public sealed record LoraConfig : IValidatable
     public IEnumerable<string> Validate()
     {
         if (Rank < 1) yield return $"rank must be >= 1, got {Rank}";
-        if (!(Alpha > 0) || double.IsInfinity(Alpha)) yield return $"alpha must be a positive finite number, got {Alpha}";
+        if (!(Alpha > 0) || double.IsInfinity(Alpha))
+            yield return $"alpha must be a positive finite number, got {Alpha}";
         if (Dropout is < 0 or >= 1 || double.IsNaN(Dropout)) yield return $"dropout must be in [0, 1), got {Dropout}";
         if (!(InitGain > 0) || double.IsInfinity(InitGain)) yield return $"init_gain must be positive, got {InitGain}";
-        if (TargetRegex is not null && !IsValidRegex(TargetRegex)) yield return $"target_regex is not a valid regex: {TargetRegex}";
+        if (TargetRegex is not null && !IsValidRegex(TargetRegex))
+            yield return $"target_regex is not a valid regex: {TargetRegex}";
         foreach (var (key, r) in RankPattern)
         {
             if (r < 1) yield return $"rank_pattern['{key}'] must be >= 1, got {r}";
-            if (Init == LoraInit.Orthogonal && r % 2 != 0) yield return $"orthogonal init needs an even rank, rank_pattern['{key}'] = {r}";
+            if (Init == LoraInit.Orthogonal && r % 2 != 0)
+                yield return $"orthogonal init needs an even rank, rank_pattern['{key}'] = {r}";
         }
         foreach (var (key, a) in AlphaPattern)
             if (!(a > 0)) yield return $"alpha_pattern['{key}'] must be positive, got {a}";
-        if (Init == LoraInit.Orthogonal && Rank % 2 != 0) yield return $"orthogonal init needs an even rank, got {Rank}";
+        if (Init == LoraInit.Orthogonal && Rank % 2 != 0)
+            yield return $"orthogonal init needs an even rank, got {Rank}";
     }
 
     static bool IsValidRegex(string pattern)

@@ -5,10 +5,12 @@ using static TorchSharp.torch.nn;
 
 namespace LoraLab.Core;
 
-/// <summary>One LoRA layer found in a model, with its module path (e.g. <c>model.layers.0.self_attn.q_proj</c>).</summary>
+/// <summary>One LoRA layer found in a model, with its module path (e.g.
+/// <c>model.layers.0.self_attn.q_proj</c>).</summary>
 public sealed record AdaptedLayer(string Path, LoraLinear Layer);
 
-/// <summary>What <see cref="LoraInjector.Inject"/> did: the adapted layers in module order, and parameter counts.</summary>
+/// <summary>What <see cref="LoraInjector.Inject"/> did: the adapted layers in module order, and parameter
+/// counts.</summary>
 public sealed record InjectionResult(IReadOnlyList<AdaptedLayer> Layers, long TrainableParameters, long TotalParameters)
 {
     public string Summary =>
@@ -25,8 +27,8 @@ public sealed record InjectionResult(IReadOnlyList<AdaptedLayer> Layers, long Tr
 /// </summary>
 public static class LoraInjector
 {
-    /// <summary>Injects LoRA per <paramref name="config"/>. Layers are created in <c>named_modules</c> order, so with the
-    /// same seed the factors are drawn exactly as PEFT draws them.</summary>
+    /// <summary>Injects LoRA per <paramref name="config"/>. Layers are created in <c>named_modules</c> order, so with
+    /// the same seed the factors are drawn exactly as PEFT draws them.</summary>
     public static InjectionResult Inject(Module root, LoraConfig config)
     {
         if (config.TargetModules.Count == 0 && config.TargetRegex is null)
@@ -43,11 +45,12 @@ public static class LoraInjector
         foreach (var (path, module) in targets)
         {
             if (module is not Linear linear)
-                throw new LoraLabException($"lora: target '{path}' is a {module.GetType().Name}; LoRA supports Linear layers only",
+                throw new LoraLabException(
+                    $"lora: target '{path}' is a {module.GetType().Name}; LoRA supports Linear layers only",
                                            ExitCodes.Usage);
             int rank = config.RankFor(path);
             double alpha = config.AlphaFor(path);
-            var lora = new LoraLinear(linear, rank, alpha, config.ScaleFor(rank, alpha), config.Init, config.InitGain,
+            var lora = new LoraLinear(linear, rank, alpha, config.Init, config.Scaling, config.InitGain,
                                       config.Dropout);
             ModuleReplacer.Replace(root, path, linear, lora);
         }

@@ -18,15 +18,19 @@ public sealed class LoraLinear : Module<Tensor, Tensor>
     [ComponentName(Name = "lora_B")] private readonly Linear _loraB;          // B: (out, r), no bias
     [ComponentName(Name = "lora_dropout")] private readonly Module<Tensor, Tensor> _dropout;
 
-    /// <summary>Wraps <paramref name="baseLayer"/>; the factors are created (PEFT's draw order: A's nn.Linear, then B's)
-    /// and then initialized by <paramref name="init"/>. Weight-aware schemes move s·B·A out of the base weight.</summary>
-    public LoraLinear(Linear baseLayer, int rank, double alpha, double scale, LoraInit init,
-                      double initGain = 1.0, double dropout = 0.0) : base(nameof(LoraLinear))
+    /// <summary>Wraps <paramref name="baseLayer"/>; the factors are created (PEFT's draw order: A's nn.Linear, then
+    /// B's) and then initialized by <paramref name="init"/>. Weight-aware schemes move s·B·A out of the base weight.
+    /// s is derived from <paramref name="rank"/>, <paramref name="alpha"/> and <paramref name="scaling"/>, as in
+    /// torchtune's <c>LoRALinear(in_dim, out_dim, rank, alpha, dropout)</c> and PEFT's <c>update_layer</c>.</summary>
+    public LoraLinear(Linear baseLayer, int rank, double alpha, LoraInit init,
+                      LoraScaling scaling = LoraScaling.AlphaOverR, double initGain = 1.0, double dropout = 0.0)
+        : base(nameof(LoraLinear))
     {
         var outFeatures = baseLayer.weight!.shape[0];
         var inFeatures = baseLayer.weight!.shape[1];
-        if (!LoraInitializer.HasZeroFactor(init) && init != LoraInit.Orthogonal && rank > Math.Min(inFeatures, outFeatures))
-            throw new LoraLabException($"init '{init}' needs rank <= min(in, out) = {Math.Min(inFeatures, outFeatures)}, got {rank}",
+        var maxRank = Math.Min(inFeatures, outFeatures);
+        if (!LoraInitializer.HasZeroFactor(init) && init != LoraInit.Orthogonal && rank > maxRank)
+            throw new LoraLabException($"init '{init}' needs rank <= min(in, out) = {maxRank}, got {rank}",
                                        ExitCodes.Usage);
         _base = baseLayer;
         _loraA = Linear(inFeatures, rank, hasBias: false);
@@ -34,11 +38,12 @@ public sealed class LoraLinear : Module<Tensor, Tensor>
         _dropout = dropout > 0 ? Dropout(dropout) : Identity();
         Rank = rank;
         Alpha = alpha;
-        Scale = scale;
+        Scaling = scaling;
+        Scale = scaling.Factor(rank, alpha);
         Init = init;
         using (no_grad())
         {
-            var residual = LoraInitializer.Apply(init, _loraA.weight!, _loraB.weight!, scale, initGain, _base.weight);
+            var residual = LoraInitializer.Apply(init, _loraA.weight!, _loraB.weight!, Scale, initGain, _base.weight);
             if (residual is not null)
             {
                 _base.weight!.sub_(residual);
@@ -52,7 +57,8 @@ public sealed class LoraLinear : Module<Tensor, Tensor>
 
     public int Rank { get; }
     public double Alpha { get; }
-    /// <summary>s = α/r or α/√r.</summary>
+    public LoraScaling Scaling { get; }
+    /// <summary>s = α/r or α/√r, from <see cref="Scaling"/>.</summary>
     public double Scale { get; }
     public LoraInit Init { get; }
     public long InFeatures => _base.weight!.shape[1];
@@ -64,8 +70,9 @@ public sealed class LoraLinear : Module<Tensor, Tensor>
     public Parameter LoraB => _loraB.weight!;
     public Linear BaseLayer => _base;
 
-    /// <summary>For schemes that moved s·B₀·A₀ out of the base weight (PiSSA, OLoRA, both-random): A₀ and B₀, so that
-    /// an adapter relative to the original base weight can be exported (PEFT's weight conversion). Null otherwise.</summary>
+    /// <summary>For schemes that moved s·B₀·A₀ out of the base weight (PiSSA, OLoRA, both-random): A₀ and B₀, so
+    /// that an adapter relative to the original base weight can be exported (PEFT's weight conversion). Null
+    /// otherwise.</summary>
     public Tensor? InitialA { get; }
     public Tensor? InitialB { get; }
 

@@ -62,8 +62,10 @@ public static class AdapterConfigJsonFile
             if (!root.ContainsKey(key) || root[key] is null)
                 throw Fail(source, $"missing '{key}' (not a PEFT LoRA adapter_config.json?)");
         }
-        if (root["peft_type"] is not JsonValue type || !type.TryGetValue<string>(out var peftType) || peftType != "LORA")
-            throw Fail(source, $"peft_type is {root["peft_type"]!.ToJsonString()}, only \"LORA\" adapters are supported");
+        if (root["peft_type"] is not JsonValue type || !type.TryGetValue<string>(out var peftType)
+            || peftType != "LORA")
+            throw Fail(source,
+                $"peft_type is {root["peft_type"]!.ToJsonString()}, only \"LORA\" adapters are supported");
         AdapterConfigJson config;
         try
         {

@@ -22,10 +22,14 @@ public static class AdapterConfigMapping
             R = lora.Rank * rankFactor,
             LoraAlpha = lora.Alpha * alphaFactor,
             LoraDropout = lora.Dropout,
-            TargetModules = lora.TargetRegex is { } regex ? PeftTargetModules.Pattern(regex) : PeftTargetModules.List(lora.TargetModules),
+            TargetModules = lora.TargetRegex is { } regex
+                ? PeftTargetModules.Pattern(regex)
+                : PeftTargetModules.List(lora.TargetModules),
             ExcludeModules = lora.ExcludeModules.Count > 0 ? PeftTargetModules.List(lora.ExcludeModules) : null,
             UseRslora = lora.Scaling == LoraScaling.AlphaOverSqrtR,
-            InitLoraWeights = rankFactor == 1 ? PeftInitValue.For(lora.Init) : System.Text.Json.Nodes.JsonValue.Create(true),
+            InitLoraWeights = rankFactor == 1
+                ? PeftInitValue.For(lora.Init)
+                : System.Text.Json.Nodes.JsonValue.Create(true),
             RankPattern = lora.RankPattern.ToDictionary(p => p.Key, p => p.Value * rankFactor),
             AlphaPattern = lora.AlphaPattern.ToDictionary(p => p.Key, p => p.Value * alphaFactor),
             ModulesToSave = info.ModulesToSave is { Count: > 0 } m ? m : null,

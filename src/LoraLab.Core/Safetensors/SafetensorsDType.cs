@@ -3,7 +3,7 @@ namespace LoraLab.Core.Safetensors;
 /// <summary>
 /// Element types of the safetensors format, named as the header spells them (<c>Bool</c> is written <c>BOOL</c>).
 /// Declared in the reference library's order (huggingface/safetensors <c>tensor.rs</c> enum <c>Dtype</c>, "increasing
-/// alignment"): the reference writer lays tensors out by descending position in this list, then by name.
+/// alignment"); the layout order the writer uses is <see cref="SafetensorsDTypeInfo.LayoutRank"/>, not this order.
 /// Sizes: <see cref="SafetensorsDTypeInfo.BitSize"/>.
 /// </summary>
 public enum SafetensorsDType

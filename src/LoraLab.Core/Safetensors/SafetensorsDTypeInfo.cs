@@ -18,6 +18,35 @@ public static class SafetensorsDTypeInfo
         SafetensorsDType.C64 or SafetensorsDType.F64 or SafetensorsDType.I64 or SafetensorsDType.U64 => 64,
     };
 
+    /// <summary>Position in the reference library's <c>Dtype</c> enum (huggingface/safetensors <c>tensor.rs</c>,
+    /// "increasing alignment"); the reference writer lays tensors out by descending rank, then by name. Written out
+    /// so that reordering <see cref="SafetensorsDType"/> cannot change the file layout.</summary>
+    public static int LayoutRank(this SafetensorsDType dtype) => dtype switch
+    {
+        SafetensorsDType.Bool => 0,
+        SafetensorsDType.F4 => 1,
+        SafetensorsDType.F6_E2M3 => 2,
+        SafetensorsDType.F6_E3M2 => 3,
+        SafetensorsDType.U8 => 4,
+        SafetensorsDType.I8 => 5,
+        SafetensorsDType.F8_E5M2 => 6,
+        SafetensorsDType.F8_E4M3 => 7,
+        SafetensorsDType.F8_E8M0 => 8,
+        SafetensorsDType.F8_E4M3FNUZ => 9,
+        SafetensorsDType.F8_E5M2FNUZ => 10,
+        SafetensorsDType.I16 => 11,
+        SafetensorsDType.U16 => 12,
+        SafetensorsDType.F16 => 13,
+        SafetensorsDType.BF16 => 14,
+        SafetensorsDType.I32 => 15,
+        SafetensorsDType.U32 => 16,
+        SafetensorsDType.F32 => 17,
+        SafetensorsDType.C64 => 18,
+        SafetensorsDType.F64 => 19,
+        SafetensorsDType.I64 => 20,
+        SafetensorsDType.U64 => 21,
+    };
+
     /// <summary>The dtype string of the header ("BOOL", "F32", "F8_E4M3", ...).</summary>
     public static string SpecName(this SafetensorsDType dtype) =>
         dtype == SafetensorsDType.Bool ? "BOOL" : dtype.ToString();

@@ -16,7 +16,8 @@ internal static class SafetensorsWriter
 {
     static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    sealed record Planned(string Name, byte[] Utf8Name, SafetensorsDType DType, long[] Shape, torch.Tensor Tensor, long Bytes);
+    sealed record Planned(string Name, byte[] Utf8Name, SafetensorsDType DType, long[] Shape, torch.Tensor Tensor,
+                          long Bytes);
 
     public static void Save(string path, IReadOnlyDictionary<string, torch.Tensor> tensors,
         IReadOnlyDictionary<string, string>? metadata)
@@ -41,13 +42,14 @@ internal static class SafetensorsWriter
             if (name == SafetensorsHeaderParser.MetadataKey)
                 throw new ArgumentException($"'{name}' is reserved and cannot name a tensor", nameof(tensors));
             var dtype = SafetensorsDTypeInfo.FromScalarType(tensor.dtype)
-                        ?? throw new ArgumentException($"tensor '{name}': {tensor.dtype} cannot be stored in safetensors",
+                        ?? throw new ArgumentException(
+                            $"tensor '{name}': {tensor.dtype} cannot be stored in safetensors",
                             nameof(tensors));
             var utf8 = Encode(name);
             plan.Add(new Planned(name, utf8, dtype, tensor.shape, tensor, tensor.numel() * tensor.element_size()));
         }
         plan.Sort((a, b) => b.DType != a.DType
-            ? b.DType.CompareTo(a.DType)
+            ? b.DType.LayoutRank().CompareTo(a.DType.LayoutRank())
             : a.Utf8Name.AsSpan().SequenceCompareTo(b.Utf8Name));
         return plan;
     }

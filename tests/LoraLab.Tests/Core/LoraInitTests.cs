@@ -80,7 +80,7 @@ public sealed class LoraInitTests
         var before = baseLayer.forward(x).detach().clone();
 
         // When wrapped with LoRA under the scheme
-        var layer = new LoraLinear(baseLayer, rank: 4, alpha: 8, scale: 2, init: scheme);
+        var layer = new LoraLinear(baseLayer, rank: 4, alpha: 8, init: scheme);
         var after = layer.forward(x).detach();
 
         // Then the model is unchanged: exactly where one factor is zero, to float tolerance otherwise

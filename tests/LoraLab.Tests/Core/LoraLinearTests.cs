@@ -12,7 +12,7 @@ public sealed class LoraLinearTests
         var f = LoraParityFixture.Load();
         torch.manual_seed(f.Seed);
         var baseLayer = nn.Linear(f.InFeatures, f.OutFeatures);
-        var layer = new LoraLinear(baseLayer, f.Rank, f.Alpha, f.Alpha / f.Rank, LoraInit.A);
+        var layer = new LoraLinear(baseLayer, f.Rank, f.Alpha, LoraInit.A);
         return (layer, f);
     }
 
@@ -53,7 +53,7 @@ public sealed class LoraLinearTests
     {
         // Given B set to hand-picked non-zero values (a merge test with B = 0 would pass vacuously)
         torch.manual_seed(3);
-        var layer = new LoraLinear(nn.Linear(32, 24), rank: 4, alpha: 8, scale: 2, init: LoraInit.A);
+        var layer = new LoraLinear(nn.Linear(32, 24), rank: 4, alpha: 8, init: LoraInit.A);
         using (no_grad())
         {
             layer.LoraB[5, 1] = 12f;
@@ -81,7 +81,7 @@ public sealed class LoraLinearTests
     public void Forward_TrackFeatures_RecordsRmsOfZaAndZb()
     {
         torch.manual_seed(4);
-        var layer = new LoraLinear(nn.Linear(8, 6), rank: 2, alpha: 4, scale: 2, init: LoraInit.A) { TrackFeatures = true };
+        var layer = new LoraLinear(nn.Linear(8, 6), rank: 2, alpha: 4, init: LoraInit.A) { TrackFeatures = true };
         using (no_grad()) layer.LoraB.fill_(0.5f);
         var x = randn(3, 8);
 
@@ -99,7 +99,7 @@ public sealed class LoraLinearTests
         // The default forward adds s·za·Bᵀ with one addmm over the flattened leading dims; the tracking forward
         // computes zb explicitly. Both must give the same output and factor gradients on a (B, T, in) input.
         torch.manual_seed(5);
-        var layer = new LoraLinear(nn.Linear(8, 6), rank: 2, alpha: 4, scale: 2, init: LoraInit.A);
+        var layer = new LoraLinear(nn.Linear(8, 6), rank: 2, alpha: 4, init: LoraInit.A);
         using (no_grad()) layer.LoraB.normal_(0, 0.3);
         var x = randn(3, 4, 8);
         var weights = randn(3, 4, 6);
@@ -116,5 +116,22 @@ public sealed class LoraLinearTests
         TensorAssert.Close(fused, tracked, 1e-6, 1e-5, "output");
         TensorAssert.Close(gA, layer.LoraA.grad!, 1e-6, 1e-5, "dL/dA");
         TensorAssert.Close(gB, layer.LoraB.grad!, 1e-6, 1e-5, "dL/dB");
+    }
+
+    [Theory]
+    [InlineData(LoraScaling.AlphaOverR, 2.0)]        // 8 / 4
+    [InlineData(LoraScaling.AlphaOverSqrtR, 4.0)]    // 8 / √4
+    public void Construct_ScaleDerivedFromAlphaRankAndScaling_ForwardUsesIt(LoraScaling scaling, double expected)
+    {
+        // s is not a constructor argument, so it cannot disagree with α: it follows from (r, α, scaling)
+        torch.manual_seed(11);
+        var layer = new LoraLinear(nn.Linear(6, 5), rank: 4, alpha: 8, init: LoraInit.A, scaling: scaling);
+        using (no_grad()) layer.LoraB.normal_(0, 0.5);
+        var x = randn(3, 6);
+
+        using var expectedY = layer.BaseLayer.forward(x)
+            .add(x.matmul(layer.LoraA.t()).matmul(layer.LoraB.t()).mul(expected));   // W·x + b + s·B·A·x
+        Assert.Equal((8.0, scaling, expected), (layer.Alpha, layer.Scaling, layer.Scale));
+        TensorAssert.Close(layer.forward(x), expectedY, 1e-6, 1e-5, "y");
     }
 }

@@ -15,7 +15,7 @@ public sealed class LoraOptimizerTests
         // Given the fixture's layer and PyTorch's AdamW with a group for A and a group for B
         var f = LoraParityFixture.Load();
         torch.manual_seed(f.Seed);
-        var layer = new LoraLinear(nn.Linear(f.InFeatures, f.OutFeatures), f.Rank, f.Alpha, f.Alpha / f.Rank, LoraInit.A);
+        var layer = new LoraLinear(nn.Linear(f.InFeatures, f.OutFeatures), f.Rank, f.Alpha, LoraInit.A);
         using (no_grad()) layer.LoraB.copy_(TensorAssert.FromList(f.LoraB, f.OutFeatures, f.Rank));
         var x = TensorAssert.FromList(f.X, 5, f.InFeatures);
         var config = new OptimizerConfig
@@ -45,7 +45,7 @@ public sealed class LoraOptimizerTests
     [Fact]
     public void Groups_LoraPlusRatio_GivesEffectiveRatesAndPrintsThem()
     {
-        var layer = new LoraLinear(nn.Linear(8, 8), 2, 4, 2, LoraInit.A);
+        var layer = new LoraLinear(nn.Linear(8, 8), rank: 2, alpha: 4, init: LoraInit.A);
         using var optimizer = new LoraOptimizer([new AdaptedLayer("l", layer)], [],
             new OptimizerConfig { Lr = 1e-3, LoraplusRatio = 0.25, WeightDecayB = 0.1 });
 
@@ -64,7 +64,7 @@ public sealed class LoraOptimizerTests
     public void OneSided_TrainAFalse_FreezesAAndOnlyBMoves()
     {
         torch.manual_seed(5);
-        var layer = new LoraLinear(nn.Linear(8, 8), 2, 4, 2, LoraInit.A);
+        var layer = new LoraLinear(nn.Linear(8, 8), rank: 2, alpha: 4, init: LoraInit.A);
         var a0 = layer.LoraA.detach().clone();
         using var optimizer = new LoraOptimizer([new AdaptedLayer("l", layer)], [],
             new OptimizerConfig { Lr = 1e-2, TrainA = false });

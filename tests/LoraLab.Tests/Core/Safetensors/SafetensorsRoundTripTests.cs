@@ -115,6 +115,20 @@ public sealed class SafetensorsRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void LayoutRank_FollowsTheReferenceDtypeOrder()
+    {
+        // huggingface/safetensors tensor.rs `enum Dtype` ("increasing alignment"), written out here so that a
+        // reordered SafetensorsDType cannot silently change the layout the writer produces.
+        string[] reference = ["BOOL", "F4", "F6_E2M3", "F6_E3M2", "U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0",
+            "F8_E4M3FNUZ", "F8_E5M2FNUZ", "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "C64", "F64", "I64", "U64"];
+        var ranks = reference.Select(name =>
+            SafetensorsDTypeInfo.TryParse(name, out var dtype) ? dtype.LayoutRank() : -1).ToList();
+
+        Assert.Equal(Enumerable.Range(0, reference.Length), ranks);
+        Assert.Equal(reference.Length, Enum.GetValues<SafetensorsDType>().Length);
+    }
+
+    [Fact]
     public void Save_NonContiguousTensor_WritesContiguousValues()
     {
         var path = _dir.File("t.safetensors");

@@ -59,6 +59,21 @@ public sealed class LoraOptimizer : IDisposable
     public IReadOnlyDictionary<string, double> CurrentLrs() =>
         Groups.Zip(_groups).ToDictionary(g => g.First.Name, g => g.Second.Group.LearningRate);
 
+    /// <summary>AdamW's state of <paramref name="parameter"/> (step count, first and second moments), for
+    /// checkpoints; null when it is not optimized (a frozen side).</summary>
+    public AdamW.State? StateOf(Parameter parameter)
+    {
+        var states = Optimizer.state_dict().State;                 // in group order, then parameter order
+        var i = 0;
+        foreach (var (group, _) in _groups)
+            foreach (var p in group.Parameters)
+            {
+                if (p.Handle == parameter.Handle) return (AdamW.State)states[i];
+                i++;
+            }
+        return null;
+    }
+
     public void Step() => Optimizer.step();
 
     public void ZeroGrad() => Optimizer.zero_grad();

@@ -46,6 +46,15 @@ public sealed record FinetuneConfig : IValidatable
     public double? ClassifierDropout { get; init; }
     /// <summary>Write DIR/adapter/ (PEFT format) at the end (and the last good one on divergence).</summary>
     public bool SaveAdapter { get; init; } = true;
+    /// <summary>Micro-batches of <see cref="BatchSize"/> per optimizer step (the step sees batch_size × this
+    /// examples; each micro-batch's mean loss is scaled by 1/this, so the gradient is that of the whole batch).</summary>
+    public int GradAccumSteps { get; init; } = 1;
+    /// <summary>Write DIR/checkpoints/step-N.safetensors every this many steps (0 = never; a SIGTERM/SIGINT still
+    /// writes one, and a step-0 checkpoint is written whenever this is > 0). <c>--resume DIR</c> continues from the
+    /// newest good one.</summary>
+    public int CheckpointEvery { get; init; } = 100;
+    /// <summary>Checkpoints kept (the newest).</summary>
+    public int KeepCheckpoints { get; init; } = 2;
 
     /// <summary>The LoRA config with the model's default targets filled in.</summary>
     public LoraConfig ResolvedLora() => Lora.TargetModules.Count > 0 || Lora.TargetRegex is not null
@@ -75,6 +84,9 @@ public sealed record FinetuneConfig : IValidatable
         if (EvalBatches < 0) yield return $"eval_batches must be >= 0, got {EvalBatches}";
         if (!(GradClip >= 0)) yield return $"grad_clip must be >= 0, got {GradClip}";
         if (Threads < 1) yield return $"threads must be >= 1, got {Threads}";
+        if (GradAccumSteps < 1) yield return $"grad_accum_steps must be >= 1, got {GradAccumSteps}";
+        if (CheckpointEvery < 0) yield return $"checkpoint_every must be >= 0, got {CheckpointEvery}";
+        if (KeepCheckpoints < 1) yield return $"keep_checkpoints must be >= 1, got {KeepCheckpoints}";
         if (!(Data.TrainFraction is > 0 and < 1)) yield return $"data.train_fraction must be in (0, 1), got {Data.TrainFraction}";
         if (Data.MaxTrainExamples < 0) yield return $"data.max_train_examples must be >= 0, got {Data.MaxTrainExamples}";
         if (Data.MaxEvalExamples < 0) yield return $"data.max_eval_examples must be >= 0, got {Data.MaxEvalExamples}";

@@ -16,6 +16,29 @@ public sealed class FinetuneCommandTests
         Assert.Contains("unknown key 'optim.lrr'", result.Error);
     }
 
+    [Theory]
+    [InlineData("--resume", "{dir}", "--set", "steps=3")]
+    [InlineData("--resume", "{dir}", "--out", "{dir}")]
+    [InlineData("--set", "steps=3")]
+    public void Finetune_ResumeWithOverridesOrNoOut_ExitsUsageWithOneLine(params string[] args)
+    {
+        var dir = CliTester.TempDir();
+        var result = CliTester.Run(["finetune", .. args.Select(a => a.Replace("{dir}", dir))]);
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Single(result.Error.Trim().Split('\n'));
+        Assert.Contains("--resume", result.Error);
+    }
+
+    [Fact]
+    public void Finetune_ResumeFolderWithoutConfig_ExitsUsage()
+    {
+        var result = CliTester.Run("finetune", "--resume", CliTester.TempDir());
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("no config.json there", result.Error);
+    }
+
     [Fact]
     public void Finetune_Stories260kOnTinyshakespeare_LowersPerplexityAndWritesRun()
     {

@@ -79,4 +79,27 @@ public sealed class FinetuneRecipeTests
         Assert.Equal(File.ReadAllBytes(Path.Combine(reference.Path, "adapter", "adapter_model.safetensors")),
                      File.ReadAllBytes(Path.Combine(diverged.Path, "adapter", "adapter_model.safetensors")));
     }
+
+    [Fact]
+    public void GradAccumulation_FourMicroBatchesOfEight_EqualOneBatchOf32()
+    {
+        // Dropout off (TinyTask has none; LoRA dropout 0), no clipping: the only difference is float summation order.
+        using var whole = new TempDirectory();
+        using var accumulated = new TempDirectory();
+        var config = Config(3) with { GradClip = 0, EvalEvery = 0, EvalAtStart = false };
+        using (var task = new TinyTask(seed: 2)) FinetuneRecipe.Train(config with { BatchSize = 32 }, task, whole.Path, TextWriter.Null);
+        using (var task = new TinyTask(seed: 2))
+            FinetuneRecipe.Train(config with { BatchSize = 8, GradAccumSteps = 4 }, task, accumulated.Path, TextWriter.Null);
+
+        static List<JsonElement> Train(TempDirectory d) => File.ReadAllLines(d.File("metrics.jsonl"))
+            .Select(l => JsonDocument.Parse(l).RootElement).Where(l => l.GetProperty("kind").GetString() == "train").ToList();
+        foreach (var (a, b) in Train(whole).Zip(Train(accumulated)))
+            foreach (var key in new[] { "loss", "grad_norm_a", "grad_norm_b", "grad_norm_other" })
+                Assert.Equal(a.GetProperty(key).GetDouble(), b.GetProperty(key).GetDouble(), 1e-6);
+        var left = LoraLab.Core.Adapters.PeftAdapter.Read(Path.Combine(whole.Path, "adapter")).Tensors;
+        var right = LoraLab.Core.Adapters.PeftAdapter.Read(Path.Combine(accumulated.Path, "adapter")).Tensors;
+        Assert.Equal(left.Keys.Order(), right.Keys.Order());
+        foreach (var (name, tensor) in left)
+            Assert.True(tensor.allclose(right[name], rtol: 1e-5, atol: 1e-6), $"{name} differs");
+    }
 }

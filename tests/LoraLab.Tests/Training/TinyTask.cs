@@ -9,7 +9,9 @@ namespace LoraLab.Tests.Training;
 /// <summary>
 /// A small classification task for exercising <see cref="FinetuneRecipe"/> in milliseconds: 64 random 8-d points,
 /// labels from a fixed random direction, a model query → tanh → value → tanh → classifier (layer names like BERT's, so the
-/// default targets apply). <see cref="NanAtStep"/> poisons the input of one training call with NaN.
+/// default targets apply). <see cref="NanAtStep"/> poisons the input of one training call with NaN;
+/// <see cref="KillAtCall"/> throws <see cref="SimulatedKill"/> from one (the process "dies" mid-step: nothing after
+/// the last checkpoint survives but what was already on disk).
 /// </summary>
 internal sealed class TinyTask : IFinetuneTask
 {
@@ -30,8 +32,11 @@ internal sealed class TinyTask : IFinetuneTask
     readonly Tensor _y;                                                                   // (64,)
     int _calls;
 
-    public TinyTask(int seed, int? nanAtStep = null)
+    internal sealed class SimulatedKill() : Exception("simulated kill -9");
+
+    public TinyTask(int seed, int? nanAtStep = null, int? killAtCall = null)
     {
+        KillAtCall = killAtCall;
         torch.manual_seed(seed);
         _model = new TinyModel();
         var generator = new Generator((ulong)seed + 1000);
@@ -42,6 +47,8 @@ internal sealed class TinyTask : IFinetuneTask
 
     /// <summary>1-based training step whose input becomes NaN.</summary>
     public int? NanAtStep { get; }
+    /// <summary>1-based call of <see cref="Loss"/> that throws <see cref="SimulatedKill"/>.</summary>
+    public int? KillAtCall { get; }
     public nn.Module Model => _model;
     public IReadOnlyList<(string Name, Parameter Parameter)> HeadParameters =>
         _model.named_parameters().Where(p => p.name.StartsWith("classifier.", StringComparison.Ordinal)).ToList();
@@ -53,6 +60,7 @@ internal sealed class TinyTask : IFinetuneTask
     public Tensor Loss(IReadOnlyList<int> indices)
     {
         _calls++;
+        if (_calls == KillAtCall) throw new SimulatedKill();
         var idx = tensor(indices.Select(i => (long)i).ToArray());
         var x = _x.index_select(0, idx);
         if (_calls == NanAtStep) x = x * float.NaN;

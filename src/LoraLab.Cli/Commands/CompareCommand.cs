@@ -12,15 +12,33 @@ public static class CompareCommand
     public static Command Create()
     {
         var dir = new Argument<string>("dir") { Description = "Sweep folder." };
-        var baseline = new Option<string>("--baseline") { Description = "Baseline runs: key=value[,key=value].", Required = true };
-        var candidate = new Option<string>("--candidate") { Description = "Candidate runs: key=value[,key=value].", Required = true };
-        var metric = new Option<string?>("--metric") { Description = "Metric (default: the sweep kind's first metric)." };
-        var lrKey = new Option<string>("--lr-key") { Description = "The LR config key.", DefaultValueFactory = _ => "lr" };
-        var seed = new Option<int>("--bootstrap-seed") { Description = "Seed of the bootstrap.", DefaultValueFactory = _ => Bootstrap.DefaultSeed };
+        var baseline = new Option<string>("--baseline")
+        {
+            Description = "Baseline runs: key=value[,key=value]; a key is an axis or config path or its last segment "
+                          + "(init = lora.init), any case (init=A).",
+            Required = true,
+        };
+        var candidate = new Option<string>("--candidate")
+        {
+            Description = "Candidate runs: key=value[,key=value], keys as for --baseline.", Required = true,
+        };
+        var metric = new Option<string?>("--metric")
+        {
+            Description = "Metric (default: the sweep kind's first metric).",
+        };
+        var lrKey = new Option<string>("--lr-key")
+        {
+            Description = "The LR key (lr = optim.lr in a finetune sweep).", DefaultValueFactory = _ => "lr",
+        };
+        var seed = new Option<int>("--bootstrap-seed")
+        {
+            Description = "Seed of the bootstrap.", DefaultValueFactory = _ => Bootstrap.DefaultSeed,
+        };
         var json = new Option<string?>("--json") { Description = "JSON output (default: DIR/compare.json)." };
         var cmd = new Command("compare",
-            "Baseline vs candidate, each at its own best LR per task: mean and 95% CI over seeds, paired difference by seed " +
-            "with a seeded bootstrap interval, verdict, and LR robustness (band within 1% of the best, in decades).\n" +
+            "Baseline vs candidate, each at its own best LR per task: mean and 95% CI over seeds, paired difference " +
+            "by seed with a seeded bootstrap interval, verdict, and LR robustness (band within 1% of the best, in " +
+            "decades). The same short keys work for toy and finetune sweeps.\n" +
             "Example: loralab compare runs/smoke --baseline init=a --candidate init=b --metric final_train_loss");
         cmd.Arguments.Add(dir);
         foreach (var o in new Option[] { baseline, candidate, metric, lrKey, seed, json }) cmd.Options.Add(o);
@@ -28,8 +46,10 @@ public static class CompareCommand
         {
             var store = new ResultStore(parse.GetValue(dir)!);
             var plan = SweepPlan.Load(store.Directory);
-            var report = SweepComparison.Run(plan, store.ReadAll(plan), parse.GetValue(baseline)!, parse.GetValue(candidate)!,
-                parse.GetValue(metric), new SweepComparison.Options(LrKey: parse.GetValue(lrKey)!, BootstrapSeed: parse.GetValue(seed)));
+            var options = new SweepComparison.Options(LrKey: parse.GetValue(lrKey)!,
+                BootstrapSeed: parse.GetValue(seed));
+            var report = SweepComparison.Run(plan, store.ReadAll(plan), parse.GetValue(baseline)!,
+                parse.GetValue(candidate)!, parse.GetValue(metric), options);
             Console.Out.Write(report.FormatTable());
             var path = parse.GetValue(json) ?? Path.Combine(store.Directory, "compare.json");
             AtomicFile.WriteAllText(path, ConfigJson.Serialize(report) + "\n");

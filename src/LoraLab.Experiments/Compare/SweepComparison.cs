@@ -14,24 +14,42 @@ public static class SweepComparison
     /// <summary>Seed pairs below which a verdict also needs the t-interval to exclude zero.</summary>
     public const int SmallSample = 10;
 
+    /// <summary><paramref name="LrKey"/> and <paramref name="SeedKey"/> are resolved by <see cref="SweepKeys"/>:
+    /// "lr" names <c>optim.lr</c> in a finetune sweep.</summary>
     public sealed record Options(string LrKey = "lr", string SeedKey = "seed",
-        int Resamples = Bootstrap.DefaultResamples, int BootstrapSeed = Bootstrap.DefaultSeed);
-
-    public static ComparisonReport Run(SweepPlan plan, IReadOnlyList<ResultRead> reads, string baseline, string candidate,
-        string? metricName, Options? options = null)
+        int Resamples = Bootstrap.DefaultResamples, int BootstrapSeed = Bootstrap.DefaultSeed)
     {
-        options ??= new Options();
+        /// <summary>These options with the LR and seed keys resolved against <paramref name="plan"/> (a key that
+        /// names nothing stays as given: a run without it is reported where its value is read).</summary>
+        public Options ResolvedFor(SweepPlan plan) => this with
+        {
+            LrKey = SweepKeys.TryResolve(plan, LrKey, "--lr-key") ?? LrKey,
+            SeedKey = SweepKeys.TryResolve(plan, SeedKey, "seed key") ?? SeedKey,
+        };
+    }
+
+    public static ComparisonReport Run(SweepPlan plan, IReadOnlyList<ResultRead> reads, string baseline,
+        string candidate, string? metricName, Options? options = null)
+    {
+        options = (options ?? new Options()).ResolvedFor(plan);
         var metric = plan.Metric(metricName);
-        var baseSel = Selector.Parse(baseline, "--baseline");
-        var candSel = Selector.Parse(candidate, "--candidate");
-        var sideKeys = baseSel.Concat(candSel).Select(s => s.Key).ToHashSet();
-        var groupAxes = plan.Axes.Where(a => !sideKeys.Contains(a) && a != options.LrKey && a != options.SeedKey).ToList();
-        var baseReads = reads.Where(r => Selector.Matches(r.Run, baseSel)).ToList();
-        var candReads = reads.Where(r => Selector.Matches(r.Run, candSel)).ToList();
-        if (baseReads.Count == 0) throw new LoraLabException($"--baseline {baseline} matches no run of '{plan.Name}'", ExitCodes.Usage);
-        if (candReads.Count == 0) throw new LoraLabException($"--candidate {candidate} matches no run of '{plan.Name}'", ExitCodes.Usage);
+        var baseSel = Selector.Parse(plan, baseline, "--baseline");
+        var candSel = Selector.Parse(plan, candidate, "--candidate");
+        var sideKeys = baseSel.Pairs.Concat(candSel.Pairs).Select(s => s.Key).ToHashSet();
+        var groupAxes = plan.Axes.Where(a => !sideKeys.Contains(a) && a != options.LrKey && a != options.SeedKey)
+            .ToList();
+        var baseReads = reads.Where(r => baseSel.Matches(r.Run)).ToList();
+        var candReads = reads.Where(r => candSel.Matches(r.Run)).ToList();
+        if (baseReads.Count == 0)
+            throw new LoraLabException(
+                $"--baseline {baseline} matches no run of '{plan.Name}' ({baseSel.Choices(plan)})", ExitCodes.Usage);
+        if (candReads.Count == 0)
+            throw new LoraLabException(
+                $"--candidate {candidate} matches no run of '{plan.Name}' ({candSel.Choices(plan)})", ExitCodes.Usage);
         if (baseReads.Intersect(candReads).Any())
-            throw new LoraLabException($"--baseline {baseline} and --candidate {candidate} select the same runs", ExitCodes.Usage);
+            throw new LoraLabException($"--baseline {baseline} and --candidate {candidate} select the same runs",
+                ExitCodes.Usage);
+        (baseline, candidate) = (baseSel.Text, candSel.Text);
 
         string GroupOf(ResultRead r) => groupAxes.Count == 0 ? "(all)"
             : string.Join(", ", groupAxes.Select(a => $"{a}={CanonicalJson.ScalarText(r.Run.Point[a])}"));
@@ -55,22 +73,27 @@ public static class SweepComparison
             g.Count(r => r.Result?.Status == RunStatus.Failed))).ToList();
         int diverged = curve.Sum(p => p.Diverged), failed = curve.Sum(p => p.Failed);
         var best = LrSelection.Best(curve, metric);
-        if (best is null) return new SideSummary(selector, curve, null, null, null, null, null, diverged, failed);
+        if (best is null)
+            return new SideSummary(selector, curve, BestLr: null, AtBest: null, BandLow: null, BandHigh: null,
+                BandDecades: null, diverged, failed);
         var (low, high, decades) = LrSelection.Band(curve, best, metric);
-        return new SideSummary(selector, curve, best.Lr, Statistics.MeanInterval(best.Values), low, high, decades, diverged, failed);
+        return new SideSummary(selector, curve, best.Lr, Statistics.MeanInterval(best.Values), low, high, decades,
+            diverged, failed);
     }
 
-    static GroupComparison Compare(string group, SideSummary b, SideSummary c, string candidate, MetricInfo metric, Options options)
+    static GroupComparison Compare(string group, SideSummary b, SideSummary c, string candidate, MetricInfo metric,
+        Options options)
     {
-        LrPoint? bBest = b.Curve.FirstOrDefault(p => p.Lr == b.BestLr), cBest = c.Curve.FirstOrDefault(p => p.Lr == c.BestLr);
+        LrPoint? bBest = b.Curve.FirstOrDefault(p => p.Lr == b.BestLr);
+        LrPoint? cBest = c.Curve.FirstOrDefault(p => p.Lr == c.BestLr);
         if (bBest is null || cBest is null || b.BestLr is null || c.BestLr is null)
-            return new GroupComparison(group, b, c, null, null, "insufficient-data",
-                $"{group}: no verdict: a side has no LR without diverged runs");
+            return new GroupComparison(group, b, c, PairedDifference: null, PairedDifferenceT: null,
+                "insufficient-data", $"{group}: no verdict: a side has no LR without diverged runs");
         var seeds = bBest.BySeed.Keys.Intersect(cBest.BySeed.Keys).Order(StringComparer.Ordinal).ToList();
         var diffs = seeds.Select(s => cBest.BySeed[s] - bBest.BySeed[s]).ToList();
         if (diffs.Count < 2)
-            return new GroupComparison(group, b, c, null, null, "insufficient-data",
-                $"{group}: no verdict: {diffs.Count} paired seed(s) at the best LRs (need >= 2)");
+            return new GroupComparison(group, b, c, PairedDifference: null, PairedDifferenceT: null,
+                "insufficient-data", $"{group}: no verdict: {diffs.Count} paired seed(s) at the best LRs (need >= 2)");
         var boot = Bootstrap.MeanInterval(diffs, options.Resamples, options.BootstrapSeed);
         var t = Statistics.MeanInterval(diffs);
         var (verdict, caveat) = Judge(diffs, boot, t, metric);
@@ -80,9 +103,11 @@ public static class SweepComparison
             "worse" => $"candidate {candidate} is WORSE",
             _ => "no significant difference",
         };
-        var line = $"{group}: {says}: paired diff (candidate - baseline, each at its best LR) = {ComparisonReport.N(boot.Estimate)}, " +
+        var line = $"{group}: {says}: paired diff (candidate - baseline, each at its best LR) = " +
+                   $"{ComparisonReport.N(boot.Estimate)}, " +
                    $"bootstrap 95% [{ComparisonReport.N(boot.Low)}, {ComparisonReport.N(boot.High)}], " +
-                   $"t 95% [{ComparisonReport.N(t.Low)}, {ComparisonReport.N(t.High)}], n = {diffs.Count} seeds{caveat}";
+                   $"t 95% [{ComparisonReport.N(t.Low)}, {ComparisonReport.N(t.High)}], " +
+                   $"n = {diffs.Count} seeds{caveat}";
         return new GroupComparison(group, b, c, boot, t, verdict, line);
     }
 
@@ -90,22 +115,27 @@ public static class SweepComparison
     /// The verdict from the paired differences and their two intervals: "better", "worse" or
     /// "no-significant-difference", and a caveat for the verdict line ("" when none).
     /// </summary>
-    internal static (string Verdict, string Caveat) Judge(IReadOnlyList<double> diffs, Interval boot, Interval t, MetricInfo metric)
+    internal static (string Verdict, string Caveat) Judge(IReadOnlyList<double> diffs, Interval boot, Interval t,
+        MetricInfo metric)
     {
-        // Few pairs that happen to be equal (e.g. both seeds 7/872 apart on a dev set) give zero-width intervals: that
-        // is a coarse metric meeting too few seeds, not certainty, so it is no evidence either way.
+        // Few pairs that happen to be equal (e.g. both seeds 7/872 apart on a dev set) give zero-width intervals:
+        // that is a coarse metric meeting too few seeds, not certainty, so it is no evidence either way.
         if (diffs.Count < SmallSample && diffs.All(d => d == diffs[0]))
             return ("no-significant-difference",
-                $" (all {diffs.Count} paired differences are equal, so both intervals have zero width: too few seeds to judge)");
+                $" (all {diffs.Count} paired differences are equal, so both intervals have zero width: " +
+                "too few seeds to judge)");
         // The percentile bootstrap is too narrow for few seed pairs (it never sees more spread than the sample), so
         // below SmallSample pairs the t-interval of the paired differences must exclude zero as well.
         var significant = boot.ExcludesZero && (diffs.Count >= SmallSample || t.ExcludesZero);
-        return (!significant ? "no-significant-difference" : metric.IsBetter(boot.Estimate, 0) ? "better" : "worse", "");
+        var verdict = !significant ? "no-significant-difference"
+            : metric.IsBetter(boot.Estimate, 0) ? "better" : "worse";
+        return (verdict, "");
     }
 
     static double Lr(PlannedRun run, string key)
     {
-        var text = run.Value(key) ?? throw new LoraLabException($"run {run.Id} has no '{key}' (use --lr-key)", ExitCodes.Usage);
+        var text = run.Value(key)
+                   ?? throw new LoraLabException($"run {run.Id} has no '{key}' (use --lr-key)", ExitCodes.Usage);
         return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var lr) ? lr
             : throw new LoraLabException($"run {run.Id}: '{key}' = '{text}' is not a number", ExitCodes.Usage);
     }

@@ -19,7 +19,8 @@ public static class SweepReport
         var plan = SweepPlan.Load(store.Directory);
         var reads = store.ReadAll(plan);
         var metric = plan.Metric(metricName);
-        var options = new SweepComparison.Options(LrKey: lrKey);
+        var options = new SweepComparison.Options(LrKey: lrKey).ResolvedFor(plan);
+        (sideKey, lrKey) = (SweepKeys.TryResolve(plan, sideKey, "--side") ?? sideKey, options.LrKey);
         var groupAxes = plan.Axes.Where(a => a != sideKey && a != lrKey && a != options.SeedKey).ToList();
         string GroupOf(ResultRead r) => groupAxes.Count == 0 ? "all"
             : string.Join(", ", groupAxes.Select(a => $"{a}={CanonicalJson.ScalarText(r.Run.Point[a])}"));

@@ -3,8 +3,14 @@ using LoraLab.Core.Runtime;
 using TorchSharp;
 
 // dotnet run -c Release --project benchmarks/LoraLab.Benchmarks -- <name> [--threads N] [--batch B] [--no-malloc-tuning]
-// (--batch: sequences per run for minilm-pack, default 32)
-var name = args.FirstOrDefault(a => !a.StartsWith("--") && !int.TryParse(a, out _)) ?? "all";
+//   [--check] [--export DIR] [--config PATH --steps N]
+// (--batch: sequences per run for minilm-pack, default 32; --check / --export: the PyTorch-peer workloads *-peer,
+// see scripts/bench-peers.sh)
+string? Text(string flag) => args.SkipWhile(a => a != flag).Skip(1).FirstOrDefault();
+var export = Text("--export");
+var configPath = Text("--config") ?? "configs/minilm-sst2.json";
+var check = args.Contains("--check");
+var name = args.Where(a => a != export && a != configPath).FirstOrDefault(a => !a.StartsWith("--") && !int.TryParse(a, out _)) ?? "all";
 int Option(string flag, int fallback) => args.SkipWhile(a => a != flag).Skip(1).Select(int.Parse).FirstOrDefault(fallback);
 var threads = Option("--threads", 2);
 var batch = Option("--batch", 32);
@@ -13,6 +19,7 @@ var mkl = MklCpuDispatch.Enable();   // LORALAB_MKL_VENDOR_CHECK=keep: MKL's ven
 torch.set_num_threads(threads);
 Console.WriteLine($"# torch {torch.__version__}, threads {torch.get_num_threads()}, malloc tuning {(tuned ? "on" : "off")}, " +
                   $"MKL dispatch {mkl}, OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "(default)"}");
+MachineInfo.PrintHeader();
 
 var benchmarks = new Dictionary<string, Action>
 {
@@ -21,9 +28,14 @@ var benchmarks = new Dictionary<string, Action>
     ["minilm-step"] = MiniLmStepBenchmark.Run,
     ["minilm-pack"] = () => MiniLmPackingBenchmark.Run(batch),
     ["stories-step"] = StoriesStepBenchmark.Run,
+    ["minilm-peer"] = () => MiniLmPeerBenchmark.Run(export, check),
+    ["stories-peer"] = () => StoriesPeerBenchmark.Run(export, check),
+    ["generate-peer"] = () => GeneratePeerBenchmark.Run(export, check),
+    ["toy-peer"] = () => ToyPeerBenchmark.Run(export, check),
+    ["finetune-step"] = () => FinetuneStepBenchmark.Run(configPath, Option("--steps", 20)),
 };
 foreach (var (key, run) in benchmarks)
-    if (name == "all" || name == key) run();
+    if ((name == "all" && !key.EndsWith("-peer") && key != "finetune-step") || name == key) run();
 if (name != "all" && !benchmarks.ContainsKey(name))
 {
     Console.Error.WriteLine($"unknown benchmark '{name}'; known: {string.Join(", ", benchmarks.Keys)}");

@@ -35,7 +35,7 @@ public static class StoriesStepBenchmark
             $"{Batch * Tokens / (step.MedianMs / 1e3):F0} train tokens/s; peak RSS {Harness.PeakRssMiB():F0} MiB"));
     }
 
-    static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "LoraLab.slnx"))) return dir.FullName;

@@ -1,0 +1,47 @@
+using System.Globalization;
+using LoraLab.Models.Generation;
+using LoraLab.Models.Llama;
+
+namespace LoraLab.Benchmarks;
+
+/// <summary>
+/// Greedy generation with stories260K as <c>loralab generate</c> runs it (<see cref="Generator.Generate"/> after the
+/// prompt "Once upon a time"), 200 new tokens, 2 threads; the peer (tools/peers/generate.py) generates with and
+/// without a KV cache. <c>--check</c> prints the generated ids, which must equal the peer's; <c>--export DIR</c> writes the weights and
+/// the prompt.
+/// </summary>
+public static class GeneratePeerBenchmark
+{
+    public const int NewTokens = 200;
+
+    public static void Run(string? exportDir, bool check)
+    {
+        var root = StoriesStepBenchmark.RepoRoot();
+        var model = Llama2cCheckpoint.Load(Path.Combine(root, "data", "stories260K", "stories260K.bin"));
+        var tokenizer = HfLlama.LoadTokenizer(Path.Combine(root, "data", "stories260K", "tok512.bin"), model.Config.VocabSize);
+        var prompt = tokenizer.Encode("Once upon a time");
+        var c = model.Config;
+        string Text(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+        PeerOutput.Export(exportDir, "generate.safetensors",
+            model.state_dict().Select(kv => (kv.Key, kv.Value))
+                .Append(("prompt", TorchSharp.torch.tensor(prompt.Select(i => (long)i).ToArray()))),
+            new Dictionary<string, string>
+            {
+                ["n_heads"] = Text(c.NHeads), ["n_kv_heads"] = Text(c.NKvHeads), ["norm_eps"] = Text(c.NormEps),
+                ["rope_theta"] = Text(c.RopeTheta), ["rope_layout"] = c.RopeLayout.ToString(),
+            });
+        var config = new GenerationConfig { Temperature = 0, MaxNewTokens = NewTokens };
+        // No stop token: every run generates exactly NewTokens (stories260K would otherwise end a story early).
+        IReadOnlyList<int> Generate() => Generator.Generate(model, prompt, config, model.Config.MaxSeqLen, new HashSet<int>());
+        if (check)
+        {
+            Console.WriteLine($"TOKENS generate {string.Join(",", prompt)} -> {string.Join(",", Generate())}");
+            return;
+        }
+        var count = 0;
+        var t = Harness.Measure($"generate stories260K greedy {NewTokens} new tokens", () => count = Generate().Count,
+            trials: 7, minTrialSeconds: 0, warmup: 1);
+        PeerOutput.Result("generate", t, string.Create(CultureInfo.InvariantCulture,
+            $"{count / (t.MedianMs / 1e3):F0} tokens/s ({count} tokens)"));
+    }
+}

@@ -89,20 +89,29 @@ public static class ConfigLoader
     {
         var eq = assignment.IndexOf('=');
         if (eq <= 0) throw new LoraLabException($"--set expects key=value, got '{assignment}'", ExitCodes.Usage);
-        var keyPath = assignment[..eq].Trim();
-        var raw = assignment[(eq + 1)..];
+        SetPath(root, assignment[..eq].Trim(), ParseValue(assignment[(eq + 1)..]), create: false);
+    }
+
+    /// <summary>The one dotted-path setter (<c>--set</c>, sweep grid keys, searched keys): sets <c>a.b.c</c> in
+    /// <paramref name="root"/>. With <paramref name="create"/> false every step must exist (or be an open dictionary);
+    /// with true, missing objects are created and the strict load that follows rejects unknown keys.</summary>
+    public static void SetPath(JsonObject root, string keyPath, JsonNode? value, bool create)
+    {
         var parts = keyPath.Split('.');
         JsonObject node = root;
         for (int i = 0; i < parts.Length - 1; i++)
         {
             if (node[parts[i]] is not JsonObject child)
-                throw new LoraLabException($"--set: unknown key '{keyPath}'", ExitCodes.Usage);
+            {
+                if (!create) throw new LoraLabException($"--set: unknown key '{keyPath}'", ExitCodes.Usage);
+                node[parts[i]] = child = new JsonObject();
+            }
             node = child;
         }
         var leaf = parts[^1];
-        if (!node.ContainsKey(leaf) && !IsOpenDictionary(node))
+        if (!create && !node.ContainsKey(leaf) && !IsOpenDictionary(node))
             throw new LoraLabException($"--set: unknown key '{keyPath}'", ExitCodes.Usage);
-        node[leaf] = ParseValue(raw);
+        node[leaf] = value;
     }
 
     static JsonNode? ParseValue(string raw)

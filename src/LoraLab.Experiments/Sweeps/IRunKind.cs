@@ -22,6 +22,10 @@ public interface IRunKind
     /// as JSON. Throws <see cref="LoraLab.Core.LoraLabException"/> naming <paramref name="source"/> on any problem.</summary>
     JsonObject Resolve(JsonObject merged, string source);
 
+    /// <summary>True when runs with one torch thread each may execute concurrently in this process (no global state
+    /// beyond the thread count): <c>--jobs N</c> then uses threads instead of child processes.</summary>
+    bool ConcurrentInProcess => false;
+
     /// <summary>Runs once. Divergence is an outcome, not an exception; exceptions mark the run failed.</summary>
     RunOutcome Execute(JsonObject resolved, RunContext context);
 }

@@ -36,8 +36,33 @@ public sealed class ResultStore(string directory)
         AtomicFile.WriteAllText(PlanPath, json);
     }
 
+    /// <summary>False: result.json files are written without per-step curves (searches of thousands of probes).</summary>
+    public bool KeepCurves { get; init; } = true;
+
     public void Write(RunResult result) =>
-        AtomicFile.WriteAllText(ResultPath(result.Id), ConfigJson.Serialize(result) + "\n");
+        AtomicFile.WriteAllText(ResultPath(result.Id),
+            ConfigJson.Serialize(KeepCurves ? result : result with { Curves = new(StringComparer.Ordinal) }) + "\n");
+
+    /// <summary>For a search sweep: writes plan.json (cells, no probes yet) or checks that the folder holds the same
+    /// search (same cells, same search settings), and returns the probes it lists, to be extended.</summary>
+    public List<PlannedRun> BeginSearch(SweepPlan plan)
+    {
+        if (!File.Exists(PlanPath))
+        {
+            AtomicFile.WriteAllText(PlanPath, plan.ToJson());
+            return [];
+        }
+        var existing = SweepPlan.Load(Directory);
+        if (existing.Search is null || existing.Cells is null
+            || !existing.Cells.Select(r => r.Id).SequenceEqual(plan.Cells!.Select(r => r.Id))
+            || ConfigJson.Serialize(existing.Search) != ConfigJson.Serialize(plan.Search))
+            throw new LoraLabException(
+                $"{PlanPath} holds a different sweep ('{existing.Name}'); use another --out", ExitCodes.Usage);
+        return existing.Runs;
+    }
+
+    /// <summary>Rewrites plan.json with the probes found so far (before they run, so child processes find them).</summary>
+    public void WritePlan(SweepPlan plan) => AtomicFile.WriteAllText(PlanPath, plan.ToJson());
 
     /// <summary>Reads a run's result; a truncated, malformed or mismatched file is reported as corrupt, never thrown.</summary>
     public ResultRead Read(PlannedRun run)

@@ -18,6 +18,9 @@ public static class SlurmPlanner
     public static SlurmSettings Write(SweepSpec spec, SweepPlan plan, ResultStore store, int? shards, int threads, int pack,
         ChildCommand tool, IReadOnlyList<string> extra)
     {
+        if (plan.Search is not null)
+            throw new LoraLabException($"--slurm: '{plan.Name}' searches {plan.Search.Key} (its probes depend on earlier results), " +
+                                       "which Slurm arrays cannot run yet; run it with 'loralab sweep run' on one node", ExitCodes.Usage);
         var n = shards ?? Math.Min(plan.Runs.Count, MaxArraySize);
         if (n < 1 || n > MaxArraySize)
             throw new LoraLabException($"--shards must be in 1..{MaxArraySize} (Slurm's default MaxArraySize is 1001), got {n}", ExitCodes.Usage);

@@ -15,6 +15,12 @@ public sealed record SweepPlan
     public List<string> Axes { get; init; } = [];
     public List<MetricInfo> Metrics { get; init; } = [];
     public List<PlannedRun> Runs { get; init; } = [];
+    /// <summary>A search sweep's settings; its grid points are <see cref="Cells"/> and <see cref="Runs"/> holds the
+    /// probes found so far (appended wave by wave). Null for a plain grid.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public SearchSpec? Search { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public List<PlannedRun>? Cells { get; init; }
 
     public const string FileName = "plan.json";
 

@@ -16,22 +16,36 @@ public static class SweepPlanner
         {
             var merged = (JsonObject)spec.Base.DeepClone();
             foreach (var (key, value) in point) Set(merged, key, value?.DeepClone());
-            var resolved = kind.Resolve(merged, $"{source} [{Describe(point)}]");
-            foreach (var key in kind.ExecutionKeys) resolved.Remove(key);
+            var resolved = Resolve(kind, merged, $"{source} [{Describe(point)}]");
+            if (spec.Search is { } search && new PlannedRun(0, "", point, resolved).Value(search.Key) is null)
+                throw new LoraLabException($"{source}: search key '{search.Key}' is not a key of a {spec.Kind} config", ExitCodes.Usage);
             var id = RunId.For(spec.Kind, point, resolved);
             if (ids.TryGetValue(id, out var other))
                 throw new LoraLabException($"{source}: grid points {other} and {runs.Count} resolve to the same config ({id})", ExitCodes.Usage);
             ids[id] = runs.Count;
             runs.Add(new PlannedRun(runs.Count, id, point, resolved));
         }
+        if (spec.Search is { } s && s.Has(SearchStrategy.Optimum) && kind.Metrics.All(m => m.Name != s.Metric))
+            throw new LoraLabException($"{source}: search metric '{s.Metric}' is not a metric of kind '{spec.Kind}' " +
+                                       $"({string.Join(", ", kind.Metrics.Select(m => m.Name))})", ExitCodes.Usage);
         return new SweepPlan
         {
             Name = spec.Name,
             Kind = spec.Kind,
-            Axes = spec.Grid.Select(a => a.Key).ToList(),
+            Axes = spec.Grid.Select(a => a.Key).Concat(spec.Search is { } k ? [k.Key] : []).ToList(),
             Metrics = kind.Metrics.ToList(),
-            Runs = runs,
+            Runs = spec.Search is null ? runs : [],
+            Search = spec.Search,
+            Cells = spec.Search is null ? null : runs,
         };
+    }
+
+    /// <summary>The kind's resolved config without its execution-only keys.</summary>
+    public static JsonObject Resolve(IRunKind kind, JsonObject merged, string source)
+    {
+        var resolved = kind.Resolve(merged, source);
+        foreach (var key in kind.ExecutionKeys) resolved.Remove(key);
+        return resolved;
     }
 
     /// <summary>The cartesian product in plan order.</summary>
@@ -53,18 +67,9 @@ public static class SweepPlanner
     }
 
     /// <summary>Sets a dotted path, creating objects on the way (the kind's strict load rejects unknown keys).</summary>
-    static void Set(JsonObject root, string dottedKey, JsonNode? value)
-    {
-        var parts = dottedKey.Split('.');
-        var node = root;
-        foreach (var part in parts[..^1])
-        {
-            if (node[part] is not JsonObject child) node[part] = child = new JsonObject();
-            node = child;
-        }
-        node[parts[^1]] = value;
-    }
+    internal static void Set(JsonObject root, string dottedKey, JsonNode? value) =>
+        LoraLab.Core.Config.ConfigLoader.SetPath(root, dottedKey, value, create: true);
 
-    static string Describe(JsonObject point) =>
+    internal static string Describe(JsonObject point) =>
         string.Join(", ", point.Select(p => $"{p.Key}={CanonicalJson.ScalarText(p.Value)}"));
 }

@@ -4,8 +4,8 @@ namespace LoraLab.Experiments.Sweeps;
 
 /// <summary>One stderr line per finished run: done / running / failed counts, diverged, ETA (the mean wall time per
 /// run finished in this session — a packed pass's time shared by its runs — times the runs left, divided over the
-/// parallel jobs).</summary>
-public sealed class SweepProgress(TextWriter output, int total, int alreadyDone, int jobs)
+/// parallel jobs). With <paramref name="perRun"/> false (searches: thousands of short probes) only notes are printed.</summary>
+public sealed class SweepProgress(TextWriter output, int total, int alreadyDone, int jobs, bool perRun = true)
 {
     readonly object _lock = new();
     int _done = alreadyDone, _running, _failed, _diverged, _finishedHere;
@@ -28,6 +28,7 @@ public sealed class SweepProgress(TextWriter output, int total, int alreadyDone,
             if (result.Status == RunStatus.Failed) _failed++;
             else _done++;
             if (result.Status == RunStatus.Diverged) _diverged++;
+            if (!perRun) return;
             var remaining = total - _done - _failed;
             var eta = Format(_secondsPerRunSum / _finishedHere * remaining / Math.Max(1, Math.Min(jobs, remaining)));
             var what = result.Status switch

@@ -14,6 +14,7 @@ public static class SweepRunner
         TextWriter log, CancellationToken ct = default)
     {
         if (options.Jobs < 1) throw new LoraLabException($"--jobs must be >= 1, got {options.Jobs}", ExitCodes.Usage);
+        if (plan.Search is not null) return SearchDriver.Run(plan, store, kinds, options, log, ct);
         var kind = kinds.Get(plan.Kind);
         CheckPack(kind, options.Pack);
         store.EnsurePlan(plan);
@@ -31,9 +32,7 @@ public static class SweepRunner
         var packing = options.Pack > 1 ? $", {packs.Count} pass(es) of up to {options.Pack} packed runs" : "";
         progress.Note($"'{plan.Name}': {inShard.Count} runs in shard {options.Shard}, {inShard.Count - todo.Count} finished, " +
                       $"{todo.Count} to run ({jobs} job(s) x {options.ThreadsPerJob} thread(s){packing})");
-        var results = jobs == 1 || options.Child is null
-            ? RunInProcess(packs, kind, store, options.ThreadsPerJob, progress, ct)
-            : ChildProcessPool.Run(packs, kind.Name, store, options with { Jobs = jobs }, progress, ct);
+        var results = Execute(packs, kind, store, options with { Jobs = jobs }, progress, ct);
         return new SweepRunSummary(inShard.Count, inShard.Count - todo.Count, results.Count,
             results.Count(r => r.Status == RunStatus.Failed), results.Count(r => r.Status == RunStatus.Diverged));
     }
@@ -47,9 +46,28 @@ public static class SweepRunner
                                        "\"Packing K adapters into one pass\")", ExitCodes.Usage);
     }
 
+    /// <summary>Executes packs of runs: in this process (one after another, or <c>jobs</c> at a time on threads when the
+    /// kind allows it and each job has one thread), else as child processes.</summary>
+    internal static List<RunResult> Execute(List<IReadOnlyList<PlannedRun>> packs, IRunKind kind, ResultStore store,
+        SweepRunOptions options, SweepProgress progress, CancellationToken ct)
+    {
+        if (options.Jobs == 1) return RunInProcess(packs, kind, store, options.ThreadsPerJob, progress, ct);
+        if (kind.ConcurrentInProcess && options.ThreadsPerJob == 1)
+        {
+            var results = new List<RunResult>[packs.Count];
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Jobs, CancellationToken = ct };
+            // Largest passes first, so that the last ones to finish are short.
+            var order = Enumerable.Range(0, packs.Count).OrderByDescending(i => packs[i].Count).ToList();
+            Parallel.ForEach(order, parallel, i => results[i] = RunInProcess([packs[i]], kind, store, 1, progress, ct));
+            return results.SelectMany(r => r).ToList();
+        }
+        if (options.Child is null) return RunInProcess(packs, kind, store, options.ThreadsPerJob, progress, ct);
+        return ChildProcessPool.Run(packs, kind.Name, store, options, progress, ct);
+    }
+
     /// <summary>The units of work: runs grouped by pack key in plan order, up to <paramref name="pack"/> per group
     /// (single runs when packing is off).</summary>
-    static List<IReadOnlyList<PlannedRun>> Packs(List<PlannedRun> todo, IRunKind kind, int pack)
+    internal static List<IReadOnlyList<PlannedRun>> Packs(List<PlannedRun> todo, IRunKind kind, int pack)
     {
         if (pack == 1 || kind is not IPackableRunKind packable) return todo.Select(r => (IReadOnlyList<PlannedRun>)[r]).ToList();
         return todo.GroupBy(r => packable.PackKey(r.Config), StringComparer.Ordinal)

@@ -6,11 +6,12 @@ namespace LoraLab.Experiments.Sweeps;
 
 /// <summary>
 /// A declarative sweep (JSON): <c>{"name", "kind": "toy"|"finetune", "base": {config} | "path.json", "grid": {"key":
-/// [values], ...}}</c>. Axes keep their file order; the first axis is the outermost loop of the plan.
+/// [values], ...}, "search": {...}}</c>. Axes keep their file order; the first axis is the outermost loop of the plan.
+/// With a <c>search</c> block (<see cref="SearchSpec"/>) each grid point is searched instead of run once.
 /// </summary>
-public sealed record SweepSpec(string Name, string Kind, JsonObject Base, IReadOnlyList<GridAxis> Grid)
+public sealed record SweepSpec(string Name, string Kind, JsonObject Base, IReadOnlyList<GridAxis> Grid, SearchSpec? Search = null)
 {
-    static readonly HashSet<string> TopKeys = ["name", "kind", "base", "grid", "description"];
+    static readonly HashSet<string> TopKeys = ["name", "kind", "base", "grid", "search", "description"];
 
     public static SweepSpec Load(string path)
     {
@@ -22,7 +23,7 @@ public sealed record SweepSpec(string Name, string Kind, JsonObject Base, IReadO
     {
         foreach (var (key, _) in root)
             if (!TopKeys.Contains(key))
-                throw new LoraLabException($"{source}: unknown key '{key}' (expected name, kind, base, grid)", ExitCodes.Usage);
+                throw new LoraLabException($"{source}: unknown key '{key}' (expected name, kind, base, grid, search)", ExitCodes.Usage);
         var name = RequiredString(root, "name", source);
         var kind = RequiredString(root, "kind", source);
         var baseConfig = root["base"] switch
@@ -32,7 +33,11 @@ public sealed record SweepSpec(string Name, string Kind, JsonObject Base, IReadO
             JsonValue v when v.TryGetValue<string>(out var rel) => LoadBase(rel, source),
             _ => throw new LoraLabException($"{source}: 'base' must be an object or a config file path", ExitCodes.Usage),
         };
-        return new SweepSpec(name, kind, baseConfig, ParseGrid(root["grid"], source));
+        var grid = ParseGrid(root["grid"], source);
+        var search = root["search"] is null ? null : SearchSpec.Parse(root["search"], source);
+        if (search is not null && grid.Any(a => a.Key == search.Key))
+            throw new LoraLabException($"{source}: '{search.Key}' is searched, so it cannot also be a grid axis", ExitCodes.Usage);
+        return new SweepSpec(name, kind, baseConfig, grid, search);
     }
 
     static IReadOnlyList<GridAxis> ParseGrid(JsonNode? node, string source)

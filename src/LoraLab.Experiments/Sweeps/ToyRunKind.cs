@@ -23,6 +23,9 @@ public sealed class ToyRunKind : IPackableRunKind
 
     public IReadOnlyList<string> ExecutionKeys { get; } = ["threads"];
 
+    /// <summary>Toy runs use no global state but the thread count (the factors' draw is locked).</summary>
+    public bool ConcurrentInProcess => true;
+
     public JsonObject Resolve(JsonObject merged, string source)
     {
         var config = ConfigLoader.FromTree<ToyRunConfig>(merged, null, source);

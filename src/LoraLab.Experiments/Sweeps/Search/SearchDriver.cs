@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using LoraLab.Core;
 using LoraLab.Core.Config;
+using LoraLab.Core.IO;
 
 namespace LoraLab.Experiments.Sweeps;
 

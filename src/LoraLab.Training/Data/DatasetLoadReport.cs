@@ -21,6 +21,8 @@ public sealed record DatasetLoadReport
     /// <summary>Examples kept after dropping bad rows and before any split.</summary>
     public int RowsKept { get; init; }
     public int BadRowCount { get; init; }
+    /// <summary>How bad-row positions count: "line" (text files) or "row" (Parquet).</summary>
+    public string BadRowUnit { get; init; } = "line";
     /// <summary>The first <see cref="BadRowLog.MaxListed"/> bad rows.</summary>
     public IReadOnlyList<BadRow> FirstBadRows { get; init; } = [];
     /// <summary>Examples per label string (classification).</summary>
@@ -41,6 +43,6 @@ public sealed record DatasetLoadReport
         yield return string.Format(c, "data {0,-5} {1}: {2:N0} rows, {3:N0} kept, {4} bad;{5}{6} -> {7:N0} examples{8}",
             Role, Source, RowsRead, RowsKept, BadRowCount, labels, tokens, Examples, Note.Length > 0 ? $" ({Note})" : "");
         if (BadRowCount > 0)
-            yield return $"  bad rows: {BadRowLog.Format(FirstBadRows, BadRowCount)}";
+            yield return $"  bad rows: {BadRowLog.Format(Source, BadRowUnit, FirstBadRows, BadRowCount)}";
     }
 }

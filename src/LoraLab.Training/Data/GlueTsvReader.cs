@@ -12,7 +12,7 @@ namespace LoraLab.Training.Data;
 public static class GlueTsvReader
 {
     public static (List<ClassificationExample> Examples, DatasetLoadReport Report) Read(
-        string path, TsvFormat format, BadRowPolicy policy, string role = "")
+        string path, TsvFormat format, BadRowPolicy policy, string role = "", double maxBadFraction = 1.0)
     {
         if (!File.Exists(path)) throw new LoraLabException($"data file not found: {path}", ExitCodes.BadInput);
         var lines = File.ReadAllText(path, new UTF8Encoding(false, throwOnInvalidBytes: true)).TrimStart('\uFEFF').Split('\n');
@@ -26,7 +26,7 @@ public static class GlueTsvReader
                     ExitCodes.BadInput);
             first = 1;
         }
-        var bad = new BadRowLog(path, policy);
+        var bad = new BadRowLog(path, policy, maxBadFraction);
         var examples = new List<ClassificationExample>();
         var labelCounts = format.Labels.ToDictionary(l => l, _ => 0);
         for (var i = first; i < count; i++)
@@ -42,7 +42,7 @@ public static class GlueTsvReader
             examples.Add(new ClassificationExample(text, pair, label, line));
             labelCounts[format.Labels[label]]++;
         }
-        bad.ThrowIfNeeded();
+        bad.ThrowIfNeeded(count - first);
         var report = new DatasetLoadReport
         {
             Source = path, Role = role, RowsRead = count - first, RowsKept = examples.Count, BadRowCount = bad.Count,

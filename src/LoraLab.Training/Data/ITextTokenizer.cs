@@ -17,4 +17,9 @@ public interface ITextTokenizer
     int? EosId { get; }
 
     int VocabSize { get; }
+
+    /// <summary>The id of <paramref name="token"/> when it is one vocabulary entry (a chat template's special tokens,
+    /// e.g. <c>&lt;|im_start|&gt;</c>), else null. <see cref="Encode"/> is not required to recognise such tokens in
+    /// text, so templates place them by id.</summary>
+    int? TokenId(string token);
 }

@@ -25,6 +25,14 @@ public sealed class Llama2cTextTokenizer(Llama2cTokenizer tokenizer) : ITextToke
 
     public int VocabSize => tokenizer.VocabSize;
 
+    /// <summary>The piece equal to <paramref name="token"/> (HF tokenizer.json added tokens are pieces too).</summary>
+    public int? TokenId(string token)
+    {
+        for (var id = 0; id < tokenizer.VocabSize; id++)
+            if (tokenizer.Piece(id) == token) return id;
+        return null;
+    }
+
     /// <summary>The pieces of " " + <paramref name="text"/> between cuts, each without its first space.</summary>
     internal static IEnumerable<string> Words(string text)
     {

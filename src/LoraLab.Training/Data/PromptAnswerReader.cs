@@ -12,12 +12,13 @@ namespace LoraLab.Training.Data;
 public static class PromptAnswerReader
 {
     public static (List<(string Prompt, string Answer, int Line)> Pairs, DatasetLoadReport Report) Read(
-        string path, BadRowPolicy policy, string role = "", string promptKey = "question", string answerKey = "answer")
+        string path, BadRowPolicy policy, string role = "", double maxBadFraction = 1.0,
+        string promptKey = "question", string answerKey = "answer")
     {
         var text = TextCorpus.ReadText(path);
         var lines = text.Split('\n');
         var count = lines.Length > 0 && lines[^1].Length == 0 ? lines.Length - 1 : lines.Length;
-        var bad = new BadRowLog(path, policy);
+        var bad = new BadRowLog(path, policy, maxBadFraction);
         var pairs = new List<(string, string, int)>();
         for (var i = 0; i < count; i++)
         {
@@ -26,7 +27,7 @@ public static class PromptAnswerReader
             else
                 bad.Add(i + 1, reason);
         }
-        bad.ThrowIfNeeded();
+        bad.ThrowIfNeeded(count);
         var report = new DatasetLoadReport
         {
             Source = path, Role = role, RowsRead = count, RowsKept = pairs.Count, BadRowCount = bad.Count,

@@ -20,8 +20,9 @@ public sealed class ClassificationTask : IFinetuneTask
 
     public ClassificationTask(BertClassifier model, IPairTokenizer tokenizer, int maxSeqLen,
                               IReadOnlyList<ClassificationExample> train, IReadOnlyList<ClassificationExample> eval,
-                              IReadOnlyList<DatasetLoadReport> reports, string primaryMetric)
+                              IReadOnlyList<DatasetLoadReport> reports, string primaryMetric, LabelMap? labels = null)
     {
+        Labels = labels;
         _model = model;
         _padId = tokenizer.PadId;
         _train = train.Select(e => (tokenizer.Encode(e.Text, e.Pair, maxSeqLen), e.Label)).ToList();
@@ -31,6 +32,8 @@ public sealed class ClassificationTask : IFinetuneTask
     }
 
     public nn.Module Model => _model;
+    /// <summary>Class names (task classify; saved with the adapter), null for the GLUE tasks.</summary>
+    public LabelMap? Labels { get; }
     public IReadOnlyList<(string Name, Parameter Parameter)> HeadParameters =>
         _model.named_parameters().Where(p => p.name.StartsWith("classifier.", StringComparison.Ordinal)).ToList();
     public int TrainExamples => _train.Count;

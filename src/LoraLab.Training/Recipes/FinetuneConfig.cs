@@ -59,7 +59,15 @@ public sealed record FinetuneConfig : IValidatable
     /// <summary>The LoRA config with the model's default targets filled in.</summary>
     public LoraConfig ResolvedLora() => Lora.TargetModules.Count > 0 || Lora.TargetRegex is not null
         ? Lora
-        : Lora with { TargetModules = FinetuneTasks.IsClassification(Task) ? ["query", "value"] : ["q_proj", "v_proj"] };
+        : Lora with { TargetModules = DefaultTargets(Model.Kind) };
+
+    /// <summary>PEFT's default target_modules per architecture
+    /// (TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING: bert → query, value; llama → q_proj, v_proj).</summary>
+    public static IReadOnlyList<string> DefaultTargets(ModelKind kind) => kind switch
+    {
+        ModelKind.Minilm or ModelKind.HfBert => ["query", "value"],
+        ModelKind.Llama2c or ModelKind.HfLlama => ["q_proj", "v_proj"],
+    };
 
     public IEnumerable<string> Validate()
     {
@@ -73,6 +81,9 @@ public sealed record FinetuneConfig : IValidatable
             yield return $"task {EnumNames.Of(Task)} is classification and needs an encoder model (minilm, hf-bert), got {EnumNames.Of(Model.Kind)}";
         if (!classification && Model.Kind is not (ModelKind.Llama2c or ModelKind.HfLlama))
             yield return $"task {EnumNames.Of(Task)} is language modelling and needs a decoder model (llama2c, hf-llama), got {EnumNames.Of(Model.Kind)}";
+        if (FinetuneTasks.IsUserData(Task) && string.IsNullOrEmpty(Data.TrainPath))
+            yield return $"task {EnumNames.Of(Task)} reads your files: set data.train_path (--data FILE)";
+        if (!(Data.MaxBadFraction is >= 0 and <= 1)) yield return $"data.max_bad_fraction must be in [0, 1], got {Data.MaxBadFraction}";
         if (MaxSeqLen < 4) yield return $"max_seq_len must be >= 4, got {MaxSeqLen}";
         if (BatchSize < 1) yield return $"batch_size must be >= 1, got {BatchSize}";
         if (EvalBatchSize < 1) yield return $"eval_batch_size must be >= 1, got {EvalBatchSize}";

@@ -206,6 +206,7 @@ public static class FinetuneRecipe
         var taskType = FinetuneTasks.IsClassification(config.Task) ? "SEQ_CLS" : "CAUSAL_LM";
         PeftAdapter.Save(directory, task.Model, lora,
                          new AdapterSaveInfo(config.Model.Path ?? EnumNames.Of(config.Model.Kind), taskType, extras, modulesToSave));
+        if (task is ClassificationTask { Labels: { } labels }) labels.Save(directory);      // class names for the head
         return directory;
     }
 }

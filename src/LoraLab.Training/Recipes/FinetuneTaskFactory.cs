@@ -18,14 +18,28 @@ public static class FinetuneTaskFactory
             : CreateCausalLm(config, trainPath, evalPath, log);
     }
 
-    static (string Train, string Eval) ResolvePaths(FinetuneConfig config)
+    /// <summary>(train, eval) files; eval is null for a user-data task without one (its train file is split).</summary>
+    static (string Train, string? Eval) ResolvePaths(FinetuneConfig config)
     {
         var (train, eval) = FinetuneTasks.DefaultPaths(config.Task);
-        return (config.Data.TrainPath ?? train, config.Data.EvalPath ?? eval);
+        var trainPath = config.Data.TrainPath ?? train
+                        ?? throw new LoraLabException($"task {EnumNames.Of(config.Task)} needs data.train_path (--data FILE)",
+                                                      ExitCodes.Usage);
+        return (trainPath, config.Data.EvalPath ?? eval);
     }
 
-    static IFinetuneTask CreateClassification(FinetuneConfig config, string trainPath, string evalPath, TextWriter log)
+    static IFinetuneTask CreateClassification(FinetuneConfig config, string trainPath, string? evalPath, TextWriter log)
     {
+        if (config.Task == FinetuneTask.Classify)
+        {
+            var (userTrain, userEval, userReports, labels) = UserDataLoader.ReadClassification(config.Data, trainPath, evalPath);
+            log.WriteLine($"classes: {string.Join(", ", labels.Labels.Select((l, i) => $"{i}={l}"))} " +
+                          $"(saved with the adapter as {LabelMap.FileName})");
+            var encoder = LoadEncoder(config, log);
+            var classifier = new BertClassifier(encoder.Model, labels.Count, config.Pooling, config.ClassifierDropout);
+            return new ClassificationTask(classifier, new BertPairTokenizer(BertTextTokenizer.FromVocab(encoder.VocabPath)),
+                                          config.MaxSeqLen, userTrain, userEval, userReports, "accuracy", labels);
+        }
         var format = config.Task switch
         {
             FinetuneTask.Sst2 => TsvFormat.Sst2,
@@ -35,15 +49,20 @@ public static class FinetuneTaskFactory
             FinetuneTask.Rte => TsvFormat.Rte,
             _ => throw new InvalidOperationException($"{config.Task} is not a classification task"),
         };
-        var (train, eval, reports) = ReadClassification(config, format, trainPath, evalPath);
-        log.WriteLine($"loading {EnumNames.Of(config.Model.Kind)} {config.Model.Path ?? "(default)"} ...");
-        var pretrained = config.Model.Kind == ModelKind.HfBert
-            ? new PretrainedBert(HfBert.Load(config.Model.Path!), Path.Combine(config.Model.Path!, "vocab.txt"))
-            : MiniLm.Load(config.Model.Path);
+        var (train, eval, reports) = ReadClassification(config, format, trainPath, evalPath ?? trainPath);
+        var pretrained = LoadEncoder(config, log);
         var model = new BertClassifier(pretrained.Model, format.Labels.Count, config.Pooling, config.ClassifierDropout);
         var tokenizer = new BertPairTokenizer(BertTextTokenizer.FromVocab(pretrained.VocabPath));
         return new ClassificationTask(model, tokenizer, config.MaxSeqLen, train, eval, reports,
                                       FinetuneTasks.PrimaryMetric(config.Task));
+    }
+
+    static PretrainedBert LoadEncoder(FinetuneConfig config, TextWriter log)
+    {
+        log.WriteLine($"loading {EnumNames.Of(config.Model.Kind)} {config.Model.Path ?? "(default)"} ...");
+        return config.Model.Kind == ModelKind.HfBert
+            ? new PretrainedBert(HfBert.Load(config.Model.Path!), Path.Combine(config.Model.Path!, "vocab.txt"))
+            : MiniLm.Load(config.Model.Path);
     }
 
     /// <summary>Train and eval examples; one file for both is split by <see cref="SeededSplit"/>.</summary>
@@ -53,7 +72,7 @@ public static class FinetuneTaskFactory
         var data = config.Data;
         if (trainPath == evalPath)
         {
-            var (all, report) = GlueTsvReader.Read(trainPath, format, data.OnBadRows);
+            var (all, report) = GlueTsvReader.Read(trainPath, format, data.OnBadRows, "", data.MaxBadFraction);
             var (trainIdx, evalIdx) = SeededSplit.Indices(all.Count, data.TrainFraction, data.SplitSeed);
             var train = Take(trainIdx.Select(i => all[i]).ToList(), data.MaxTrainExamples);
             var eval = Take(evalIdx.Select(i => all[i]).ToList(), data.MaxEvalExamples);
@@ -63,14 +82,14 @@ public static class FinetuneTaskFactory
                 report with { Role = "eval", Examples = eval.Count, Note = SeededSplit.Describe(trainPath, data.TrainFraction, data.SplitSeed, false) },
             ]);
         }
-        var (trainAll, trainReport) = GlueTsvReader.Read(trainPath, format, data.OnBadRows, "train");
-        var (evalAll, evalReport) = GlueTsvReader.Read(evalPath, format, data.OnBadRows, "eval");
+        var (trainAll, trainReport) = GlueTsvReader.Read(trainPath, format, data.OnBadRows, "train", data.MaxBadFraction);
+        var (evalAll, evalReport) = GlueTsvReader.Read(evalPath, format, data.OnBadRows, "eval", data.MaxBadFraction);
         var t = Take(trainAll, data.MaxTrainExamples);
         var e = Take(evalAll, data.MaxEvalExamples);
         return (t, e, [trainReport with { Examples = t.Count }, evalReport with { Examples = e.Count }]);
     }
 
-    static IFinetuneTask CreateCausalLm(FinetuneConfig config, string trainPath, string evalPath, TextWriter log)
+    static IFinetuneTask CreateCausalLm(FinetuneConfig config, string trainPath, string? evalPath, TextWriter log)
     {
         var hf = config.Model.Kind == ModelKind.HfLlama;
         var modelPath = config.Model.Path ?? "data/stories260K/stories260K.bin";
@@ -81,10 +100,52 @@ public static class FinetuneTaskFactory
         var tokenizerPath = config.Model.TokenizerPath
                             ?? (hf ? modelPath : "data/stories260K/tok512.bin"); // a folder: its tokenizer.bin, else tokenizer.json
         var tokenizer = new Llama2cTextTokenizer(HfLlama.LoadTokenizer(tokenizerPath, model.Config.VocabSize));
-        var (train, eval, reports) = config.Task == FinetuneTask.Gsm8k
-            ? ReadPromptAnswer(config, tokenizer, trainPath, evalPath)
-            : ReadCorpus(config, tokenizer, trainPath, evalPath);
+        var (train, eval, reports) = config.Task switch
+        {
+            FinetuneTask.Gsm8k => ReadPromptAnswer(config, tokenizer, trainPath, evalPath ?? trainPath),
+            FinetuneTask.Instruct => UserDataLoader.ReadFormatted<InstructionRecord>(config.Data, trainPath, evalPath,
+                InstructionFormatter.TryParse, InstructionFormatter.Segments, tokenizer, config.MaxSeqLen,
+                "Alpaca prompt, loss on the response only"),
+            FinetuneTask.Chat => ReadChat(config, tokenizer, trainPath, evalPath, log),
+            FinetuneTask.Lm => DataFormats.Resolve(config.Data.Format, trainPath) == DataFormat.Text
+                ? ReadCorpus(config, tokenizer, trainPath, evalPath ?? trainPath)
+                : ReadRecordCorpus(config, tokenizer, trainPath, evalPath),
+            FinetuneTask.Wikitext2 or FinetuneTask.Tinyshakespeare or FinetuneTask.Tinystories =>
+                ReadCorpus(config, tokenizer, trainPath, evalPath ?? trainPath),
+            FinetuneTask.Sst2 or FinetuneTask.Cola or FinetuneTask.Mrpc or FinetuneTask.Qnli or FinetuneTask.Rte
+                or FinetuneTask.Classify => throw new InvalidOperationException($"{config.Task} is not a causal-LM task"),
+        };
         return new CausalLmTask(model, train, eval, reports);
+    }
+
+    static (List<CausalLmExample>, List<CausalLmExample>, List<DatasetLoadReport>) ReadChat(
+        FinetuneConfig config, ITextTokenizer tokenizer, string trainPath, string? evalPath, TextWriter log)
+    {
+        var (template, reason) = ChatTemplateChooser.Choose(config.Data.ChatTemplate, config.Model.Path, tokenizer);
+        log.WriteLine($"chat template: {EnumNames.Of(template)} ({reason}); LoraLab uses its built-in " +
+                      "templates only: Jinja chat_template strings are not executed");
+        var column = config.Data.MessagesColumn;
+        bool Parse(System.Text.Json.Nodes.JsonObject f, out List<ChatMessage> m, out string why) =>
+            ChatFormatter.TryParse(f, column, template, out m, out why);
+        return UserDataLoader.ReadFormatted<List<ChatMessage>>(config.Data, trainPath, evalPath, Parse,
+            m => ChatFormatter.Segments(template, m), tokenizer, config.MaxSeqLen,
+            $"{EnumNames.Of(template)} template, loss on assistant turns only");
+    }
+
+    /// <summary>Task lm on a record file: each row's text is a document; rows split by seed without an eval file.</summary>
+    static (List<CausalLmExample>, List<CausalLmExample>, List<DatasetLoadReport>) ReadRecordCorpus(
+        FinetuneConfig config, ITextTokenizer tokenizer, string trainPath, string? evalPath)
+    {
+        var (trainDocs, evalDocs, trainFile, evalFile, split) = UserDataLoader.ReadDocuments(config.Data, trainPath, evalPath);
+        var (train, trainReport) = Blocks(trainDocs, trainPath, "train", split.TrainNote, tokenizer, config.MaxSeqLen,
+                                          config.Data.MaxTrainExamples);
+        var (eval, evalReport) = Blocks(evalDocs, evalPath ?? trainPath, "eval", split.EvalNote, tokenizer,
+                                        config.MaxSeqLen, config.Data.MaxEvalExamples);
+        return (train, eval,
+        [
+            trainFile.Report("train", train.Count, trainReport.Note) with { Tokens = trainReport.Tokens },
+            (evalFile ?? trainFile).Report("eval", eval.Count, evalReport.Note) with { Tokens = evalReport.Tokens },
+        ]);
     }
 
     /// <summary>Token blocks of a text corpus; one file for both is cut contiguously at data.train_fraction.</summary>
@@ -112,9 +173,12 @@ public static class FinetuneTaskFactory
     }
 
     static (List<CausalLmExample>, DatasetLoadReport) Blocks(string text, string path, string role, string note,
+                                                             ITextTokenizer tokenizer, int blockSize, int max) =>
+        Blocks(TextCorpus.Documents(text), path, role, note, tokenizer, blockSize, max);
+
+    static (List<CausalLmExample>, DatasetLoadReport) Blocks(List<string> docs, string path, string role, string note,
                                                              ITextTokenizer tokenizer, int blockSize, int max)
     {
-        var docs = TextCorpus.Documents(text);
         var stream = TextCorpus.Tokenize(docs, tokenizer);
         var blocks = Take(TextCorpus.Blocks(stream, blockSize), max);
         if (blocks.Count == 0)
@@ -129,8 +193,8 @@ public static class FinetuneTaskFactory
     static (List<CausalLmExample>, List<CausalLmExample>, List<DatasetLoadReport>) ReadPromptAnswer(
         FinetuneConfig config, ITextTokenizer tokenizer, string trainPath, string evalPath)
     {
-        var (trainPairs, trainReport) = PromptAnswerReader.Read(trainPath, config.Data.OnBadRows, "train");
-        var (evalPairs, evalReport) = PromptAnswerReader.Read(evalPath, config.Data.OnBadRows, "eval");
+        var (trainPairs, trainReport) = PromptAnswerReader.Read(trainPath, config.Data.OnBadRows, "train", config.Data.MaxBadFraction);
+        var (evalPairs, evalReport) = PromptAnswerReader.Read(evalPath, config.Data.OnBadRows, "eval", config.Data.MaxBadFraction);
         List<CausalLmExample> Encode(IEnumerable<(string Prompt, string Answer, int Line)> pairs, int max) =>
             Take(pairs.Select(p => PromptAnswerReader.Encode(p.Prompt, p.Answer, tokenizer, config.MaxSeqLen))
                       .Where(e => e.LossTokens > 0).ToList(), max);

@@ -72,7 +72,7 @@ public sealed class GlueTsvReaderTests
         Assert.Equal([3, 4, 5], report.FirstBadRows.Select(r => r.Line));
         Assert.Contains("expected 2 columns, got 3", report.FirstBadRows[0].Reason);
         Assert.Contains("unknown label '2'", report.FirstBadRows[1].Reason);
-        Assert.Contains(report.Describe(), l => l.Contains("line 3") && l.Contains("line 4"));
+        Assert.Contains(report.Describe(), l => l.Contains("bad.tsv:3: expected") && l.Contains("bad.tsv:4: unknown"));
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class GlueTsvReaderTests
         var ex = Assert.Throws<LoraLabException>(() => GlueTsvReader.Read(dir.File("bad.tsv"), TsvFormat.Sst2, BadRowPolicy.Error));
 
         Assert.Contains("12 malformed row(s)", ex.Message);
-        Assert.Contains("line 3: unknown label 'x'", ex.Message);
+        Assert.Contains("bad.tsv:3: unknown label 'x'", ex.Message);
         Assert.Contains("and 2 more", ex.Message);
         Assert.Equal(ExitCodes.BadInput, ex.ExitCode);
     }

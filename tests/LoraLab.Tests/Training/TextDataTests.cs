@@ -12,6 +12,7 @@ public sealed class TextDataTests
         public int? BosId => 1;
         public int? EosId => 2;
         public int VocabSize => 40;
+        public int? TokenId(string token) => null;
     }
 
     [Fact]
@@ -92,6 +93,6 @@ public sealed class TextDataTests
         Assert.Single(pairs);
         Assert.Equal([2, 3], report.FirstBadRows.Select(r => r.Line));
         Assert.Contains("missing string 'answer'", report.FirstBadRows[1].Reason);
-        Assert.Contains("line 2: malformed JSON", ex.Message);
+        Assert.Contains("x.jsonl:2: malformed JSON", ex.Message);
     }
 }

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using LoraLab.Cli.Commands;
+using LoraLab.Core;
+using LoraLab.Core.Adapters;
+using LoraLab.Core.Config;
+using LoraLab.Training.Data;
+using LoraLab.Training.Recipes;
+
+namespace LoraLab.Tests.Cli;
+
+/// <summary>`loralab finetune --model M --data FILE --task T` without a config file, kept to a few steps.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class FinetuneZeroConfigTests
+{
+    static readonly string Stories = RepoPaths.Data("stories260K/stories260K.bin");
+
+    static JsonElement Result(string dir) => JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "result.json"))).RootElement;
+
+    static double Metric(JsonElement result, string which) => result.GetProperty(which).GetProperty("perplexity").GetDouble();
+
+    [Fact]
+    public void Instruct_Stories260k_TrainsOnResponses_WritesReproducibleConfig()
+    {
+        var dir = CliTester.TempDir();
+        var run = CliTester.Run("finetune", "--model", Stories, "--data", RepoPaths.Data("examples/instruct.jsonl"),
+            "--task", "instruct", "--steps", "4", "--batch-size", "8", "--lr", "3e-3", "--out", dir);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        var result = Result(dir);
+        Assert.True(Metric(result, "final_metrics") < Metric(result, "initial_metrics"), run.Output);
+        Assert.Contains("Alpaca prompt, loss on the response only", result.GetProperty("data")[0].GetProperty("note").GetString());
+        Assert.Contains("seeded split of instruct.jsonl", run.Error);
+        Assert.Contains("q_proj", PeftAdapter.Read(Path.Combine(dir, "adapter")).Config.TargetModules!.ToString());
+
+        // The written config is the run's config: loading it gives the same record, tokenizer found next to the .bin.
+        var written = Path.Combine(dir, FinetuneRecipe.ConfigFile);
+        var config = ConfigLoader.Load<FinetuneConfig>(written);
+        Assert.Equal(File.ReadAllText(written), ConfigJson.Serialize(config) + "\n");
+        Assert.Equal(FinetuneTask.Instruct, config.Task);
+        Assert.Equal(RepoPaths.Data("stories260K/tok512.bin"), config.Model.TokenizerPath);
+        Assert.Equal((4, 0.0, 3e-3), (config.Steps, config.Epochs, config.Optim.Lr));
+        Assert.Equal(["q_proj", "v_proj"], config.Lora.TargetModules);
+    }
+
+    [Fact]
+    public void Chat_Stories260k_PlainTemplateChosenAndSaid()
+    {
+        var dir = CliTester.TempDir();
+        var run = CliTester.Run("finetune", "--model", Stories, "--data", RepoPaths.Data("examples/chat.jsonl"),
+            "--task", "chat", "--steps", "2", "--batch-size", "4", "--out", dir);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("chat template: plain (the model has no chat format LoraLab recognises); " +
+                        "LoraLab uses its built-in templates only: Jinja chat_template strings are not executed", run.Error);
+        Assert.Contains("loss on assistant turns only", Result(dir).GetProperty("data")[0].GetProperty("note").GetString());
+    }
+
+    [Fact]
+    public void Classify_MiniLm_StringLabels_LabelMapSavedWithAdapter()
+    {
+        var dir = CliTester.TempDir();
+        var run = CliTester.Run("finetune", "--model", "minilm", "--data", RepoPaths.Data("examples/sst2-sample.csv"),
+            "--task", "classify", "--text-column", "text", "--label-column", "label", "--steps", "2", "--batch-size", "8",
+            "--max-seq-len", "32", "--set", "data.max_eval_examples=16", "--out", dir);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.StartsWith("completed: accuracy", run.Output);
+        Assert.Contains("classes: 0=negative, 1=positive", run.Error);
+        var map = LabelMap.Load(Path.Combine(dir, "adapter", LabelMap.FileName));
+        Assert.Equal(["negative", "positive"], map.Labels);
+        Assert.Equal("SEQ_CLS", PeftAdapter.Read(Path.Combine(dir, "adapter")).Config.TaskType);
+        Assert.Equal("mean", Result(dir).GetProperty("config").GetProperty("pooling").GetString());   // zero-config default
+    }
+
+    [Fact]
+    public void Classify_MalformedCsv_ExitsBadInputWithOneLine()
+    {
+        var dir = CliTester.TempDir();
+        File.WriteAllText(Path.Combine(dir, "bad.csv"), "text,label\ngood,1\n\"open quote,0\n");
+
+        var run = CliTester.Run("finetune", "--model", "minilm", "--data", Path.Combine(dir, "bad.csv"), "--task", "classify",
+            "--out", Path.Combine(dir, "run"));
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Equal($"error: {Path.Combine(dir, "bad.csv")}:3: quoted field opened on this line is never closed",
+                     run.Error.Split('\n').Single(l => l.StartsWith("error:", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("--model", "/no/such/model", "--model /no/such/model: not 'minilm', a llama2.c .bin file or a Hugging Face model folder")]
+    [InlineData("--task", "summarize", "unknown task 'summarize'")]
+    [InlineData("--steps", "5", "--steps and --epochs: give one of them")]
+    public void BadFlags_ExitUsage(string flag, string value, string message)
+    {
+        var args = new List<string> { "finetune", "--data", "x.txt", flag, value, "--out", CliTester.TempDir() };
+        if (flag != "--task") args.AddRange(["--task", "lm"]);
+        if (flag == "--steps") args.AddRange(["--epochs", "1"]);
+
+        var run = CliTester.Run([.. args]);
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains(message, run.Error);
+    }
+
+    [Fact]
+    public void UserTaskWithoutData_ExitUsage()
+    {
+        var run = CliTester.Run("finetune", "--model", "minilm", "--task", "classify", "--out", CliTester.TempDir());
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains("task classify reads your files: set data.train_path (--data FILE)", run.Error);
+    }
+}

@@ -35,7 +35,8 @@ echo "# same computation (dropout off; LoraLab exports the starting state, the p
 ok=1
 for w in "${WORKLOADS[@]}"; do
   dotnet "$B" "$w-peer" --check --export "$DIR" --threads "$(threads "$w")" > "$DIR/$w.loralab.check" 2>&1
-  "$PY" "tools/peers/$w.py" --state "$DIR/$w.safetensors" --check --threads "$(threads "$w")" > "$DIR/$w.peer.check" 2>&1
+  "$PY" "tools/peers/$w.py" --state "$DIR/$w.safetensors" --check --threads "$(threads "$w")" \
+    > "$DIR/$w.peer.check" 2>&1
   printf '#   %-9s ' "$w"
   "$PY" tools/peers/compare.py "$DIR/$w.loralab.check" "$DIR/$w.peer.check" || ok=0
 done

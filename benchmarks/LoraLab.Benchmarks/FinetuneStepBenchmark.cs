@@ -26,7 +26,8 @@ public static class FinetuneStepBenchmark
         using var task = FinetuneTaskFactory.Create(config, TextWriter.Null);
         var injection = LoraInjector.Inject(task.Model, config.ResolvedLora());
         foreach (var (_, p) in task.HeadParameters) p.requires_grad = true;
-        using var optimizer = new LoraOptimizer(injection.Layers, task.HeadParameters.Select(h => h.Parameter), config.Optim);
+        var head = task.HeadParameters.Select(h => h.Parameter);
+        using var optimizer = new LoraOptimizer(injection.Layers, head, config.Optim);
         var order = new BatchOrder(task.TrainExamples, config.BatchSize, (ulong)config.Seed);
         var total = order.TotalSteps(config.Steps, config.Epochs);
         task.Model.train();

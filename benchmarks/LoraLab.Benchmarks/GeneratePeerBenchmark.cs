@@ -7,8 +7,8 @@ namespace LoraLab.Benchmarks;
 /// <summary>
 /// Greedy generation with stories260K as <c>loralab generate</c> runs it (<see cref="Generator.Generate"/> after the
 /// prompt "Once upon a time"), 200 new tokens, 2 threads; the peer (tools/peers/generate.py) generates with and
-/// without a KV cache. <c>--check</c> prints the generated ids, which must equal the peer's; <c>--export DIR</c> writes the weights and
-/// the prompt.
+/// without a KV cache. <c>--check</c> prints the generated ids, which must equal the peer's; <c>--export DIR</c>
+/// writes the weights and the prompt.
 /// </summary>
 public static class GeneratePeerBenchmark
 {
@@ -18,7 +18,8 @@ public static class GeneratePeerBenchmark
     {
         var root = StoriesStepBenchmark.RepoRoot();
         var model = Llama2cCheckpoint.Load(Path.Combine(root, "data", "stories260K", "stories260K.bin"));
-        var tokenizer = HfLlama.LoadTokenizer(Path.Combine(root, "data", "stories260K", "tok512.bin"), model.Config.VocabSize);
+        var tokenizer = HfLlama.LoadTokenizer(Path.Combine(root, "data", "stories260K", "tok512.bin"),
+            model.Config.VocabSize);
         var prompt = tokenizer.Encode("Once upon a time");
         var c = model.Config;
         string Text(double x) => x.ToString("R", CultureInfo.InvariantCulture);
@@ -32,7 +33,8 @@ public static class GeneratePeerBenchmark
             });
         var config = new GenerationConfig { Temperature = 0, MaxNewTokens = NewTokens };
         // No stop token: every run generates exactly NewTokens (stories260K would otherwise end a story early).
-        IReadOnlyList<int> Generate() => Generator.Generate(model, prompt, config, model.Config.MaxSeqLen, new HashSet<int>());
+        IReadOnlyList<int> Generate() =>
+            Generator.Generate(model, prompt, config, model.Config.MaxSeqLen, new HashSet<int>());
         if (check)
         {
             Console.WriteLine($"TOKENS generate {string.Join(",", prompt)} -> {string.Join(",", Generate())}");

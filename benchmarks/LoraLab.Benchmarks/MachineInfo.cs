@@ -37,8 +37,10 @@ public static class MachineInfo
     {
         if (!File.Exists("/proc/cpuinfo")) return "unknown";
         var lines = File.ReadLines("/proc/cpuinfo").TakeWhile(l => l.Length > 0).ToList();
-        string Field(string key) => lines.FirstOrDefault(l => l.Split(':')[0].Trim() == key)?.Split(':', 2)[1].Trim() ?? "?";
-        return $"{Field("model name")} (vendor {Field("vendor_id")}, family {Field("cpu family")}, model {Field("model")})";
+        string Field(string key) =>
+            lines.FirstOrDefault(l => l.Split(':')[0].Trim() == key)?.Split(':', 2)[1].Trim() ?? "?";
+        return $"{Field("model name")} (vendor {Field("vendor_id")}, family {Field("cpu family")}, " +
+               $"model {Field("model")})";
     }
 
     /// <summary>

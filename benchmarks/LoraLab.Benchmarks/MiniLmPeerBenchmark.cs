@@ -8,7 +8,8 @@ namespace LoraLab.Benchmarks;
 /// <summary>
 /// The MiniLM workload of the PyTorch peer (tools/peers/minilm.py): all-MiniLM-L6-v2 + LoRA(query, value; r = 8,
 /// α = 16, Init[A]) + a 2-way head on mean pooling, HF dropout 0.1/0.1, batch 32 × 64, cross-entropy, AdamW
-/// (lr 1e-4, weight decay 0.01) on the LoRA factors and the head (as <c>finetune</c>); also the no-grad eval forward of the same model. <c>--check</c> turns dropout off
+/// (lr 1e-4, weight decay 0.01) on the LoRA factors and the head (as <c>finetune</c>); also the no-grad eval
+/// forward of the same model, and the step's sections (forward, backward, AdamW). <c>--check</c> turns dropout off
 /// and prints the first three losses at lr 1e-3; <c>--export DIR</c> writes the starting state (weights, LoRA factors,
 /// head, batch) that the peer loads.
 /// </summary>
@@ -28,12 +29,13 @@ public static class MiniLmPeerBenchmark
         using var classifier = new BertClassifier(model, numLabels: 2, BertPooling.Mean);
         LoraInjector.Inject(classifier, new LoraConfig { Rank = 8, Alpha = 16, TargetModules = ["query", "value"] });
         foreach (var (name, p) in classifier.named_parameters())
-            if (name.StartsWith("classifier.", StringComparison.Ordinal)) p.requires_grad = true;   // as finetune trains it
+            if (name.StartsWith("classifier.", StringComparison.Ordinal)) p.requires_grad = true; // finetune trains it
         var ids = randint(1000, 30000, [Batch, Tokens]);                        // (B, T)
         ids[.., 0] = 101;                                                       // [CLS]
         var labels = randint(0, 2, [Batch]);                                    // (B)
         PeerOutput.Export(exportDir, "minilm.safetensors",
-            classifier.state_dict().Select(kv => (kv.Key, kv.Value)).Append(("input_ids", ids)).Append(("labels", labels)),
+            classifier.state_dict().Select(kv => (kv.Key, kv.Value))
+                .Append(("input_ids", ids)).Append(("labels", labels)),
             new Dictionary<string, string>
             {
                 ["num_heads"] = config.NumHeads.ToString(CultureInfo.InvariantCulture),
@@ -62,7 +64,7 @@ public static class MiniLmPeerBenchmark
         double forward = layers * (double)Batch * Tokens * (perToken + 4.0 * Tokens * h) / 1e9;
         double step = forward + layers * (double)Batch * Tokens * (perToken + 8.0 * Tokens * h) / 1e9;
         var t = Harness.Measure("minilm lora step 32x64 mean dropout 0.1/0.1", () => Step(),
-            trials: 7, minTrialSeconds: 0, warmup: 3);
+            trials: 5, minTrialSeconds: 0, warmup: 2);
         PeerOutput.Result("minilm-step", t, PeerOutput.PeakShare(step, t.MedianMs));
         Profile(() => classifier.call(batch), labels, optimizer);
         classifier.eval();
@@ -71,13 +73,14 @@ public static class MiniLmPeerBenchmark
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             classifier.call(batch);
-        }, trials: 7, minTrialSeconds: 0, warmup: 2);
+        }, trials: 5, minTrialSeconds: 0, warmup: 2);
         PeerOutput.Result("minilm-forward", f, PeerOutput.PeakShare(forward, f.MedianMs));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"# minilm step / own no-grad forward: {t.MedianMs / f.MedianMs:F2}"));
     }
 
-    /// <summary>Median ms of the step's sections over 5 steps: forward with the graph, backward, AdamW.</summary>
+    /// <summary>Median wall and process-CPU ms of the step's sections over 5 steps: forward with the graph (loss
+    /// included), backward, AdamW (with one thread the CPU times do not depend on the machine's load).</summary>
     static void Profile(Func<Tensor> forward, Tensor labels, optim.Optimizer optimizer)
     {
         var sections = new List<double[]>();
@@ -85,16 +88,23 @@ public static class MiniLmPeerBenchmark
         {
             using var scope = NewDisposeScope();
             optimizer.zero_grad();
+            var marks = new List<(double Wall, double Cpu)>();
             var sw = System.Diagnostics.Stopwatch.StartNew();
+            void Mark() => marks.Add((sw.Elapsed.TotalMilliseconds, Environment.CpuUsage.TotalTime.TotalMilliseconds));
+            Mark();
             var loss = nn.functional.cross_entropy(forward(), labels);
-            var f = sw.Elapsed.TotalMilliseconds;
+            Mark();
             loss.backward();
-            var b = sw.Elapsed.TotalMilliseconds;
+            Mark();
             optimizer.step();
-            sections.Add([f, b - f, sw.Elapsed.TotalMilliseconds - b]);
+            Mark();
+            sections.Add([.. Enumerable.Range(1, 3).SelectMany(k =>
+                new[] { marks[k].Wall - marks[k - 1].Wall, marks[k].Cpu - marks[k - 1].Cpu })]);
         }
-        double Median(int k) => sections.Select(x => x[k]).Order().ElementAt(sections.Count / 2);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"# minilm step sections (median of 5): forward {Median(0):F1} ms, backward {Median(1):F1} ms, AdamW {Median(2):F1} ms"));
+        double Mid(int column) => sections.Select(x => x[column]).Order().ElementAt(2);
+        string Median(int k) =>
+            string.Create(CultureInfo.InvariantCulture, $"{Mid(2 * k):F1} ms (CPU {Mid(2 * k + 1):F1})");
+        Console.WriteLine(
+            $"# minilm step sections (median of 5): forward {Median(0)}, backward {Median(1)}, AdamW {Median(2)}");
     }
 }

@@ -7,7 +7,8 @@ namespace LoraLab.Benchmarks;
 /// <summary>
 /// The side of the PyTorch-peer workloads (tools/peers/, scripts/bench-peers.sh) that LoraLab owns: the state both
 /// sides start from is written once by LoraLab (<c>--export DIR</c>) and read by the peer, and every result is one
-/// line the script parses: <c>RESULT workload median_ms min_ms max_ms extra</c> or <c>LOSS workload step value</c>.
+/// line the script parses: <c>RESULT workload median_ms min_ms max_ms cpu=CPU_ms extra</c> or
+/// <c>LOSS workload step value</c>.
 /// </summary>
 public static class PeerOutput
 {
@@ -25,7 +26,7 @@ public static class PeerOutput
     {
         Harness.Print(t, extra);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT {workload} {t.MedianMs:F3} {t.MinMs:F3} {t.MaxMs:F3} {extra}"));
+            $"RESULT {workload} {t.MedianMs:F3} {t.MinMs:F3} {t.MaxMs:F3} cpu={t.CpuMs:F3} {extra}"));
     }
 
     public static void Loss(string workload, int step, double value) =>

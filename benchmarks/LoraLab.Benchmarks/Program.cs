@@ -10,7 +10,8 @@ string? Text(string flag) => args.SkipWhile(a => a != flag).Skip(1).FirstOrDefau
 var export = Text("--export");
 var configPath = Text("--config") ?? "configs/minilm-sst2.json";
 var check = args.Contains("--check");
-var name = args.Where(a => a != export && a != configPath).FirstOrDefault(a => !a.StartsWith("--") && !int.TryParse(a, out _)) ?? "all";
+var name = args.Where(a => a != export && a != configPath)
+               .FirstOrDefault(a => !a.StartsWith("--") && !int.TryParse(a, out _)) ?? "all";
 int Option(string flag, int fallback) => args.SkipWhile(a => a != flag).Skip(1).Select(int.Parse).FirstOrDefault(fallback);
 var threads = Option("--threads", 2);
 var batch = Option("--batch", 32);

@@ -17,7 +17,8 @@ public static class StoriesPeerBenchmark
     public static void Run(string? exportDir, bool check)
     {
         manual_seed(0);
-        var model = Llama2cCheckpoint.Load(Path.Combine(StoriesStepBenchmark.RepoRoot(), "data", "stories260K", "stories260K.bin"));
+        var root = StoriesStepBenchmark.RepoRoot();
+        var model = Llama2cCheckpoint.Load(Path.Combine(root, "data", "stories260K", "stories260K.bin"));
         LoraInjector.Inject(model, new LoraConfig { Rank = 8, Alpha = 16, TargetModules = ["q_proj", "v_proj"] });
         var tokens = randint(3, 512, [Batch, Tokens + 1]);                     // (B, T + 1)
         var c = model.Config;
@@ -54,7 +55,8 @@ public static class StoriesPeerBenchmark
         double linears = 2.0 * c.NLayers * (2 * d * d + 2 * d * kv + 3 * d * hid) + 2.0 * d * c.VocabSize;
         double attention = 4.0 * c.NLayers * Tokens / 2.0 * d;                  // causal: half the score matrix
         double gflop = tokensPerStep * (2 * linears + 3 * attention) / 1e9;
-        var t = Harness.Measure($"stories260K lora step {Batch}x{Tokens}", () => Step(), trials: 7, minTrialSeconds: 0, warmup: 3);
+        var t = Harness.Measure($"stories260K lora step {Batch}x{Tokens}", () => Step(),
+            trials: 7, minTrialSeconds: 0, warmup: 3);
         PeerOutput.Result("stories-step", t, string.Create(CultureInfo.InvariantCulture,
             $"{tokensPerStep / (t.MedianMs / 1e3):F0} tokens/s; {PeerOutput.PeakShare(gflop, t.MedianMs)}"));
     }

@@ -9,9 +9,9 @@ namespace LoraLab.Benchmarks;
 /// <summary>
 /// One batch of <c>loralab reproduce</c> through the batched toy trainer's public entry point
 /// (<see cref="ToyRun.ExecuteMany"/>): width 1024, layer readout, seed 0, 400 steps, K = 28 (Init[A] × the 14 LRs
-/// 0.5/2¹³..0.5, Init[B] × 0.125/2¹³..0.125), one thread, diverged runs dropped from the batch. Timed whole (problem
-/// draw, steps, final losses). The peer (tools/peers/toy.py) re-implements the same algorithm (stacked GEMMs, r×r
-/// algebra in float64, batched Adam, the same divergence rule) from the exported problem and factors.
+/// 0.5/2¹³..0.5, Init[B] × 0.125/2¹³..0.125), one thread, diverged runs dropped from the batch. Timed whole
+/// (problem draw, steps, final losses). The peer (tools/peers/toy.py) re-implements the same algorithm (stacked
+/// GEMMs, r×r algebra in float64, batched Adam, the same divergence rule) from the exported problem and factors.
 /// <c>--check</c> prints each configuration's first three losses.
 /// </summary>
 public static class ToyPeerBenchmark
@@ -19,7 +19,8 @@ public static class ToyPeerBenchmark
     public static void Run(string? exportDir, bool check)
     {
         var grid = (LrGrid lrs, LoraInit init) => lrs.Values().Select(lr => new ToyRunConfig { Init = init, Lr = lr });
-        var configs = grid(new LrGrid { Max = 0.5 }, LoraInit.A).Concat(grid(new LrGrid { Max = 0.125 }, LoraInit.B)).ToList();
+        var configs = grid(new LrGrid { Max = 0.5 }, LoraInit.A)
+            .Concat(grid(new LrGrid { Max = 0.125 }, LoraInit.B)).ToList();
         var c = configs[0];
         if (exportDir is not null) Export(exportDir, configs);
         if (check)
@@ -31,12 +32,14 @@ public static class ToyPeerBenchmark
         }
         var stopped = 0;
         var t = Harness.Measure($"toy batch K={configs.Count} n={c.Width} {c.Steps} steps", () =>
-            stopped = ToyRun.ExecuteMany(configs).Count(r => r.StoppedAtStep is not null), trials: 5, minTrialSeconds: 0, warmup: 1);
+            stopped = ToyRun.ExecuteMany(configs).Count(r => r.StoppedAtStep is not null),
+            trials: 5, minTrialSeconds: 0, warmup: 1);
         PeerOutput.Result("toy-batch", t, string.Create(CultureInfo.InvariantCulture,
             $"{t.MedianMs / c.Steps:F3} ms/step; {stopped} of {configs.Count} runs stopped as diverged"));
     }
 
-    /// <summary>The problem (H, teacher, readout) and each configuration's initial factors, drawn as the trainer does.</summary>
+    /// <summary>The problem (H, teacher, readout) and each configuration's initial factors, drawn as the trainer
+    /// does.</summary>
     static void Export(string dir, IReadOnlyList<ToyRunConfig> configs)
     {
         var c = configs[0];
@@ -53,7 +56,8 @@ public static class ToyPeerBenchmark
         [
             ("h_train", problem.HTrain), ("h_test", problem.HTest), ("teacher_a", problem.TeacherA),
             ("teacher_b", problem.TeacherB), ("readout", problem.Readout), ("a", a), ("b", b),
-            ("lr", tensor(configs.Select(x => x.Lr).ToArray())), ("lr_b", tensor(configs.Select(x => x.EffectiveLrB).ToArray())),
+            ("lr", tensor(configs.Select(x => x.Lr).ToArray())),
+            ("lr_b", tensor(configs.Select(x => x.EffectiveLrB).ToArray())),
         ], new Dictionary<string, string>
         {
             ["scale"] = Text(c.Scale), ["steps"] = Text(c.Steps), ["beta1"] = Text(c.Beta1), ["beta2"] = Text(c.Beta2),

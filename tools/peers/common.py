@@ -30,6 +30,17 @@ def flag(name):
     return name in sys.argv
 
 
+def set_blas_threads(n):
+    """OpenBLAS runs its own pthreads beside torch's OpenMP pool: give it the same count."""
+    with open("/proc/self/maps") as f:
+        libs = sorted({line.split()[-1] for line in f if "openblas" in line.split()[-1].lower()})
+    for lib in libs:
+        try:
+            ctypes.CDLL(lib).openblas_set_num_threads(n)
+        except (OSError, AttributeError):
+            continue
+
+
 def blas_library():
     """The BLAS that torch's GEMMs reach, from this process's memory map, and OpenBLAS's core type if it is OpenBLAS."""
     with open("/proc/self/maps") as f:
@@ -61,18 +72,20 @@ def cpu_description():
 
 
 def measure(step, trials=7, min_trial=0.0, warmup=3):
-    """LoraLab's Harness.Measure: warm-up, then trials of ceil(min_trial / one step) steps; (median, min, max) ms."""
+    """LoraLab's Harness.Measure: warm-up, then trials of ceil(min_trial / one step) steps; (median, min, max) ms of
+    wall time and the median process CPU time (user + system) per step."""
     for _ in range(warmup):
         step()
     t0 = time.perf_counter(); step(); once = max(time.perf_counter() - t0, 1e-6)
     iters = max(1, math.ceil(min_trial / once))
-    ms = []
+    ms, cpu = [], []
     for _ in range(trials):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         for _ in range(iters):
             step()
         ms.append((time.perf_counter() - t0) * 1000 / iters)
-    return statistics.median(ms), min(ms), max(ms)
+        cpu.append((time.process_time() - c0) * 1000 / iters)
+    return statistics.median(ms), min(ms), max(ms), statistics.median(cpu)
 
 
 GEMM_PEAK = float("nan")
@@ -82,8 +95,9 @@ def header():
     """Threads, then the machine: CPU, BLAS, the 1024³ sgemm rate measured now (the peak rates are set against)."""
     global GEMM_PEAK
     torch.set_num_threads(int(arg("--threads", "2")))
+    set_blas_threads(torch.get_num_threads())
     a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
-    med, _, _ = measure(lambda: torch.matmul(a, b), trials=5, min_trial=0.2, warmup=3)
+    med = measure(lambda: torch.matmul(a, b), trials=5, min_trial=0.2, warmup=3)[0]
     GEMM_PEAK = 2 * 1024 ** 3 / (med * 1e6)
     print(f"# torch {torch.__version__} (PyTorch peer), threads {torch.get_num_threads()}, "
           f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}, "
@@ -103,9 +117,9 @@ def peak_share(gflop_per_step, ms):
 
 
 def result(workload, timing, extra=""):
-    med, lo, hi = timing
-    print(f"{workload:<44} median {med:9.3f} ms  (min {lo:.3f}, max {hi:.3f}) {extra}")
-    print(f"RESULT {workload} {med:.3f} {lo:.3f} {hi:.3f} {extra}")
+    med, lo, hi, cpu = timing
+    print(f"{workload:<44} median {med:9.3f} ms  (min {lo:.3f}, max {hi:.3f}; CPU {cpu:.3f} ms) {extra}")
+    print(f"RESULT {workload} {med:.3f} {lo:.3f} {hi:.3f} cpu={cpu:.3f} {extra}")
     sys.stdout.flush()
 
 

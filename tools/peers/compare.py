@@ -38,7 +38,8 @@ def main():
                 compared += 1
                 if a != b:
                     bad.append(f"{peer_name}: generated ids differ")
-    print(f"compared {compared} values; largest loss difference {worst:.2e}" + (f"; MISMATCH: {'; '.join(bad[:5])}" if bad else "; OK"))
+    verdict = f"; MISMATCH: {'; '.join(bad[:5])}" if bad else "; OK"
+    print(f"compared {compared} values; largest loss difference {worst:.2e}{verdict}")
     sys.exit(1 if bad or compared == 0 else 0)
 
 

@@ -28,7 +28,8 @@ class Llama(torch.nn.Module):
         s = self.s
         if name + ".weight" in s:
             return F.linear(x, s[name + ".weight"])
-        a, b = self.lora[(name + ".lora_A.weight").replace(".", "_")], self.lora[(name + ".lora_B.weight").replace(".", "_")]
+        key = name.replace(".", "_")
+        a, b = self.lora[key + "_lora_A_weight"], self.lora[key + "_lora_B_weight"]
         return F.linear(x, s[name + ".base_layer.weight"]) + self.lora_scale * F.linear(F.linear(x, a), b)
 
     def norm(self, x, name):
@@ -68,6 +69,7 @@ class Llama(torch.nn.Module):
             y = (torch.softmax(scores, -1) @ v).transpose(1, 2).reshape(b, t, -1)
             x = x + self.proj(y, p + "self_attn.o_proj")
             h = self.norm(x, p + "post_attention_layernorm")
-            x = x + self.proj(F.silu(self.proj(h, p + "mlp.gate_proj")) * self.proj(h, p + "mlp.up_proj"), p + "mlp.down_proj")
+            gate, up = self.proj(h, p + "mlp.gate_proj"), self.proj(h, p + "mlp.up_proj")
+            x = x + self.proj(F.silu(gate) * up, p + "mlp.down_proj")
         x = self.norm(x, "model.norm")
         return F.linear(x, s["lm_head.weight"] if "lm_head.weight" in s else s["model.embed_tokens.weight"])

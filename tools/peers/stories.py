@@ -35,12 +35,14 @@ def main():
     b, t = x.shape
     s = model.s
     d, kv = s["model.embed_tokens.weight"].shape[1], s["model.layers.0.self_attn.k_proj.weight"].shape[0]
-    hid, vocab, n = s["model.layers.0.mlp.gate_proj.weight"].shape[0], s["model.embed_tokens.weight"].shape[0], model.layers
+    hid, vocab = s["model.layers.0.mlp.gate_proj.weight"].shape[0], s["model.embed_tokens.weight"].shape[0]
+    n = model.layers
     linears = 2.0 * n * (2 * d * d + 2 * d * kv + 3 * d * hid) + 2.0 * d * vocab
     attention = 4.0 * n * t / 2.0 * d
     gflop = b * t * (2 * linears + 3 * attention) / 1e9
     timing = common.measure(step, trials=7, warmup=3)
-    common.result("stories-step", timing, f"{b * t / (timing[0] / 1e3):.0f} tokens/s; {common.peak_share(gflop, timing[0])}")
+    tokens_per_s = b * t / (timing[0] / 1e3)
+    common.result("stories-step", timing, f"{tokens_per_s:.0f} tokens/s; {common.peak_share(gflop, timing[0])}")
 
 
 if __name__ == "__main__":

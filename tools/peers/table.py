@@ -13,14 +13,14 @@ import sys
 
 
 def read(path):
-    """{workload: [median ms per trial]}, [gemm peak per trial], header lines of the first trial."""
+    """{workload: [(median wall ms, median CPU ms) per trial]}, [gemm peak per trial], first trial's header lines."""
     results, peaks, headers = {}, [], []
     with open(path) as f:
         for line in f:
             if line.startswith("RESULT "):
-                _, name, med, *_ = line.split()
-                results.setdefault(name, []).append(float(med))
-            elif "gemm peak" in line:
+                _, name, med, _, _, cpu, *_ = line.split()
+                results.setdefault(name, []).append((float(med), float(cpu.removeprefix("cpu="))))
+            elif line.startswith("# threads") and "gemm peak" in line:
                 peaks.append(float(re.search(r"this run\) ([0-9.]+)", line).group(1)))
             if line.startswith("# ") and len(peaks) <= 1:
                 headers.append(line.rstrip())
@@ -33,33 +33,41 @@ def fmt(xs):
     return f"{statistics.median(xs):.1f} ({min(xs):.1f}–{max(xs):.1f})"
 
 
+def med(pairs, i):
+    return statistics.median(p[i] for p in pairs)
+
+
 def main():
     d = sys.argv[1]
     rows = []
-    print("| workload | LoraLab ms, median (range) | PyTorch ms, median (range) | PyTorch / LoraLab | trials |"
-          " GEMM peak GFLOP/s LoraLab / PyTorch |")
-    print("|---|---|---|---|---|---|")
+    print("| workload | LoraLab ms, median (range) | PyTorch ms, median (range) | PyTorch / LoraLab, wall |"
+          " CPU ms per step LoraLab / PyTorch (ratio) | trials | GEMM peak GFLOP/s LoraLab / PyTorch |")
+    print("|---|---|---|---|---|---|---|")
     for log in sorted(glob.glob(os.path.join(d, "*.loralab.log"))):
         workload = os.path.basename(log).split(".")[0]
         a, pa, _ = read(log)
         b, pb, _ = read(os.path.join(d, f"{workload}.peer.log"))
         for name in sorted(set(a) | set(b)):
             la, lb = a.get(name, []), b.get(name, [])
-            ratio = f"**{statistics.median(lb) / statistics.median(la):.2f}×**" if la and lb else "—"
+            ratio = f"**{med(lb, 0) / med(la, 0):.2f}×**" if la and lb else "—"
+            cpu = "—" if not (la and lb) else f"{med(la, 1):.1f} / {med(lb, 1):.1f} ({med(lb, 1) / med(la, 1):.2f}×)"
             peaks = f"{statistics.median(pa):.0f} / {statistics.median(pb):.0f}" if pa and pb else "—"
-            print(f"| {name} | {fmt(la)} | {fmt(lb)} | {ratio} | {len(la)} / {len(lb)} | {peaks} |")
+            walls = lambda pairs: [p[0] for p in pairs]
+            trials = f"{len(la)} / {len(lb)}"
+            print(f"| {name} | {fmt(walls(la))} | {fmt(walls(lb))} | {ratio} | {cpu} | {trials} | {peaks} |")
             rows.append((name, la, lb))
     res = {name: (la, lb) for name, la, lb in rows}
     for side, i in (("LoraLab", 0), ("PyTorch", 1)):
         if "minilm-step" in res and res["minilm-step"][i] and res["minilm-forward"][i]:
             print(f"\n{side} MiniLM step / its own no-grad forward: "
-                  f"{statistics.median(res['minilm-step'][i]) / statistics.median(res['minilm-forward'][i]):.2f}×", end="")
+                  f"{med(res['minilm-step'][i], 0) / med(res['minilm-forward'][i], 0):.2f}× wall, "
+                  f"{med(res['minilm-step'][i], 1) / med(res['minilm-forward'][i], 1):.2f}× CPU", end="")
     if "generate-cache" in res and res["generate-cache"][1] and res["generate"][1]:
         print(f"\nPyTorch generation with / without KV cache: "
-              f"{statistics.median(res['generate'][1]) / statistics.median(res['generate-cache'][1]):.2f}× tokens/s", end="")
+              f"{med(res['generate'][1], 0) / med(res['generate-cache'][1], 0):.2f}× tokens/s", end="")
     if "generate-cache" in res and res["generate-cache"][0] and res["generate"][0]:
         print(f"\nLoraLab generation with / without KV cache: "
-              f"{statistics.median(res['generate'][0]) / statistics.median(res['generate-cache'][0]):.2f}× tokens/s", end="")
+              f"{med(res['generate'][0], 0) / med(res['generate-cache'][0], 0):.2f}× tokens/s", end="")
     print()
 
 

@@ -2,9 +2,9 @@
 """PyTorch peer of one batch of `loralab reproduce` (benchmarks/LoraLab.Benchmarks/ToyPeerBenchmark.cs): K = 28 toy
 LoRA runs (width 1024, rank 4, layer readout, 400 steps) trained as one batched computation, from the problem and
 factors LoraLab exported. Written as one would in PyTorch: G = A·H as one stacked GEMM, the closed-form layer loss
-and its gradients through r×r matrices in float64 (docs/protocol-width-sweep.md §5), ∂L/∂A = ∂L/∂G·Hᵀ, Adam per
-configuration (its own LR), the per-step diagnostics LoraLab records (RMS of Z_A and Z_B, ‖ΔW‖, gradient norms),
-and runs whose loss exceeds 10× their initial loss dropped from the batch. Timed whole, like LoraLab's side.
+and its gradients through r×r matrices in float64 (docs/protocol-width-sweep.md §5), ∂L/∂A = ∂L/∂G·Hᵀ, Adam
+per configuration (its own LR), the per-step diagnostics LoraLab records (RMS of Z_A and Z_B, ‖ΔW‖, gradient
+norms), and runs whose loss exceeds 10× their initial loss dropped from the batch. Timed whole, like LoraLab's side.
 
     /usr/bin/python3 tools/peers/toy.py --state DIR/toy.safetensors [--check] [--threads 1]
 """
@@ -61,9 +61,11 @@ def train(st, meta, record=None):
         g = (a.view(k * r, n) @ h).view(k, r, -1)                               # (K, r, N)
         loss, za, zb, grad_g, grad_b = train_obj.evaluate(b, g, grads=True)
         grad_a = (grad_g.view(k * r, -1) @ h_t).view(k, r, n)
-        dw = ((a @ a.transpose(1, 2)).double() * (b.transpose(1, 2) @ b).double()).sum((1, 2)).clamp_min(0).sqrt() * scale
+        aat, btb = (a @ a.transpose(1, 2)).double(), (b.transpose(1, 2) @ b).double()
+        dw = (aat * btb).sum((1, 2)).clamp_min(0).sqrt() * scale
+        norm_a, norm_b = grad_a.flatten(1).norm(dim=1).double(), grad_b.flatten(1).norm(dim=1).double()
         history.append((rows.tolist(), loss.tolist(), za.tolist(), zb.tolist(), dw.tolist(),
-                        grad_a.flatten(1).norm(dim=1).double().tolist(), grad_b.flatten(1).norm(dim=1).double().tolist()))
+                        norm_a.tolist(), norm_b.tolist()))
         if record is not None:
             record(t, rows.tolist(), loss.tolist())
         if t == 0:

@@ -37,7 +37,8 @@ public static class CompareCommand
         var json = new Option<string?>("--json") { Description = "JSON output (default: DIR/compare.json)." };
         var cmd = new Command("compare",
             "Baseline vs candidate, each at its own best LR per task: mean and 95% CI over seeds, paired difference " +
-            "by seed with a seeded bootstrap interval, verdict, and LR robustness (band within 1% of the best, in " +
+            "by seed with its t-interval, exact sign and permutation tests (a seeded bootstrap from 8 seed pairs), " +
+            "verdict, and LR robustness (band within 1% of the best, in " +
             "decades). The same short keys work for toy and finetune sweeps.\n" +
             "Example: loralab compare runs/smoke --baseline init=a --candidate init=b --metric final_train_loss");
         cmd.Arguments.Add(dir);

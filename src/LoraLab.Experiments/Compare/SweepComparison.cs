@@ -7,12 +7,17 @@ namespace LoraLab.Experiments.Compare;
 /// <summary>
 /// Baseline vs candidate over a sweep (anchors §4 item 25: a comparison is only credible when each side gets its
 /// own LR sweep). Per group: each side's best LR (diverged LRs excluded), mean and 95% t-interval over seeds there,
-/// the paired difference by seed at the two best LRs with a seeded bootstrap interval, and the LR robustness band.
+/// the paired difference by seed at the two best LRs with its t-interval (and a seeded bootstrap interval from
+/// <see cref="MinBootstrapPairs"/> pairs), exact sign and permutation tests, and the LR robustness band.
 /// </summary>
 public static class SweepComparison
 {
-    /// <summary>Seed pairs below which a verdict also needs the t-interval to exclude zero.</summary>
+    /// <summary>Seed pairs below which equal paired differences are read as "too few seeds", not as certainty.</summary>
     public const int SmallSample = 10;
+
+    /// <summary>Pairs from which a percentile bootstrap is computed: below it, n pairs have so few distinct
+    /// resamples (3 for n = 2, 35 for n = 4) that its "interval" is little more than the range of the data.</summary>
+    public const int MinBootstrapPairs = 8;
 
     /// <summary><paramref name="LrKey"/> and <paramref name="SeedKey"/> are resolved by <see cref="SweepKeys"/>:
     /// "lr" names <c>optim.lr</c> in a finetune sweep.</summary>
@@ -87,15 +92,17 @@ public static class SweepComparison
         LrPoint? bBest = b.Curve.FirstOrDefault(p => p.Lr == b.BestLr);
         LrPoint? cBest = c.Curve.FirstOrDefault(p => p.Lr == c.BestLr);
         if (bBest is null || cBest is null || b.BestLr is null || c.BestLr is null)
-            return new GroupComparison(group, b, c, PairedDifference: null, PairedDifferenceT: null,
-                "insufficient-data", $"{group}: no verdict: a side has no LR without diverged runs");
+            return NoVerdict(group, b, c, "a side has no LR without diverged runs");
         var seeds = bBest.BySeed.Keys.Intersect(cBest.BySeed.Keys).Order(StringComparer.Ordinal).ToList();
         var diffs = seeds.Select(s => cBest.BySeed[s] - bBest.BySeed[s]).ToList();
         if (diffs.Count < 2)
-            return new GroupComparison(group, b, c, PairedDifference: null, PairedDifferenceT: null,
-                "insufficient-data", $"{group}: no verdict: {diffs.Count} paired seed(s) at the best LRs (need >= 2)");
-        var boot = Bootstrap.MeanInterval(diffs, options.Resamples, options.BootstrapSeed);
+            return NoVerdict(group, b, c, $"{diffs.Count} paired seed(s) at the best LRs (need >= 2)");
         var t = Statistics.MeanInterval(diffs);
+        Interval? boot = diffs.Count >= MinBootstrapPairs
+            ? Bootstrap.MeanInterval(diffs, options.Resamples, options.BootstrapSeed)
+            : null;
+        double sign = PairedTests.SignTestP(diffs);
+        double? permutation = PairedTests.PermutationP(diffs);
         var (verdict, caveat) = Judge(diffs, boot, t, metric);
         var says = verdict switch
         {
@@ -103,32 +110,41 @@ public static class SweepComparison
             "worse" => $"candidate {candidate} is WORSE",
             _ => "no significant difference",
         };
-        var line = $"{group}: {says}: paired diff (candidate - baseline, each at its best LR) = " +
-                   $"{ComparisonReport.N(boot.Estimate)}, " +
-                   $"bootstrap 95% [{ComparisonReport.N(boot.Low)}, {ComparisonReport.N(boot.High)}], " +
-                   $"t 95% [{ComparisonReport.N(t.Low)}, {ComparisonReport.N(t.High)}], " +
-                   $"n = {diffs.Count} seeds{caveat}";
-        return new GroupComparison(group, b, c, boot, t, verdict, line);
+        var intervals = boot is { } bi
+            ? $"t 95% [{N(t.Low)}, {N(t.High)}], bootstrap 95% [{N(bi.Low)}, {N(bi.High)}]"
+            : $"t 95% [{N(t.Low)}, {N(t.High)}] (no bootstrap: it needs >= {MinBootstrapPairs} pairs)";
+        var tests = $"sign test p = {N(sign)}, permutation p = {(permutation is { } pp ? N(pp) : "-")}" +
+                    (diffs.Count < MinBootstrapPairs
+                        ? $" (the smallest p possible with {diffs.Count} pairs is {N(PairedTests.SmallestP(diffs.Count))})"
+                        : "");
+        var line = $"{group}: {says}: paired diff (candidate - baseline, each at its best LR) = {N(t.Estimate)}, " +
+                   $"{intervals}, n = {diffs.Count} seeds; {tests}{caveat}";
+        return new GroupComparison(group, b, c, boot ?? t, t, boot, sign, permutation, verdict, line);
     }
 
+    static GroupComparison NoVerdict(string group, SideSummary b, SideSummary c, string why) =>
+        new(group, b, c, PairedDifference: null, PairedDifferenceT: null, PairedDifferenceBootstrap: null,
+            SignTestP: null, PermutationP: null, "insufficient-data", $"{group}: no verdict: {why}");
+
+    static string N(double x) => ComparisonReport.N(x);
+
     /// <summary>
-    /// The verdict from the paired differences and their two intervals: "better", "worse" or
-    /// "no-significant-difference", and a caveat for the verdict line ("" when none).
+    /// The verdict from the paired differences and their intervals: "better", "worse" or
+    /// "no-significant-difference", and a caveat for the verdict line ("" when none). The paired t-interval must
+    /// exclude zero; from <see cref="MinBootstrapPairs"/> pairs on, the bootstrap interval must agree.
     /// </summary>
-    internal static (string Verdict, string Caveat) Judge(IReadOnlyList<double> diffs, Interval boot, Interval t,
+    internal static (string Verdict, string Caveat) Judge(IReadOnlyList<double> diffs, Interval? boot, Interval t,
         MetricInfo metric)
     {
-        // Few pairs that happen to be equal (e.g. both seeds 7/872 apart on a dev set) give zero-width intervals:
+        // Few pairs that happen to be equal (e.g. both seeds 7/872 apart on a dev set) give a zero-width t-interval:
         // that is a coarse metric meeting too few seeds, not certainty, so it is no evidence either way.
         if (diffs.Count < SmallSample && diffs.All(d => d == diffs[0]))
             return ("no-significant-difference",
-                $" (all {diffs.Count} paired differences are equal, so both intervals have zero width: " +
+                $" (all {diffs.Count} paired differences are equal, so the intervals have zero width: " +
                 "too few seeds to judge)");
-        // The percentile bootstrap is too narrow for few seed pairs (it never sees more spread than the sample), so
-        // below SmallSample pairs the t-interval of the paired differences must exclude zero as well.
-        var significant = boot.ExcludesZero && (diffs.Count >= SmallSample || t.ExcludesZero);
+        var significant = t.ExcludesZero && (boot is null || boot.ExcludesZero);
         var verdict = !significant ? "no-significant-difference"
-            : metric.IsBetter(boot.Estimate, 0) ? "better" : "worse";
+            : metric.IsBetter(t.Estimate, 0) ? "better" : "worse";
         return (verdict, "");
     }
 

@@ -6,8 +6,8 @@ using LoraLab.Training.Recipes;
 
 namespace LoraLab.Cli.Commands;
 
-/// <summary><c>loralab finetune [--config FILE] [--model M --data FILE --task T ...] [--set key=value ...] --out DIR</c>,
-/// or <c>--resume DIR</c>.</summary>
+/// <summary><c>loralab finetune [--config FILE] [--model M --data FILE --task T ...] [--set key=value ...]
+/// --out DIR</c>, or <c>--resume DIR</c>.</summary>
 public static class FinetuneCommand
 {
     public static Command Create()
@@ -36,7 +36,8 @@ public static class FinetuneCommand
         var flags = new FinetuneFlags();
         var command = new Command("finetune",
             "LoRA-finetune a pretrained model on a built-in data set or your own file (CSV/TSV/JSONL/JSON/Parquet) " +
-            "with per-group AdamW, an LR schedule, evaluation, gradient clipping and a NaN guard; progress on stderr. " +
+            "with per-group AdamW, an LR schedule, evaluation, gradient clipping and a NaN guard; progress on " +
+            "stderr. " +
             "The flags are shorthands for --set keys; DIR/config.json holds the resolved config.\n" +
             "Example: loralab finetune --model minilm --data data/examples/sst2-sample.csv --task classify " +
             "--text-column text --label-column label --out runs/y\n" +
@@ -56,8 +57,10 @@ public static class FinetuneCommand
             var outDir = resumeDir ?? parse.GetValue(output)
                          ?? throw new LoraLabException("finetune: --out DIR is required (or --resume DIR)", ExitCodes.Usage);
             var configPath = parse.GetValue(config);
-            var assignments = flags.Assignments(parse, configPath is not null).Concat(parse.GetValue(set) ?? []).ToList();
-            if (resumeDir is not null && (configPath is not null || assignments.Count > 0 || parse.GetValue(output) is not null))
+            var assignments = flags.Assignments(parse, configPath is not null)
+                .Concat(parse.GetValue(set) ?? []).ToList();
+            var runOptions = configPath is not null || assignments.Count > 0 || parse.GetValue(output) is not null;
+            if (resumeDir is not null && runOptions)
                 throw new LoraLabException(
                     "finetune: --resume takes the run's own config.json; drop --config/--set/--out and the other flags",
                     ExitCodes.Usage);

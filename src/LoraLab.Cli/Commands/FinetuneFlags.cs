@@ -17,22 +17,30 @@ internal sealed class FinetuneFlags
 {
     readonly Option<string?> _model = new("--model")
     { Description = "minilm, a llama2.c .bin (tokenizer found next to it) or a Hugging Face model folder." };
-    readonly Option<string?> _data = new("--data") { Description = "Training file: .csv .tsv .jsonl .json .parquet (.txt for lm)." };
-    readonly Option<string?> _evalData = new("--eval-data") { Description = "Eval file (default: a seeded split of --data)." };
-    readonly Option<string?> _task = new("--task") { Description = "classify, lm, instruct or chat (or a built-in: sst2, wikitext2, ...)." };
-    readonly Option<string?> _textColumn = new("--text-column") { Description = "Column with the text (default text)." };
-    readonly Option<string?> _pairColumn = new("--text-pair-column") { Description = "Column with the second text of a pair." };
-    readonly Option<string?> _labelColumn = new("--label-column") { Description = "Column with the label (default label)." };
+    readonly Option<string?> _data = new("--data")
+    { Description = "Training file: .csv .tsv .jsonl .json .parquet (.txt for lm)." };
+    readonly Option<string?> _evalData = new("--eval-data")
+    { Description = "Eval file (default: a seeded split of --data)." };
+    readonly Option<string?> _task = new("--task")
+    { Description = "classify, lm, instruct or chat (or a built-in: sst2, wikitext2, ...)." };
+    readonly Option<string?> _textColumn = new("--text-column")
+    { Description = "Column with the text (default text)." };
+    readonly Option<string?> _pairColumn = new("--text-pair-column")
+    { Description = "Column with the second text of a pair." };
+    readonly Option<string?> _labelColumn = new("--label-column")
+    { Description = "Column with the label (default label)." };
     readonly Option<string?> _chatTemplate = new("--chat-template")
     { Description = "chatml, llama3, llama2 or plain (default: chosen from the model folder)." };
     readonly Option<int?> _rank = new("--rank") { Description = "LoRA rank (lora.rank)." };
     readonly Option<double?> _alpha = new("--alpha") { Description = "LoRA alpha (lora.alpha)." };
-    readonly Option<string?> _init = new("--init") { Description = "LoRA init: a, b, gaussian, pissa, olora, ... (lora.init)." };
+    readonly Option<string?> _init = new("--init")
+    { Description = "LoRA init: a, b, gaussian, pissa, olora, ... (lora.init)." };
     readonly Option<double?> _lr = new("--lr") { Description = "Learning rate (optim.lr)." };
     readonly Option<int?> _steps = new("--steps") { Description = "Optimizer steps (sets epochs=0)." };
     readonly Option<double?> _epochs = new("--epochs") { Description = "Passes over the training set (sets steps=0)." };
     readonly Option<int?> _batchSize = new("--batch-size") { Description = "Examples per step." };
-    readonly Option<int?> _maxSeqLen = new("--max-seq-len") { Description = "Longest tokenized example (block length for lm)." };
+    readonly Option<int?> _maxSeqLen = new("--max-seq-len")
+    { Description = "Longest tokenized example (block length for lm)." };
     readonly Option<string?> _targets = new("--targets")
     { Description = "Comma-separated module names (default per architecture: query,value or q_proj,v_proj)." };
 
@@ -88,6 +96,7 @@ internal sealed class FinetuneFlags
         return sets;
     }
 
-    /// <summary>A string as a JSON literal, so the setter never reads a column named "1" or "true" as a number.</summary>
+    /// <summary>A string as a JSON literal, so the setter never reads a column named "1" or "true" as a number.
+    /// </summary>
     static string Json(string? value) => JsonSerializer.Serialize(value);
 }

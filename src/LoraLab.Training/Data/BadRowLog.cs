@@ -24,7 +24,8 @@ internal sealed class BadRowLog(string source, BadRowPolicy policy, double maxBa
         if (_first.Count < MaxListed) _first.Add(new BadRow(line, reason));
     }
 
-    /// <summary>Throws when the policy says so (after the whole file was read, so the message gives the full count).</summary>
+    /// <summary>Throws when the policy says so (after the whole file was read, so the message gives the full count).
+    /// </summary>
     public void ThrowIfNeeded(int rows)
     {
         if (Count == 0) return;
@@ -36,7 +37,8 @@ internal sealed class BadRowLog(string source, BadRowPolicy policy, double maxBa
         if (Count > maxBadFraction * rows)
             throw new LoraLabException(string.Format(c,
                 "{0}: {1} of {2} rows are bad ({3:0.#%}, more than data.max_bad_fraction {4:0.#%}): {5}",
-                source, Count, rows, (double)Count / Math.Max(1, rows), maxBadFraction, Format(source, unit, _first, Count)),
+                source, Count, rows, (double)Count / Math.Max(1, rows), maxBadFraction,
+                Format(source, unit, _first, Count)),
                 ExitCodes.BadInput);
     }
 

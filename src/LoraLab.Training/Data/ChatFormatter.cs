@@ -13,7 +13,8 @@ public sealed record ChatMessage(string Role, string Content);
 /// user and assistant; no default system message is added. Jinja is never run.
 /// <list type="bullet">
 /// <item>chatml: <c>&lt;|im_start|&gt;{role}\n{content}&lt;|im_end|&gt;\n</c> per message.</item>
-/// <item>llama3: BOS, then <c>&lt;|start_header_id|&gt;{role}&lt;|end_header_id|&gt;\n\n{content.strip()}&lt;|eot_id|&gt;</c>.</item>
+/// <item>llama3: BOS, then
+/// <c>&lt;|start_header_id|&gt;{role}&lt;|end_header_id|&gt;\n\n{content.strip()}&lt;|eot_id|&gt;</c>.</item>
 /// <item>llama2: per exchange BOS <c>[INST] {user.strip()} [/INST]</c> then <c> {assistant.strip()} </c> EOS; a
 /// system message goes into the first user turn as <c>&lt;&lt;SYS&gt;&gt;\n{system}\n&lt;&lt;/SYS&gt;&gt;\n\n</c>;
 /// roles must alternate user/assistant.</item>
@@ -108,16 +109,22 @@ public static class ChatFormatter
                                   out List<ChatMessage> messages, out string reason)
     {
         (messages, reason) = ([], "");
-        if (!fields.TryGetPropertyValue(column, out var node) || node is null) { reason = $"missing column '{column}'"; return false; }
+        if (!fields.TryGetPropertyValue(column, out var node) || node is null)
+        {
+            reason = $"missing column '{column}'";
+            return false;
+        }
         if (node is not JsonArray array) { reason = $"'{column}' is not a list of messages"; return false; }
         for (var i = 0; i < array.Count; i++)
         {
             if (array[i] is not JsonObject m) { reason = $"{column}[{i}] is not an object"; return false; }
             if (!TryString(m, "role", out var role)) { reason = $"{column}[{i}] has no string 'role'"; return false; }
-            if (!TryString(m, "content", out var content)) { reason = $"{column}[{i}] has no string 'content'"; return false; }
+            if (!TryString(m, "content", out var content))
+            { reason = $"{column}[{i}] has no string 'content'"; return false; }
             if (role is not ("system" or "user" or "assistant"))
             { reason = $"{column}[{i}] has role '{role}' (expected system, user or assistant)"; return false; }
-            if (role == "system" && i > 0) { reason = $"{column}[{i}]: a system message may only come first"; return false; }
+            if (role == "system" && i > 0)
+            { reason = $"{column}[{i}]: a system message may only come first"; return false; }
             messages.Add(new ChatMessage(role, content));
         }
         if (!messages.Any(m => m.Role == "assistant")) { reason = "no assistant message"; return false; }

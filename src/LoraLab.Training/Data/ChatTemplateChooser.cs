@@ -34,7 +34,8 @@ public static class ChatTemplateChooser
         return (ChatTemplateKind.Plain, "the model has no chat format LoraLab recognises");
     }
 
-    /// <summary>The chat_template string(s) of DIR/tokenizer_config.json (a string, or a list of {name, template}).</summary>
+    /// <summary>The chat_template string(s) of DIR/tokenizer_config.json (a string, or a list of {name, template}).
+    /// </summary>
     static string? JinjaTemplate(string folder)
     {
         var path = Path.Combine(folder, "tokenizer_config.json");

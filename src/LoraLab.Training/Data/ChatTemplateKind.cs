@@ -8,10 +8,13 @@ public enum ChatTemplateKind
     Auto,
     /// <summary>ChatML, as Qwen2/Qwen2.5: <c>&lt;|im_start|&gt;role\ncontent&lt;|im_end|&gt;\n</c>.</summary>
     Chatml,
-    /// <summary>Llama 3: <c>&lt;|start_header_id|&gt;role&lt;|end_header_id|&gt;\n\ncontent&lt;|eot_id|&gt;</c>.</summary>
+    /// <summary>Llama 3: <c>&lt;|start_header_id|&gt;role&lt;|end_header_id|&gt;\n\ncontent&lt;|eot_id|&gt;</c>.
+    /// </summary>
     Llama3,
-    /// <summary>Llama 2 chat: <c>&lt;s&gt;[INST] user [/INST] assistant &lt;/s&gt;</c>, system in &lt;&lt;SYS&gt;&gt;.</summary>
+    /// <summary>Llama 2 chat: <c>&lt;s&gt;[INST] user [/INST] assistant &lt;/s&gt;</c>, system in
+    /// &lt;&lt;SYS&gt;&gt;.</summary>
     Llama2,
-    /// <summary>No special tokens: <c>User: ...\nAssistant: ...\n</c> (stories260K, models without a chat format).</summary>
+    /// <summary>No special tokens: <c>User: ...\nAssistant: ...\n</c> (stories260K, models without a chat
+    /// format).</summary>
     Plain,
 }

@@ -2,7 +2,8 @@ using LoraLab.Core;
 
 namespace LoraLab.Training.Data;
 
-/// <summary>Reads a data file of any <see cref="DataFormat"/> except plain text into a <see cref="DataTable"/>.</summary>
+/// <summary>Reads a data file of any <see cref="DataFormat"/> except plain text into a <see cref="DataTable"/>.
+/// </summary>
 public static class DataFileReader
 {
     public static DataTable Read(string path, DataFormat format = DataFormat.Auto)

@@ -2,7 +2,7 @@ using LoraLab.Core;
 
 namespace LoraLab.Training.Data;
 
-/// <summary>How a data file is read (JSON: "auto", "csv", ...). <see cref="Auto"/> goes by the file extension.</summary>
+/// <summary>How a data file is read (JSON: "auto", "csv", ...); <see cref="Auto"/> goes by the extension.</summary>
 public enum DataFormat
 {
     /// <summary>By extension: .csv, .tsv, .jsonl/.ndjson, .json, .parquet, .txt.</summary>

@@ -10,7 +10,8 @@ namespace LoraLab.Training.Data;
 public sealed record DataRecord(int Line, JsonObject? Fields, string? Error = null);
 
 /// <summary>The rows of one file, with how its positions are named in messages ("line" or "row").</summary>
-public sealed record DataTable(string Source, DataFormat Format, IReadOnlyList<DataRecord> Records, string Unit = "line")
+public sealed record DataTable(
+    string Source, DataFormat Format, IReadOnlyList<DataRecord> Records, string Unit = "line")
 {
     /// <summary>The column names seen (CSV: the header; JSON: the union of object keys).</summary>
     public IReadOnlyList<string> Columns { get; init; } = [];

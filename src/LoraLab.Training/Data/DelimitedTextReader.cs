@@ -23,9 +23,11 @@ public static class DelimitedTextReader
         for (var i = 0; i < header.Count; i++)
         {
             if (header[i].Trim().Length == 0)
-                throw new LoraLabException($"{path}:{rows[0].Line}: header column {i + 1} has no name", ExitCodes.BadInput);
+                throw new LoraLabException($"{path}:{rows[0].Line}: header column {i + 1} has no name",
+                                           ExitCodes.BadInput);
             if (header.IndexOf(header[i]) != i)
-                throw new LoraLabException($"{path}:{rows[0].Line}: header names column '{header[i]}' twice", ExitCodes.BadInput);
+                throw new LoraLabException($"{path}:{rows[0].Line}: header names column '{header[i]}' twice",
+                                           ExitCodes.BadInput);
         }
         var records = new List<DataRecord>(rows.Count - 1);
         foreach (var row in rows.Skip(1))
@@ -79,7 +81,8 @@ public static class DelimitedTextReader
                 {
                     if (i >= text.Length)
                         throw new LoraLabException(
-                            $"{source}:{openLine}: quoted field opened on this line is never closed", ExitCodes.BadInput);
+                            $"{source}:{openLine}: quoted field opened on this line is never closed",
+                            ExitCodes.BadInput);
                     if (text[i] == '"')
                     {
                         if (i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i += 2; continue; }

@@ -28,7 +28,10 @@ public static class InstructionFormatter
         : PromptInput.Replace("{instruction}", record.Instruction).Replace("{input}", record.Input);
 
     public static IReadOnlyList<Segment> Segments(InstructionRecord record) =>
-        [Segment.Bos, Segment.Plain(Prompt(record)), Segment.Plain(record.Output, trained: true), Segment.Eos(trained: true)];
+    [
+        Segment.Bos, Segment.Plain(Prompt(record)),
+        Segment.Plain(record.Output, trained: true), Segment.Eos(trained: true),
+    ];
 
     /// <summary>instruction (non-blank string), input (optional string), output (non-blank string).</summary>
     internal static bool TryParse(JsonObject fields, out InstructionRecord record, out string reason)

@@ -34,7 +34,8 @@ public static class JsonRecordReader
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
-                throw new LoraLabException($"{path}:1: expected a JSON array of objects ('[' first)", ExitCodes.BadInput);
+                throw new LoraLabException($"{path}:1: expected a JSON array of objects ('[' first)",
+                                           ExitCodes.BadInput);
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
                 for (; scanned < reader.TokenStartIndex; scanned++)
@@ -49,7 +50,8 @@ public static class JsonRecordReader
         }
         catch (JsonException ex)
         {
-            throw new LoraLabException($"{path}:{(ex.LineNumber ?? 0) + 1}: malformed JSON ({FirstSentence(ex.Message)})",
+            var at = (ex.LineNumber ?? 0) + 1;
+            throw new LoraLabException($"{path}:{at}: malformed JSON ({FirstSentence(ex.Message)})",
                                        ExitCodes.BadInput, ex);
         }
         catch (ArgumentException ex)     // duplicate keys in JsonNode
@@ -64,7 +66,9 @@ public static class JsonRecordReader
         try
         {
             var node = JsonNode.Parse(text);
-            return node is JsonObject obj ? new DataRecord(line, obj) : new DataRecord(line, null, $"not a JSON object ({Kind(node)})");
+            return node is JsonObject obj
+                ? new DataRecord(line, obj)
+                : new DataRecord(line, null, $"not a JSON object ({Kind(node)})");
         }
         catch (JsonException ex) { return new DataRecord(line, null, $"malformed JSON ({FirstSentence(ex.Message)})"); }
         catch (ArgumentException ex) { return new DataRecord(line, null, $"malformed JSON ({ex.Message})"); }

@@ -31,18 +31,21 @@ public sealed class LabelMap
     /// <summary>The class index of <paramref name="label"/>, or -1.</summary>
     public int IndexOf(string label) => _index.GetValueOrDefault(label, -1);
 
-    /// <summary>The configured classes, else the distinct <paramref name="seen"/> labels in numeric or ordinal order.</summary>
+    /// <summary>The configured classes, else the distinct <paramref name="seen"/> labels in numeric or ordinal order.
+    /// </summary>
     public static LabelMap Build(IEnumerable<string> seen, IReadOnlyList<string> configured, string source)
     {
         if (configured.Count > 0) return new LabelMap(configured);
         var distinct = seen.Distinct(StringComparer.Ordinal).ToList();
-        var numeric = distinct.All(l => long.TryParse(l, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _));
+        var numeric = distinct.All(l =>
+            long.TryParse(l, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _));
         var ordered = numeric
             ? distinct.OrderBy(l => long.Parse(l, CultureInfo.InvariantCulture)).ToList()
             : distinct.OrderBy(l => l, StringComparer.Ordinal).ToList();
         if (ordered.Count < 2)
             throw new LoraLabException(
-                $"{source}: classification needs at least 2 classes, found {ordered.Count} ({string.Join(", ", ordered)})",
+                $"{source}: classification needs at least 2 classes, found {ordered.Count} " +
+                $"({string.Join(", ", ordered)})",
                 ExitCodes.BadInput);
         return new LabelMap(ordered);
     }
@@ -52,7 +55,8 @@ public sealed class LabelMap
     {
         var doc = new Dictionary<string, object>
         {
-            ["id2label"] = Labels.Select((l, i) => (l, i)).ToDictionary(p => p.i.ToString(CultureInfo.InvariantCulture), p => p.l),
+            ["id2label"] = Labels.Select((l, i) => (l, i))
+                .ToDictionary(p => p.i.ToString(CultureInfo.InvariantCulture), p => p.l),
             ["label2id"] = Labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i),
         };
         Directory.CreateDirectory(directory);

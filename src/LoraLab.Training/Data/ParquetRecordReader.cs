@@ -50,7 +50,8 @@ public static class ParquetRecordReader
         null => null,
         string s => JsonValue.Create(s),
         bool b => JsonValue.Create(b),
-        byte or sbyte or short or ushort or int or uint or long => JsonValue.Create(Convert.ToInt64(value, CultureInfo.InvariantCulture)),
+        byte or sbyte or short or ushort or int or uint or long =>
+            JsonValue.Create(Convert.ToInt64(value, CultureInfo.InvariantCulture)),
         ulong u => JsonValue.Create(u),
         float f => JsonValue.Create((double)f),
         double d => JsonValue.Create(d),
@@ -59,7 +60,8 @@ public static class ParquetRecordReader
         DateOnly d => JsonValue.Create(d.ToString("O", CultureInfo.InvariantCulture)),
         TimeSpan t => JsonValue.Create(t.ToString("c", CultureInfo.InvariantCulture)),
         byte[] bytes => JsonValue.Create(Convert.ToBase64String(bytes)),
-        IDictionary<string, object> dict => new JsonObject(dict.Select(kv => KeyValuePair.Create(kv.Key, ToNode(kv.Value)))),
+        IDictionary<string, object> dict =>
+            new JsonObject(dict.Select(kv => KeyValuePair.Create(kv.Key, ToNode(kv.Value)))),
         IDictionary dict => new JsonObject(dict.Keys.Cast<object>().Select(k =>
             KeyValuePair.Create(Convert.ToString(k, CultureInfo.InvariantCulture) ?? "", ToNode(dict[k])))),
         IEnumerable list => new JsonArray(list.Cast<object?>().Select(ToNode).ToArray()),

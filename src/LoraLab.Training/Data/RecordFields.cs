@@ -4,10 +4,12 @@ using System.Text.Json.Nodes;
 
 namespace LoraLab.Training.Data;
 
-/// <summary>Typed access to the fields of a <see cref="DataRecord"/>, with the reason when a field is unusable.</summary>
+/// <summary>Typed access to the fields of a <see cref="DataRecord"/>, with the reason when a field is unusable.
+/// </summary>
 internal static class RecordFields
 {
-    /// <summary>A non-blank text: a JSON string (numbers are taken as their JSON text, as a CSV cell would be).</summary>
+    /// <summary>A non-blank text: a JSON string (numbers are taken as their JSON text, as a CSV cell would be).
+    /// </summary>
     public static bool TryText(JsonObject fields, string column, out string text, out string reason)
     {
         (text, reason) = ("", "");
@@ -17,7 +19,9 @@ internal static class RecordFields
             case JsonValueKind.String: text = node.GetValue<string>(); break;
             case JsonValueKind.Number: text = node.ToJsonString(); break;
             case null or JsonValueKind.Null: reason = $"empty text in '{column}'"; return false;
-            default: reason = $"'{column}' is a JSON {node.GetValueKind().ToString().ToLowerInvariant()}, not text"; return false;
+            default:
+                reason = $"'{column}' is a JSON {node.GetValueKind().ToString().ToLowerInvariant()}, not text";
+                return false;
         }
         if (text.Trim().Length == 0) { reason = $"empty text in '{column}'"; return false; }
         return true;
@@ -45,9 +49,17 @@ internal static class RecordFields
                 if (label.Length == 0) { reason = $"empty label in '{column}'"; return false; }
                 return true;
             case JsonValueKind.Number:
-                if (node.AsValue().TryGetValue<long>(out var n)) { label = n.ToString(CultureInfo.InvariantCulture); return true; }
+                if (node.AsValue().TryGetValue<long>(out var n))
+                {
+                    label = n.ToString(CultureInfo.InvariantCulture);
+                    return true;
+                }
                 var d = node.GetValue<double>();
-                if (d == Math.Floor(d) && Math.Abs(d) < 1e15) { label = ((long)d).ToString(CultureInfo.InvariantCulture); return true; }
+                if (d == Math.Floor(d) && Math.Abs(d) < 1e15)
+                {
+                    label = ((long)d).ToString(CultureInfo.InvariantCulture);
+                    return true;
+                }
                 reason = $"label {node.ToJsonString()} in '{column}' is not an integer or a string";
                 return false;
             case JsonValueKind.True or JsonValueKind.False:

@@ -13,7 +13,8 @@ public sealed record DataSpec
 {
     public string? TrainPath { get; init; }
     public string? EvalPath { get; init; }
-    /// <summary>File format of train_path and eval_path; auto goes by the extension (<see cref="DataFormat"/>).</summary>
+    /// <summary>File format of train_path and eval_path; auto goes by the extension (<see cref="DataFormat"/>).
+    /// </summary>
     public DataFormat Format { get; init; } = DataFormat.Auto;
     /// <summary>Malformed rows: "skip" leaves them out (up to <see cref="MaxBadFraction"/>), "error" stops at the
     /// first; both report them with file:line.</summary>

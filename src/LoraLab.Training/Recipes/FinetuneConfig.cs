@@ -83,7 +83,8 @@ public sealed record FinetuneConfig : IValidatable
             yield return $"task {EnumNames.Of(Task)} is language modelling and needs a decoder model (llama2c, hf-llama), got {EnumNames.Of(Model.Kind)}";
         if (FinetuneTasks.IsUserData(Task) && string.IsNullOrEmpty(Data.TrainPath))
             yield return $"task {EnumNames.Of(Task)} reads your files: set data.train_path (--data FILE)";
-        if (!(Data.MaxBadFraction is >= 0 and <= 1)) yield return $"data.max_bad_fraction must be in [0, 1], got {Data.MaxBadFraction}";
+        if (!(Data.MaxBadFraction is >= 0 and <= 1))
+            yield return $"data.max_bad_fraction must be in [0, 1], got {Data.MaxBadFraction}";
         if (MaxSeqLen < 4) yield return $"max_seq_len must be >= 4, got {MaxSeqLen}";
         if (BatchSize < 1) yield return $"batch_size must be >= 1, got {BatchSize}";
         if (EvalBatchSize < 1) yield return $"eval_batch_size must be >= 1, got {EvalBatchSize}";

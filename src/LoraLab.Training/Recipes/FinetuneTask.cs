@@ -9,20 +9,23 @@ public enum FinetuneTask
 {
     Sst2, Cola, Mrpc, Qnli, Rte,
     Wikitext2, Tinyshakespeare, Tinystories, Gsm8k,
-    /// <summary>Text (or text pair) classification from CSV/TSV/JSONL/JSON/Parquet columns, string or integer labels.</summary>
+    /// <summary>Text (or text pair) classification from CSV/TSV/JSONL/JSON/Parquet columns, string or integer
+    /// labels.</summary>
     Classify,
     /// <summary>Causal language modelling on a .txt corpus or a text column.</summary>
     Lm,
     /// <summary>Instruction records (instruction/input/output) in Alpaca's prompt, loss on the response only.</summary>
     Instruct,
-    /// <summary>Chat records (messages of role/content) in a built-in chat template, loss on assistant turns only.</summary>
+    /// <summary>Chat records (messages of role/content) in a built-in chat template, loss on assistant turns only.
+    /// </summary>
     Chat,
 }
 
 /// <summary>Properties of each <see cref="FinetuneTask"/>.</summary>
 public static class FinetuneTasks
 {
-    /// <summary>Whether the task trains an encoder with a classification head (else a decoder as a causal LM).</summary>
+    /// <summary>Whether the task trains an encoder with a classification head (else a decoder as a causal LM).
+    /// </summary>
     public static bool IsClassification(FinetuneTask task) => task switch
     {
         FinetuneTask.Sst2 or FinetuneTask.Cola or FinetuneTask.Mrpc or FinetuneTask.Qnli or FinetuneTask.Rte
@@ -31,7 +34,8 @@ public static class FinetuneTasks
             or FinetuneTask.Lm or FinetuneTask.Instruct or FinetuneTask.Chat => false,
     };
 
-    /// <summary>Whether the task reads the user's files (data.train_path required) rather than a built-in data set.</summary>
+    /// <summary>Whether the task reads the user's files (data.train_path required) rather than a built-in data
+    /// set.</summary>
     public static bool IsUserData(FinetuneTask task) => task switch
     {
         FinetuneTask.Classify or FinetuneTask.Lm or FinetuneTask.Instruct or FinetuneTask.Chat => true,

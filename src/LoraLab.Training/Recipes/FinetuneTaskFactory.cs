@@ -23,8 +23,8 @@ public static class FinetuneTaskFactory
     {
         var (train, eval) = FinetuneTasks.DefaultPaths(config.Task);
         var trainPath = config.Data.TrainPath ?? train
-                        ?? throw new LoraLabException($"task {EnumNames.Of(config.Task)} needs data.train_path (--data FILE)",
-                                                      ExitCodes.Usage);
+                        ?? throw new LoraLabException(
+                            $"task {EnumNames.Of(config.Task)} needs data.train_path (--data FILE)", ExitCodes.Usage);
         return (trainPath, config.Data.EvalPath ?? eval);
     }
 
@@ -32,13 +32,15 @@ public static class FinetuneTaskFactory
     {
         if (config.Task == FinetuneTask.Classify)
         {
-            var (userTrain, userEval, userReports, labels) = UserDataLoader.ReadClassification(config.Data, trainPath, evalPath);
+            var (userTrain, userEval, userReports, labels) =
+                UserDataLoader.ReadClassification(config.Data, trainPath, evalPath);
             log.WriteLine($"classes: {string.Join(", ", labels.Labels.Select((l, i) => $"{i}={l}"))} " +
                           $"(saved with the adapter as {LabelMap.FileName})");
             var encoder = LoadEncoder(config, log);
             var classifier = new BertClassifier(encoder.Model, labels.Count, config.Pooling, config.ClassifierDropout);
-            return new ClassificationTask(classifier, new BertPairTokenizer(BertTextTokenizer.FromVocab(encoder.VocabPath)),
-                                          config.MaxSeqLen, userTrain, userEval, userReports, "accuracy", labels);
+            var pairs = new BertPairTokenizer(BertTextTokenizer.FromVocab(encoder.VocabPath));
+            return new ClassificationTask(classifier, pairs, config.MaxSeqLen, userTrain, userEval, userReports,
+                                          "accuracy", labels);
         }
         var format = config.Task switch
         {
@@ -82,7 +84,8 @@ public static class FinetuneTaskFactory
                 report with { Role = "eval", Examples = eval.Count, Note = SeededSplit.Describe(trainPath, data.TrainFraction, data.SplitSeed, false) },
             ]);
         }
-        var (trainAll, trainReport) = GlueTsvReader.Read(trainPath, format, data.OnBadRows, "train", data.MaxBadFraction);
+        var (trainAll, trainReport) =
+            GlueTsvReader.Read(trainPath, format, data.OnBadRows, "train", data.MaxBadFraction);
         var (evalAll, evalReport) = GlueTsvReader.Read(evalPath, format, data.OnBadRows, "eval", data.MaxBadFraction);
         var t = Take(trainAll, data.MaxTrainExamples);
         var e = Take(evalAll, data.MaxEvalExamples);
@@ -113,7 +116,8 @@ public static class FinetuneTaskFactory
             FinetuneTask.Wikitext2 or FinetuneTask.Tinyshakespeare or FinetuneTask.Tinystories =>
                 ReadCorpus(config, tokenizer, trainPath, evalPath ?? trainPath),
             FinetuneTask.Sst2 or FinetuneTask.Cola or FinetuneTask.Mrpc or FinetuneTask.Qnli or FinetuneTask.Rte
-                or FinetuneTask.Classify => throw new InvalidOperationException($"{config.Task} is not a causal-LM task"),
+                or FinetuneTask.Classify =>
+                throw new InvalidOperationException($"{config.Task} is not a causal-LM task"),
         };
         return new CausalLmTask(model, train, eval, reports);
     }
@@ -132,11 +136,13 @@ public static class FinetuneTaskFactory
             $"{EnumNames.Of(template)} template, loss on assistant turns only");
     }
 
-    /// <summary>Task lm on a record file: each row's text is a document; rows split by seed without an eval file.</summary>
+    /// <summary>Task lm on a record file: each row's text is a document; rows split by seed without an eval file.
+    /// </summary>
     static (List<CausalLmExample>, List<CausalLmExample>, List<DatasetLoadReport>) ReadRecordCorpus(
         FinetuneConfig config, ITextTokenizer tokenizer, string trainPath, string? evalPath)
     {
-        var (trainDocs, evalDocs, trainFile, evalFile, split) = UserDataLoader.ReadDocuments(config.Data, trainPath, evalPath);
+        var (trainDocs, evalDocs, trainFile, evalFile, split) =
+            UserDataLoader.ReadDocuments(config.Data, trainPath, evalPath);
         var (train, trainReport) = Blocks(trainDocs, trainPath, "train", split.TrainNote, tokenizer, config.MaxSeqLen,
                                           config.Data.MaxTrainExamples);
         var (eval, evalReport) = Blocks(evalDocs, evalPath ?? trainPath, "eval", split.EvalNote, tokenizer,
@@ -193,8 +199,9 @@ public static class FinetuneTaskFactory
     static (List<CausalLmExample>, List<CausalLmExample>, List<DatasetLoadReport>) ReadPromptAnswer(
         FinetuneConfig config, ITextTokenizer tokenizer, string trainPath, string evalPath)
     {
-        var (trainPairs, trainReport) = PromptAnswerReader.Read(trainPath, config.Data.OnBadRows, "train", config.Data.MaxBadFraction);
-        var (evalPairs, evalReport) = PromptAnswerReader.Read(evalPath, config.Data.OnBadRows, "eval", config.Data.MaxBadFraction);
+        var (policy, maxBad) = (config.Data.OnBadRows, config.Data.MaxBadFraction);
+        var (trainPairs, trainReport) = PromptAnswerReader.Read(trainPath, policy, "train", maxBad);
+        var (evalPairs, evalReport) = PromptAnswerReader.Read(evalPath, policy, "eval", maxBad);
         List<CausalLmExample> Encode(IEnumerable<(string Prompt, string Answer, int Line)> pairs, int max) =>
             Take(pairs.Select(p => PromptAnswerReader.Encode(p.Prompt, p.Answer, tokenizer, config.MaxSeqLen))
                       .Where(e => e.LossTokens > 0).ToList(), max);

@@ -12,8 +12,10 @@ public static class ModelLocator
 {
     public static ModelSpec Locate(string model)
     {
-        if (model.Equals("minilm", StringComparison.OrdinalIgnoreCase)) return new ModelSpec { Kind = ModelKind.Minilm };
-        if (File.Exists(model)) return new ModelSpec { Kind = ModelKind.Llama2c, Path = model, TokenizerPath = TokenizerNextTo(model) };
+        if (model.Equals("minilm", StringComparison.OrdinalIgnoreCase))
+            return new ModelSpec { Kind = ModelKind.Minilm };
+        if (File.Exists(model))
+            return new ModelSpec { Kind = ModelKind.Llama2c, Path = model, TokenizerPath = TokenizerNextTo(model) };
         if (Directory.Exists(model)) return new ModelSpec { Kind = KindOfFolder(model), Path = model };
         throw new LoraLabException(
             $"--model {model}: not 'minilm', a llama2.c .bin file or a Hugging Face model folder", ExitCodes.Usage);
@@ -29,17 +31,18 @@ public static class ModelLocator
         return candidates.Count == 1
             ? Path.Combine(Path.GetDirectoryName(checkpoint) ?? "", Path.GetFileName(candidates[0]))
             : throw new LoraLabException(
-                $"--model {checkpoint}: found {candidates.Count} tokenizer files (tokenizer.bin or tok*.bin) next to it; " +
-                "name one with --set model.tokenizer_path=FILE", ExitCodes.Usage);
+                $"--model {checkpoint}: found {candidates.Count} tokenizer files (tokenizer.bin or tok*.bin) next " +
+                "to it; name one with --set model.tokenizer_path=FILE", ExitCodes.Usage);
     }
 
-    /// <summary>config.json model_type → loader: bert → hf-bert; llama, mistral, qwen2 → hf-llama (whose loader says
-    /// which configs it reads).</summary>
+    /// <summary>config.json model_type → loader: bert → hf-bert; llama, mistral, qwen2 → hf-llama (whose loader
+    /// says which configs it reads).</summary>
     static ModelKind KindOfFolder(string folder)
     {
         var config = Path.Combine(folder, "config.json");
         if (!File.Exists(config))
-            throw new LoraLabException($"--model {folder}: no config.json (not a Hugging Face model folder)", ExitCodes.Usage);
+            throw new LoraLabException($"--model {folder}: no config.json (not a Hugging Face model folder)",
+                                       ExitCodes.Usage);
         string? type;
         try
         {
@@ -48,7 +51,8 @@ public static class ModelLocator
         }
         catch (JsonException ex)
         {
-            throw new LoraLabException($"{config}: malformed JSON ({ex.Message.Split(" Path:")[0]})", ExitCodes.BadInput, ex);
+            throw new LoraLabException($"{config}: malformed JSON ({ex.Message.Split(" Path:")[0]})",
+                                       ExitCodes.BadInput, ex);
         }
         return type switch
         {

@@ -19,7 +19,8 @@ internal static class UserDataLoader
         public DatasetLoadReport Report(string role, int examples, string note) => new()
         {
             Source = Table.Source, Role = role, RowsRead = Table.Records.Count, RowsKept = Rows.Count,
-            BadRowCount = Bad.Count, FirstBadRows = Bad.First, BadRowUnit = Table.Unit, Examples = examples, Note = note,
+            BadRowCount = Bad.Count, FirstBadRows = Bad.First, BadRowUnit = Table.Unit, Examples = examples,
+            Note = note,
         };
     }
 
@@ -46,8 +47,9 @@ internal static class UserDataLoader
     {
         if (eval is not null) return new Split<T>(train.Rows, eval.Rows, "whole file", "whole file");
         if (train.Rows.Count < 2)
-            throw new LoraLabException($"{train.Table.Source}: {train.Rows.Count} usable row(s); a train/eval split needs 2 " +
-                                       "(or give an eval file)", ExitCodes.BadInput);
+            throw new LoraLabException(
+                $"{train.Table.Source}: {train.Rows.Count} usable row(s); a train/eval split needs 2 " +
+                "(or give an eval file)", ExitCodes.BadInput);
         var (t, e) = SeededSplit.Indices(train.Rows.Count, spec.TrainFraction, spec.SplitSeed);
         var source = train.Table.Source;
         return new Split<T>(t.Select(i => train.Rows[i]).ToList(), e.Select(i => train.Rows[i]).ToList(),
@@ -71,13 +73,17 @@ internal static class UserDataLoader
             return true;
         }
         var train = Parse<(string Text, string? Pair, string Label)>(trainPath, spec, ParseRow, checkBadRows: false);
-        var eval = evalPath is null ? null : Parse<(string Text, string? Pair, string Label)>(evalPath, spec, ParseRow, checkBadRows: false);
+        var eval = evalPath is null
+            ? null
+            : Parse<(string Text, string? Pair, string Label)>(evalPath, spec, ParseRow, checkBadRows: false);
         var labels = LabelMap.Build(train.Rows.Select(r => r.Value.Label), spec.Labels, trainPath);
         var trainFile = MapLabels(train, labels);
         var evalFile = eval is null ? null : MapLabels(eval, labels);
         var split = SplitRows(trainFile, evalFile, spec);
-        List<ClassificationExample> Examples(List<((string Text, string? Pair, int Label) Value, int Line)> rows, int max) =>
-            Take(rows.Select(r => new ClassificationExample(r.Value.Text, r.Value.Pair, r.Value.Label, r.Line)).ToList(), max);
+        List<ClassificationExample> Examples(List<((string Text, string? Pair, int Label) Value, int Line)> rows,
+                                             int max) =>
+            Take(rows.Select(r => new ClassificationExample(r.Value.Text, r.Value.Pair, r.Value.Label, r.Line))
+                     .ToList(), max);
         var trainExamples = Examples(split.Train, spec.MaxTrainExamples);
         var evalExamples = Examples(split.Eval, spec.MaxEvalExamples);
         Dictionary<string, int> Counts(List<ClassificationExample> examples) =>
@@ -85,7 +91,8 @@ internal static class UserDataLoader
         var evalSource = evalFile ?? trainFile;
         return (trainExamples, evalExamples,
         [
-            trainFile.Report("train", trainExamples.Count, split.TrainNote) with { LabelCounts = Counts(trainExamples) },
+            trainFile.Report("train", trainExamples.Count, split.TrainNote) with
+                { LabelCounts = Counts(trainExamples) },
             evalSource.Report("eval", evalExamples.Count, split.EvalNote) with { LabelCounts = Counts(evalExamples) },
         ], labels);
     }
@@ -106,7 +113,8 @@ internal static class UserDataLoader
 
     /// <summary>Tasks instruct and chat: each row formatted into segments and encoded with its loss mask; an example
     /// whose trained tokens all fall beyond max_seq_len is dropped and counted in the report's note.</summary>
-    public static (List<CausalLmExample> Train, List<CausalLmExample> Eval, List<DatasetLoadReport> Reports) ReadFormatted<T>(
+    public static (List<CausalLmExample> Train, List<CausalLmExample> Eval, List<DatasetLoadReport> Reports)
+        ReadFormatted<T>(
         DataSpec spec, string trainPath, string? evalPath, RowParser<T> parse, Func<T, IReadOnlyList<Segment>> format,
         ITextTokenizer tokenizer, int maxSeqLen, string what)
     {
@@ -118,12 +126,14 @@ internal static class UserDataLoader
             var encoded = rows.Select(r => SegmentEncoder.Encode(format(r.Value), tokenizer, maxSeqLen)).ToList();
             var kept = encoded.Where(e => e.LossTokens > 0).ToList();
             var dropped = encoded.Count - kept.Count;
-            return (Take(kept, max), $"{what}" + (dropped > 0 ? $"; {dropped} dropped: no trained token within max_seq_len" : ""));
+            var note = dropped > 0 ? $"; {dropped} dropped: no trained token within max_seq_len" : "";
+            return (Take(kept, max), what + note);
         }
         var (trainExamples, trainNote) = Encode(split.Train, spec.MaxTrainExamples);
         var (evalExamples, evalNote) = Encode(split.Eval, spec.MaxEvalExamples);
         if (trainExamples.Count == 0)
-            throw new LoraLabException($"{trainPath}: no example has a trained token within max_seq_len {maxSeqLen}", ExitCodes.BadInput);
+            throw new LoraLabException($"{trainPath}: no example has a trained token within max_seq_len {maxSeqLen}",
+                                       ExitCodes.BadInput);
         return (trainExamples, evalExamples,
         [
             train.Report("train", trainExamples.Count, $"{split.TrainNote}; {trainNote}") with
@@ -137,11 +147,13 @@ internal static class UserDataLoader
     public static (List<string> Train, List<string> Eval, ParsedFile<string> TrainFile, ParsedFile<string>? EvalFile,
         Split<string> Split) ReadDocuments(DataSpec spec, string trainPath, string? evalPath)
     {
-        bool ParseRow(JsonObject f, out string text, out string reason) => RecordFields.TryText(f, spec.TextColumn, out text, out reason);
+        bool ParseRow(JsonObject f, out string text, out string reason) =>
+            RecordFields.TryText(f, spec.TextColumn, out text, out reason);
         var train = Parse<string>(trainPath, spec, ParseRow);
         var eval = evalPath is null ? null : Parse<string>(evalPath, spec, ParseRow);
         var split = SplitRows(train, eval, spec);
-        return (split.Train.Select(r => r.Value).ToList(), split.Eval.Select(r => r.Value).ToList(), train, eval, split);
+        return (split.Train.Select(r => r.Value).ToList(), split.Eval.Select(r => r.Value).ToList(), train, eval,
+                split);
     }
 
     static List<T> Take<T>(List<T> items, int max) => max > 0 && items.Count > max ? items[..max] : items;

@@ -14,9 +14,13 @@ public sealed class FinetuneZeroConfigTests
 {
     static readonly string Stories = RepoPaths.Data("stories260K/stories260K.bin");
 
-    static JsonElement Result(string dir) => JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "result.json"))).RootElement;
+    static JsonElement Result(string dir) =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "result.json"))).RootElement;
 
-    static double Metric(JsonElement result, string which) => result.GetProperty(which).GetProperty("perplexity").GetDouble();
+    static double Metric(JsonElement result, string which) =>
+        result.GetProperty(which).GetProperty("perplexity").GetDouble();
+
+    static string? TrainNote(string dir) => Result(dir).GetProperty("data")[0].GetProperty("note").GetString();
 
     [Fact]
     public void Instruct_Stories260k_TrainsOnResponses_WritesReproducibleConfig()
@@ -28,7 +32,7 @@ public sealed class FinetuneZeroConfigTests
         Assert.True(run.ExitCode == 0, run.Error);
         var result = Result(dir);
         Assert.True(Metric(result, "final_metrics") < Metric(result, "initial_metrics"), run.Output);
-        Assert.Contains("Alpaca prompt, loss on the response only", result.GetProperty("data")[0].GetProperty("note").GetString());
+        Assert.Contains("Alpaca prompt, loss on the response only", TrainNote(dir));
         Assert.Contains("seeded split of instruct.jsonl", run.Error);
         Assert.Contains("q_proj", PeftAdapter.Read(Path.Combine(dir, "adapter")).Config.TargetModules!.ToString());
 
@@ -51,8 +55,9 @@ public sealed class FinetuneZeroConfigTests
 
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("chat template: plain (the model has no chat format LoraLab recognises); " +
-                        "LoraLab uses its built-in templates only: Jinja chat_template strings are not executed", run.Error);
-        Assert.Contains("loss on assistant turns only", Result(dir).GetProperty("data")[0].GetProperty("note").GetString());
+                        "LoraLab uses its built-in templates only: Jinja chat_template strings are not executed",
+                        run.Error);
+        Assert.Contains("loss on assistant turns only", TrainNote(dir));
     }
 
     [Fact]
@@ -60,7 +65,8 @@ public sealed class FinetuneZeroConfigTests
     {
         var dir = CliTester.TempDir();
         var run = CliTester.Run("finetune", "--model", "minilm", "--data", RepoPaths.Data("examples/sst2-sample.csv"),
-            "--task", "classify", "--text-column", "text", "--label-column", "label", "--steps", "2", "--batch-size", "8",
+            "--task", "classify", "--text-column", "text", "--label-column", "label", "--steps", "2",
+            "--batch-size", "8",
             "--max-seq-len", "32", "--set", "data.max_eval_examples=16", "--out", dir);
 
         Assert.True(run.ExitCode == 0, run.Error);
@@ -69,7 +75,7 @@ public sealed class FinetuneZeroConfigTests
         var map = LabelMap.Load(Path.Combine(dir, "adapter", LabelMap.FileName));
         Assert.Equal(["negative", "positive"], map.Labels);
         Assert.Equal("SEQ_CLS", PeftAdapter.Read(Path.Combine(dir, "adapter")).Config.TaskType);
-        Assert.Equal("mean", Result(dir).GetProperty("config").GetProperty("pooling").GetString());   // zero-config default
+        Assert.Equal("mean", Result(dir).GetProperty("config").GetProperty("pooling").GetString());   // task default
     }
 
     [Fact]
@@ -78,7 +84,8 @@ public sealed class FinetuneZeroConfigTests
         var dir = CliTester.TempDir();
         File.WriteAllText(Path.Combine(dir, "bad.csv"), "text,label\ngood,1\n\"open quote,0\n");
 
-        var run = CliTester.Run("finetune", "--model", "minilm", "--data", Path.Combine(dir, "bad.csv"), "--task", "classify",
+        var run = CliTester.Run("finetune", "--model", "minilm", "--data", Path.Combine(dir, "bad.csv"),
+            "--task", "classify",
             "--out", Path.Combine(dir, "run"));
 
         Assert.Equal(ExitCodes.BadInput, run.ExitCode);
@@ -87,7 +94,8 @@ public sealed class FinetuneZeroConfigTests
     }
 
     [Theory]
-    [InlineData("--model", "/no/such/model", "--model /no/such/model: not 'minilm', a llama2.c .bin file or a Hugging Face model folder")]
+    [InlineData("--model", "/no/such/model",
+                "--model /no/such/model: not 'minilm', a llama2.c .bin file or a Hugging Face model folder")]
     [InlineData("--task", "summarize", "unknown task 'summarize'")]
     [InlineData("--steps", "5", "--steps and --epochs: give one of them")]
     public void BadFlags_ExitUsage(string flag, string value, string message)

@@ -38,7 +38,8 @@ public sealed class BadRowFractionTests
         var ex = Assert.Throws<LoraLabException>(() => UserDataLoader.ReadClassification(new DataSpec(), path, null));
 
         Assert.Equal(
-            $"{path}: 3 of 100 rows are bad (3%, more than data.max_bad_fraction 1%): {path}:99: empty text in 'text'; " +
+            $"{path}: 3 of 100 rows are bad (3%, more than data.max_bad_fraction 1%): " +
+            $"{path}:99: empty text in 'text'; " +
             $"{path}:100: expected 2 fields, got 1; {path}:101: text after the closing quote of field 1", ex.Message);
         Assert.Equal(ExitCodes.BadInput, ex.ExitCode);
     }

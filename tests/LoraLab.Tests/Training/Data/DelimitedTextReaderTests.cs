@@ -59,7 +59,8 @@ public sealed class DelimitedTextReaderTests
     }
 
     [Theory]
-    [InlineData("text,label\nok,1\n\"never closed,1\nmore,0\n", "x.csv:3: quoted field opened on this line is never closed")]
+    [InlineData("text,label\nok,1\n\"never closed,1\nmore,0\n",
+                "x.csv:3: quoted field opened on this line is never closed")]
     [InlineData("text,text\na,b\n", "x.csv:1: header names column 'text' twice")]
     [InlineData("text,\na,b\n", "x.csv:1: header column 2 has no name")]
     [InlineData("", "x.csv:1: expected a header row")]

@@ -10,7 +10,8 @@ public sealed class JsonRecordReaderTests
     public void ReadLines_ObjectsKept_BadLinesCarryTheirLineAndReason()
     {
         using var dir = new TempDirectory();
-        File.WriteAllText(dir.File("x.jsonl"), "{\"text\":\"a\",\"label\":1}\r\n\n{oops\n[1,2]\n{\"text\":\"b\",\"label\":\"pos\"}\n");
+        File.WriteAllText(dir.File("x.jsonl"),
+            "{\"text\":\"a\",\"label\":1}\r\n\n{oops\n[1,2]\n{\"text\":\"b\",\"label\":\"pos\"}\n");
 
         var table = JsonRecordReader.ReadLines(dir.File("x.jsonl"));
 
@@ -26,7 +27,8 @@ public sealed class JsonRecordReaderTests
     public void ReadArray_ElementsNumberedByTheLineTheyStartOn()
     {
         using var dir = new TempDirectory();
-        File.WriteAllText(dir.File("x.json"), "[\n  {\"text\": \"a\",\n   \"label\": 0},\n  7,\n  {\"text\": \"b\", \"label\": 1}\n]\n");
+        File.WriteAllText(dir.File("x.json"),
+            "[\n  {\"text\": \"a\",\n   \"label\": 0},\n  7,\n  {\"text\": \"b\", \"label\": 1}\n]\n");
 
         var table = JsonRecordReader.ReadArray(dir.File("x.json"));
 

@@ -55,7 +55,8 @@ public sealed class LabelMapTests
         File.WriteAllText(dir.File("eval.csv"), "t,y\nd,neg\ne,pos\nf,maybe\n");
         var spec = new DataSpec { TextColumn = "t", LabelColumn = "y", MaxBadFraction = 0.5 };
 
-        var (train, eval, reports, labels) = UserDataLoader.ReadClassification(spec, dir.File("train.jsonl"), dir.File("eval.csv"));
+        var (train, eval, reports, labels) =
+            UserDataLoader.ReadClassification(spec, dir.File("train.jsonl"), dir.File("eval.csv"));
 
         Assert.Equal(["neg", "pos"], labels.Labels);
         Assert.Equal([1, 0, 1], train.Select(e => e.Label));

@@ -14,13 +14,15 @@ public sealed class ParquetRecordReaderTests
     [Fact]
     public void Read_ImpalaFile_UnannotatedStringsAndIds()
     {
-        // Written by Impala 1.3 (apache/parquet-testing data/alltypes_plain.parquet): 8 rows, strings as plain BYTE_ARRAY.
+        // Written by Impala 1.3 (apache/parquet-testing data/alltypes_plain.parquet): 8 rows, strings as plain
+        // BYTE_ARRAY.
         var table = ParquetRecordReader.Read(Fixture("alltypes_plain.parquet"));
 
         Assert.Equal("row", table.Unit);
         Assert.Equal(Enumerable.Range(1, 8), table.Records.Select(r => r.Line));
         Assert.Equal([4L, 5, 6, 7, 2, 3, 0, 1], table.Records.Select(r => r.Fields!["id"]!.GetValue<long>()));
-        Assert.Equal(["0", "1", "0", "1", "0", "1", "0", "1"], table.Records.Select(r => r.Fields!["string_col"]!.GetValue<string>()));
+        Assert.Equal(["0", "1", "0", "1", "0", "1", "0", "1"],
+                     table.Records.Select(r => r.Fields!["string_col"]!.GetValue<string>()));
         Assert.Equal(["03/01/09", "03/01/09", "04/01/09", "04/01/09", "02/01/09", "02/01/09", "01/01/09", "01/01/09"],
                      table.Records.Select(r => r.Fields!["date_string_col"]!.GetValue<string>()));
         Assert.Equal([true, false, true, false, true, false, true, false],
@@ -49,7 +51,8 @@ public sealed class ParquetRecordReaderTests
         using var dir = new TempDirectory();
         var schema = new ParquetSchema(
             new DataField<string>("text"), new DataField<long>("label"),
-            new ListField("messages", new StructField("element", new DataField<string>("role"), new DataField<string>("content"))));
+            new ListField("messages",
+                new StructField("element", new DataField<string>("role"), new DataField<string>("content"))));
         var rows = new List<IDictionary<string, object?>>
         {
             Row("good \"film\", truly", 1, ("user", "hi"), ("assistant", "hello")),
@@ -63,11 +66,13 @@ public sealed class ParquetRecordReaderTests
         Assert.Equal(DataFormat.Parquet, table.Format);
         Assert.Equal("good \"film\", truly", table.Records[0].Fields!["text"]!.GetValue<string>());
         Assert.Equal(0, table.Records[1].Fields!["label"]!.GetValue<long>());
-        Assert.Equal("[{\"role\":\"system\",\"content\":\"be brief\"},{\"role\":\"user\",\"content\":\"q\"},{\"role\":\"assistant\",\"content\":\"a\"}]",
+        Assert.Equal("[{\"role\":\"system\",\"content\":\"be brief\"},{\"role\":\"user\",\"content\":\"q\"}," +
+                     "{\"role\":\"assistant\",\"content\":\"a\"}]",
                      table.Records[1].Fields!["messages"]!.ToJsonString());
     }
 
-    static Dictionary<string, object?> Row(string text, long label, params (string Role, string Content)[] messages) => new()
+    static Dictionary<string, object?> Row(string text, long label, params (string Role, string Content)[] messages) =>
+        new()
     {
         ["text"] = text, ["label"] = label,
         ["messages"] = messages.Select(m => (IDictionary<string, object>)new Dictionary<string, object>
@@ -81,7 +86,8 @@ public sealed class ParquetRecordReaderTests
     {
         using var dir = new TempDirectory();
         var bytes = File.ReadAllBytes(Fixture("alltypes_plain.parquet"));
-        File.WriteAllBytes(dir.File("bad.parquet"), keep > 0 ? bytes[..(int)(bytes.Length * keep)] : "text,label\nx,1\n"u8.ToArray());
+        File.WriteAllBytes(dir.File("bad.parquet"),
+                           keep > 0 ? bytes[..(int)(bytes.Length * keep)] : "text,label\nx,1\n"u8.ToArray());
 
         var ex = Assert.Throws<LoraLabException>(() => ParquetRecordReader.Read(dir.File("bad.parquet")));
 

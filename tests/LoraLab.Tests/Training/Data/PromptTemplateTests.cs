@@ -4,10 +4,12 @@ using LoraLab.Training.Data;
 
 namespace LoraLab.Tests.Training.Data;
 
-/// <summary>Exact template strings and exactly which positions carry loss (character tokenizer: one token per char).</summary>
+/// <summary>Exact template strings and exactly which positions carry loss (character tokenizer: one token per char).
+/// </summary>
 public sealed class PromptTemplateTests
 {
-    static readonly CharTokenizer Tok = new("<|im_start|>", "<|im_end|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>");
+    static readonly CharTokenizer Tok =
+        new("<|im_start|>", "<|im_end|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>");
 
     /// <summary>The whole encoded sequence as text and the text of its trained tokens (targets that are not ignored).
     /// Inputs drop the last id, so the full text is read from the encoding with one extra character appended.</summary>
@@ -15,7 +17,7 @@ public sealed class PromptTemplateTests
     {
         var e = SegmentEncoder.Encode(segments, Tok, 10_000);
         for (var j = 0; j < e.Length - 1; j++)
-            if (e.Targets[j] != CausalLmExample.IgnoreIndex) Assert.Equal(e.InputIds[j + 1], e.Targets[j]);   // shifted by one
+            if (e.Targets[j] != CausalLmExample.IgnoreIndex) Assert.Equal(e.InputIds[j + 1], e.Targets[j]);   // shifted
         var all = SegmentEncoder.Encode([.. segments, Segment.Plain("#")], Tok, 10_000);
         return (Tok.Decode(all.InputIds), Tok.Decode(e.Targets.Where(t => t != CausalLmExample.IgnoreIndex)));
     }
@@ -53,7 +55,8 @@ public sealed class PromptTemplateTests
     public void Alpaca_NoInput_UsesTheShortPrompt()
     {
         Assert.Equal(
-            "Below is an instruction that describes a task. Write a response that appropriately completes the request.\n\n" +
+            "Below is an instruction that describes a task. " +
+            "Write a response that appropriately completes the request.\n\n" +
             "### Instruction:\nSay hi.\n\n### Response:",
             InstructionFormatter.Prompt(new InstructionRecord("Say hi.", "", "hi")));
     }
@@ -90,7 +93,8 @@ public sealed class PromptTemplateTests
         var (all, trained) = Render(ChatFormatter.Segments(ChatTemplateKind.Llama2, Conversation));
 
         Assert.Equal(
-            "<s>[INST] <<SYS>>\nBe kind.\n<</SYS>>\n\n Hi there [/INST] Hello! </s><s>[INST] Bye [/INST] See you </s>", all);
+            "<s>[INST] <<SYS>>\nBe kind.\n<</SYS>>\n\n Hi there [/INST] Hello! </s>" +
+            "<s>[INST] Bye [/INST] See you </s>", all);
         Assert.Equal(" Hello! </s> See you </s>", trained);
     }
 
@@ -99,7 +103,8 @@ public sealed class PromptTemplateTests
     {
         var (all, trained) = Render(ChatFormatter.Segments(ChatTemplateKind.Plain, Conversation));
 
-        Assert.Equal("<s>System: Be kind.\nUser:  Hi there \nAssistant:  Hello! \nUser: Bye\nAssistant: See you\n</s>", all);
+        Assert.Equal("<s>System: Be kind.\nUser:  Hi there \nAssistant:  Hello! \nUser: Bye\nAssistant: See you\n</s>",
+                     all);
         Assert.Equal(" Hello! \nSee you\n</s>", trained);
     }
 
@@ -121,18 +126,21 @@ public sealed class PromptTemplateTests
     public void Encode_MissingSpecialToken_IsAUsageError()
     {
         var ex = Assert.Throws<LoraLab.Core.LoraLabException>(() =>
-            SegmentEncoder.Encode(ChatFormatter.Segments(ChatTemplateKind.Chatml, Conversation), new CharTokenizer(), 100));
+            SegmentEncoder.Encode(ChatFormatter.Segments(ChatTemplateKind.Chatml, Conversation), new CharTokenizer(),
+                                  100));
 
         Assert.Contains("needs the token '<|im_start|>'", ex.Message);
     }
 
     [Theory]
     [InlineData("[{\"role\":\"user\",\"content\":\"x\"}]", "plain", "no assistant message")]
-    [InlineData("[{\"role\":\"tool\",\"content\":\"x\"}]", "plain", "messages[0] has role 'tool' (expected system, user or assistant)")]
+    [InlineData("[{\"role\":\"tool\",\"content\":\"x\"}]", "plain",
+                "messages[0] has role 'tool' (expected system, user or assistant)")]
     [InlineData("[{\"role\":\"user\"}]", "plain", "messages[0] has no string 'content'")]
     [InlineData("[{\"role\":\"user\",\"content\":\"x\"},{\"role\":\"system\",\"content\":\"s\"}]", "plain",
                 "messages[1]: a system message may only come first")]
-    [InlineData("[{\"role\":\"assistant\",\"content\":\"x\"}]", "llama2", "llama2 needs turns alternating user/assistant, starting with user")]
+    [InlineData("[{\"role\":\"assistant\",\"content\":\"x\"}]", "llama2",
+                "llama2 needs turns alternating user/assistant, starting with user")]
     [InlineData("\"hello\"", "plain", "'messages' is not a list of messages")]
     public void ParseMessages_BadRecords_Reason(string messages, string template, string reason)
     {
@@ -148,20 +156,23 @@ public sealed class PromptTemplateTests
     {
         using var dir = new TempDirectory();
         var plainTok = new CharTokenizer();
-        Assert.Equal(ChatTemplateKind.Plain, ChatTemplateChooser.Choose(ChatTemplateKind.Auto, dir.Path, plainTok).Template);
+        Assert.Equal(ChatTemplateKind.Plain,
+                     ChatTemplateChooser.Choose(ChatTemplateKind.Auto, dir.Path, plainTok).Template);
 
         File.WriteAllText(dir.File("config.json"), "{\"model_type\": \"qwen2\"}");
         Assert.Equal((ChatTemplateKind.Chatml, "config.json model_type qwen2"),
                      ChatTemplateChooser.Choose(ChatTemplateKind.Auto, dir.Path, plainTok));
 
         File.WriteAllText(dir.File("tokenizer_config.json"),
-            "{\"chat_template\": \"{{ bos_token }}{% for m in messages %}[INST] {{ m['content'] }} [/INST]{% endfor %}\"}");
+            "{\"chat_template\": \"{{ bos_token }}{% for m in messages %}[INST] {{ m['content'] }} [/INST]" +
+            "{% endfor %}\"}");
         Assert.Equal((ChatTemplateKind.Llama2, "tokenizer_config.json's chat_template uses [INST]"),
                      ChatTemplateChooser.Choose(ChatTemplateKind.Auto, dir.Path, plainTok));
 
         Assert.Equal((ChatTemplateKind.Llama3, "the tokenizer has the token <|start_header_id|>"),
                      ChatTemplateChooser.Choose(ChatTemplateKind.Auto, null, new CharTokenizer("<|start_header_id|>")));
         Assert.Equal(ChatTemplateKind.Chatml, ChatTemplateChooser.Choose(ChatTemplateKind.Auto, null, Tok).Template);
-        Assert.Equal(ChatTemplateKind.Plain, ChatTemplateChooser.Choose(ChatTemplateKind.Plain, dir.Path, Tok).Template);
+        Assert.Equal(ChatTemplateKind.Plain,
+                     ChatTemplateChooser.Choose(ChatTemplateKind.Plain, dir.Path, Tok).Template);
     }
 }

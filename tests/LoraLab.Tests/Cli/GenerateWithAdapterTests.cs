@@ -31,7 +31,10 @@ public sealed class GenerateWithAdapterTests
         var merged = CliTester.Run([.. common, "--adapter", dir, "--merge"]);
 
         // Then
-        Assert.Equal(0, adapted.ExitCode);
+        Assert.True(plain.ExitCode == 0, plain.Error);
+        Assert.True(adapted.ExitCode == 0, adapted.Error);
+        Assert.True(merged.ExitCode == 0, merged.Error);
+        Assert.Contains("Once upon a time", plain.Output);
         Assert.Equal(adapted.Output, merged.Output);
         Assert.NotEqual(plain.Output, adapted.Output);
     }

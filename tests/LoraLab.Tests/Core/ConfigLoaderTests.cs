@@ -48,12 +48,35 @@ public sealed class ConfigLoaderTests
         Assert.Contains("unknown key 'rnak'", ex.Message);
     }
 
-    [Fact]
-    public void Serialize_RoundTrips()
+    /// <summary>Fixtures/lora_config_pinned.json: every LoraConfig key as a config file spells it (snake_case keys,
+    /// kebab-case enum names, nulls written), checked by hand against the keys documented in README.md.</summary>
+    static string Pinned => File.ReadAllText(RepoPaths.Fixture("lora_config_pinned.json")).ReplaceLineEndings("\n");
+
+    static LoraConfig PinnedConfig => new()
     {
-        var config = new LoraConfig { Rank = 3, RankPattern = new() { ["fc2"] = 2 }, Init = LoraInit.GaussianB };
-        var again = ConfigLoader.FromTree<LoraConfig>(ConfigLoader.ParseObject(ConfigJson.Serialize(config), "x"), null, "x");
-        Assert.Equal(ConfigJson.Serialize(config), ConfigJson.Serialize(again));
-        Assert.Contains("\"gaussian-b\"", ConfigJson.Serialize(config));
+        Rank = 3, Alpha = 6, RankPattern = new() { ["fc2"] = 2 }, AlphaPattern = new() { ["fc2"] = 5 },
+        Init = LoraInit.GaussianB, InitGain = 0.5, Scaling = LoraScaling.AlphaOverSqrtR, Dropout = 0.25,
+        TargetModules = ["fc1", "fc2"], ExcludeModules = ["head"],
+    };
+
+    [Fact]
+    public void Serialize_WritesThePinnedFile()
+    {
+        Assert.Equal(Pinned.TrimEnd(), ConfigJson.Serialize(PinnedConfig));
+    }
+
+    [Fact]
+    public void Load_PinnedFile_GivesTheConfigBack()
+    {
+        var loaded = ConfigLoader.Load<LoraConfig>(RepoPaths.Fixture("lora_config_pinned.json"));
+
+        var expected = PinnedConfig;
+        Assert.Equal((3, 6.0, LoraInit.GaussianB, 0.5, LoraScaling.AlphaOverSqrtR, 0.25),
+            (loaded.Rank, loaded.Alpha, loaded.Init, loaded.InitGain, loaded.Scaling, loaded.Dropout));
+        Assert.Equal(expected.RankPattern, loaded.RankPattern);
+        Assert.Equal(expected.AlphaPattern, loaded.AlphaPattern);
+        Assert.Equal(["fc1", "fc2"], loaded.TargetModules);
+        Assert.Equal(["head"], loaded.ExcludeModules);
+        Assert.Null(loaded.TargetRegex);
     }
 }

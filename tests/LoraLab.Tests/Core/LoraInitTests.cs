@@ -60,11 +60,30 @@ public sealed class LoraInitTests
         Assert.True(a.abs().max().item<float>() <= 1.0 / Math.Sqrt(Width));
     }
 
-    [Fact]
-    public void EveryScheme_HasAStep0Test()
+    /// <summary>Every scheme by name, written out: a scheme added to <see cref="LoraInit"/> without a row here (and
+    /// so without a look at its moments or factor test) fails <see cref="EveryScheme_IsListedWithItsFactorCheck"/>.
+    /// </summary>
+    static readonly Dictionary<string, string> FactorChecks = new()
     {
-        var covered = ((IEnumerable<object[]>)Step0Schemes).Select(row => (LoraInit)row[0]).ToHashSet();
-        Assert.Equal(Enum.GetValues<LoraInit>().ToHashSet(), covered);
+        ["A"] = nameof(Apply_Scheme_FactorsHaveExpectedMoments),
+        ["B"] = nameof(Apply_Scheme_FactorsHaveExpectedMoments),
+        ["GaussianA"] = nameof(Apply_Scheme_FactorsHaveExpectedMoments),
+        ["GaussianB"] = nameof(Apply_Scheme_FactorsHaveExpectedMoments),
+        ["Gaussian"] = nameof(Apply_Scheme_FactorsHaveExpectedMoments),
+        ["BothRandom"] = nameof(Apply_Scheme_FactorsHaveExpectedMoments),
+        ["Orthogonal"] = nameof(Apply_Scheme_FactorsHaveExpectedMoments),
+        ["Pissa"] = nameof(Apply_Pissa_FactorsSpanPrincipalSubspace),
+        ["Olora"] = nameof(Apply_Olora_QTimesRReconstructsLeadingColumns_ResidualStaysFrozen),
+    };
+
+    [Fact]
+    public void EveryScheme_IsListedWithItsFactorCheck()
+    {
+        Assert.Equal(FactorChecks.Keys.Order(), Enum.GetNames<LoraInit>().Order());
+        var moments = ((IEnumerable<object?[]>)Moments).Select(row => row[0]!.ToString()!).ToHashSet();
+        foreach (var (scheme, test) in FactorChecks)
+            if (test == nameof(Apply_Scheme_FactorsHaveExpectedMoments))
+                Assert.True(moments.Contains(scheme), $"{scheme} has no row in Moments");
     }
 
     public static TheoryData<LoraInit> Step0Schemes => new(Enum.GetValues<LoraInit>());
@@ -106,5 +125,57 @@ public sealed class LoraInitTests
         var (_, sr, _) = linalg.svd(residual, fullMatrices: false);
         TensorAssert.Close(sr[TensorIndex.Slice(0, 3)], s[TensorIndex.Slice(0, 3)], 1e-4, 1e-4, "top singular values");
         Assert.True(sr[3].item<float>() < 1e-4);
+    }
+
+    [Fact]
+    public void Apply_Olora_QTimesRReconstructsLeadingColumns_ResidualStaysFrozen()
+    {
+        // Given W (20 × 30), r = 4, s = 2 through the layer as a finetune builds it
+        torch.manual_seed(23);
+        var baseLayer = nn.Linear(30, 20);
+        using var w = baseLayer.weight!.detach().clone();
+        var layer = new LoraLinear(baseLayer, rank: 4, alpha: 8, init: LoraInit.Olora);
+        using var a = layer.LoraA.detach().clone();
+        using var b = layer.LoraB.detach().clone();
+        using var ba = b.matmul(a);                                               // (out, in)
+
+        // Then Q_r·R_r holds W's first r columns exactly (R is upper triangular: W[:, :r] = Q[:, :r]·R[:r, :r]),
+        // B = Q_r has orthonormal columns, A[:, :r] = R[:r, :r] is upper triangular, and W_frozen + s·B·A = W
+        var lead = TensorIndex.Slice(0, 4);
+        TensorAssert.Close(ba[TensorIndex.Colon, lead], w[TensorIndex.Colon, lead], 1e-5, 1e-5, "(B·A)[:, :r]");
+        TensorAssert.Close(b.T.matmul(b), eye(4), 1e-5, 1e-5, "BᵀB");
+        Assert.Equal(0f, a[TensorIndex.Colon, lead].tril(-1).abs().max().item<float>());
+        TensorAssert.Close(layer.BaseLayer.weight!.detach() + 2.0 * ba, w, 1e-5, 1e-5, "W_frozen + s·B·A");
+
+        // When one SGD step trains the layer, the residual does not move and both factors do
+        using var frozenBefore = layer.BaseLayer.weight!.detach().clone();
+        var optimizer = optim.SGD(layer.parameters().Where(p => p.requires_grad), 0.1);
+        layer.forward(randn(8, 30)).square().sum().backward();
+        optimizer.step();
+        static bool Same(Tensor x, Tensor y) => x.eq(y).all().item<bool>();
+        Assert.True(Same(layer.BaseLayer.weight!.detach(), frozenBefore), "residual weight changed");
+        Assert.False(Same(layer.LoraA.detach(), a) || Same(layer.LoraB.detach(), b), "a factor did not train");
+    }
+
+    [Fact]
+    public void Apply_Olora_MatchesPeftOloraInitInTorch()
+    {
+        // tools/make_olora_fixture.py: PEFT's olora_init replayed with torch.linalg.qr on a tall and a wide W
+        var fixture = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepoPaths.Fixture("olora_init.json")))!;
+        foreach (var c in fixture["cases"]!.AsArray())
+        {
+            int outF = (int)c!["out"]!, inF = (int)c["in"]!, r = (int)c["r"]!;
+            float[] Values(string key) => c[key]!.AsArray().Select(v => (float)v!).ToArray();
+            var baseLayer = nn.Linear(inF, outF);
+            using (no_grad()) baseLayer.weight!.copy_(tensor(Values("weight")).reshape(outF, inF));
+
+            var layer = new LoraLinear(baseLayer, r, (double)c["alpha"]!, LoraInit.Olora);
+
+            var what = $"{outF}×{inF}, r = {r}";
+            TensorAssert.Close(layer.LoraA, tensor(Values("lora_A")).reshape(r, inF), 1e-5, 1e-5, $"A, {what}");
+            TensorAssert.Close(layer.LoraB, tensor(Values("lora_B")).reshape(outF, r), 1e-5, 1e-5, $"B, {what}");
+            TensorAssert.Close(layer.BaseLayer.weight!, tensor(Values("frozen_weight")).reshape(outF, inF),
+                1e-5, 1e-5, $"frozen W, {what}");
+        }
     }
 }

@@ -105,7 +105,10 @@ public class CompareStatisticsTests
             Assert.Equal(3e-3, g.Baseline.BestLr);
             Assert.Equal(4, g.PairedDifference!.N);
             Assert.True(g.PairedDifference.High < 0);
-            Assert.Equal(4, g.Baseline.Diverged + 0 * g.Candidate.Diverged);
+            // The seed noise is shared by both sides, so each pair differs by the floors and the LR penalty:
+            // 0.9 − (1.0 + 0.1·(log10 3e-3 + 2.5)²) = −0.100052…
+            Assert.Equal(0.9 - (1.0 + 0.1 * Math.Pow(Math.Log10(3e-3) + 2.5, 2)), g.PairedDifference.Estimate, 9);
+            Assert.Equal((4, 4), (g.Baseline.Diverged, g.Candidate.Diverged));   // lr 10 > diverge_above, each seed
         }
         var acc = SweepComparison.Run(plan, reads, "init=a", "init=b", "accuracy");
         Assert.All(acc.Groups, g => Assert.Equal("better", g.Verdict));

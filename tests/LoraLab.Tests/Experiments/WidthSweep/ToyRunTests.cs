@@ -35,7 +35,24 @@ public sealed class ToyRunTests
     public void Execute_HugeLr_IsDivergedAndNeverFinite()
     {
         var result = ToyRun.Execute(Small with { Init = LoraInit.B, Lr = 50 });
+
+        // It stops early, at the first step whose loss is over DivergenceFactor × the initial loss (or not finite),
+        // and nothing measured from there on is finite: no final losses, and NaN in every per-step array
         Assert.Equal(ToyRunStatus.Diverged, result.Status);
+        var stop = result.StoppedAtStep!.Value;
+        Assert.InRange(stop, 1, Small.Steps - 1);
+        Assert.True(double.IsFinite(result.InitialLoss) && double.IsFinite(result.Loss[0]));
+        Assert.True(result.Loss.Take(stop).All(double.IsFinite), "losses before the stop are measured");
+        Assert.False(result.Loss[stop - 1] > Small.DivergenceFactor * result.InitialLoss, "stopped too late");
+        Assert.False(result.Loss[stop] <= Small.DivergenceFactor * result.InitialLoss, "stopped without cause");
+        Assert.True(double.IsNaN(result.FinalTrainLoss) && double.IsNaN(result.FinalTestLoss));
+        Assert.True(double.IsNaN(result.RelativeFinalLoss));
+        foreach (var series in new[] { result.Loss, result.RmsZa, result.RmsZb, result.DeltaWNorm, result.GradNormA,
+                                       result.GradNormB })
+        {
+            Assert.Equal(Small.Steps, series.Length);
+            Assert.All(series.Skip(stop + 1), v => Assert.True(double.IsNaN(v)));
+        }
     }
 
     [Fact]

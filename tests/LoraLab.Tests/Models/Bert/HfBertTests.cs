@@ -37,21 +37,62 @@ public sealed class HfBertTests : IDisposable
         AssertSameOutputs(source, loaded, BatchOf(Tiny));
     }
 
-    [Fact]
-    public void Load_GammaBetaNamesAndF16_AreReadAsWeightBias()
+    /// <summary>A LayerNorm's γ and β set to distinct values, and what they become stored in F16 and BF16: computed
+    /// independently with /usr/bin/python3 (numpy.float16 and torch.bfloat16 of the float32 values;
+    /// e.g. 1/3 → 0x3555 = 0.333251953125 in F16, 65504 stays (F16's largest), 1e-5 becomes an F16 subnormal).</summary>
+    static readonly float[] Gamma = [1f / 3, 0.1f, -2.5f, 65504f, 1e-5f, 3.14159265f, -0.0001f, 1.0013f, 0.7f, -1.7f,
+        2.2f, 0.05f, 1.5f, -0.3f, 9.99f, 0.001f];
+    static float[] Beta => Gamma.Select(g => -g / 2 + 0.01f).ToArray();
+
+    static readonly double[] GammaF16 = [0.333251953125, 0.0999755859375, -2.5, 65504.0, 1.0013580322265625e-05,
+        3.140625, -0.00010001659393310547, 1.0009765625, 0.7001953125, -1.7001953125, 2.19921875, 0.04998779296875,
+        1.5, -0.300048828125, 9.9921875, 0.0010004043579101562];
+    static readonly double[] BetaF16 = [-0.1566162109375, -0.040008544921875, 1.259765625, -32752.0,
+        0.0099945068359375, -1.560546875, 0.01004791259765625, -0.49072265625, -0.340087890625, 0.85986328125,
+        -1.08984375, -0.0149993896484375, -0.740234375, 0.1600341796875, -4.984375, 0.00949859619140625];
+    static readonly double[] GammaBf16 = [0.333984375, 0.10009765625, -2.5, 65536.0, 1.0013580322265625e-05, 3.140625,
+        -0.00010013580322265625, 1.0, 0.69921875, -1.703125, 2.203125, 0.050048828125, 1.5, -0.30078125, 10.0,
+        0.00099945068359375];
+    static readonly double[] BetaBf16 = [-0.15625, -0.0400390625, 1.2578125, -32768.0, 0.010009765625, -1.5625,
+        0.01007080078125, -0.490234375, -0.33984375, 0.859375, -1.09375, -0.0150146484375, -0.73828125, 0.16015625,
+        -5.0, 0.009521484375];
+
+    [Theory]
+    [InlineData("f16")]
+    [InlineData("bf16")]
+    public void Load_GammaBetaNamesInHalfPrecision_ReadAsWeightBiasWithExactValues(string stored)
     {
+        // Given an encoder whose last LayerNorm has distinct γ and β, saved in half precision under the old
+        // gamma/beta names, every other tensor random
+        var dtype = stored == "f16" ? ScalarType.Float16 : ScalarType.BFloat16;
         manual_seed(8);
         using var source = new BertModel(Tiny with { AddPooler = false });
+        const string norm = "encoder.layer.1.output.LayerNorm";
+        using (no_grad())
+        {
+            source.state_dict()[$"{norm}.weight"].copy_(tensor(Gamma));
+            source.state_dict()[$"{norm}.bias"].copy_(tensor(Beta));
+        }
         var tensors = source.state_dict().ToDictionary(
             kv => kv.Key.Replace("LayerNorm.weight", "LayerNorm.gamma").Replace("LayerNorm.bias", "LayerNorm.beta"),
-            kv => kv.Value.to(ScalarType.Float16));
+            kv => kv.Value.to(dtype));
+        Assert.Contains($"{norm}.gamma", tensors.Keys);
         Write(ConfigJson("bert"), tensors);
 
+        // When loaded
         using var loaded = HfBert.Load(_dir);
+        var state = loaded.state_dict();
 
+        // Then γ is the weight and β the bias (not swapped), each holding the half-precision value exactly
         Assert.False(loaded.Config.AddPooler);
-        var expected = source.state_dict()["encoder.layer.1.output.LayerNorm.weight"].to(ScalarType.Float16).to(ScalarType.Float32);
-        Assert.True(expected.allclose(loaded.state_dict()["encoder.layer.1.output.LayerNorm.weight"], rtol: 0, atol: 0));
+        Assert.Equal(ScalarType.Float32, state[$"{norm}.weight"].dtype);
+        var (gamma, beta) = stored == "f16" ? (GammaF16, BetaF16) : (GammaBf16, BetaBf16);
+        Assert.Equal(gamma, state[$"{norm}.weight"].data<float>().ToArray().Select(v => (double)v));
+        Assert.Equal(beta, state[$"{norm}.bias"].data<float>().ToArray().Select(v => (double)v));
+        // and every tensor is the source's, rounded to the stored precision
+        Assert.Equal(source.state_dict().Keys.Order(), state.Keys.Order());
+        foreach (var (name, value) in source.state_dict())
+            Assert.True(value.to(dtype).to(ScalarType.Float32).eq(state[name]).all().item<bool>(), name);
     }
 
     [Fact]

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# LoraLab against plain PyTorch on the same workloads, from the same weights (docs/performance.md, "Against PyTorch"):
-# MiniLM LoRA step and no-grad forward, stories260K LoRA step, greedy generation (with and without a KV cache),
-# one batch of the toy width sweep. First checks that both sides compute the same thing (losses to 1e-4, generated
-# ids exactly), then runs LoraLab and PyTorch interleaved, one process per trial (A B A B ...), and prints the table.
+# LoraLab against plain PyTorch on the same workloads, from the same weights (docs/performance.md, "Against
+# PyTorch"): MiniLM LoRA step and no-grad forward, stories260K LoRA step, greedy generation (with and without a KV
+# cache), one batch of the toy width sweep; then MKL's dispatch on this CPU and finetune's recipe overhead. First
+# checks that both sides compute the same thing (losses to 1e-4, generated ids exactly), then runs LoraLab and
+# PyTorch interleaved, one process per trial (A B A B ...), and prints the table.
 #   bash scripts/bench-peers.sh [TRIALS] > peers.log        (default 5 trials per side; ~15 min on 2 idle cores)
 #   THREADS=1 bash scripts/bench-peers.sh                   (both sides on 1 thread: on a loaded machine 2 spinning
 #                                                            OpenMP threads measure the load, not the code)
@@ -51,4 +52,13 @@ done
 echo "# LoraLab:"; grep -m4 '^# ' "$DIR/minilm.loralab.log"
 echo "# PyTorch:"; grep -m4 '^# ' "$DIR/minilm.peer.log"
 "$PY" tools/peers/table.py "$DIR"
+echo "# MKL dispatch on this CPU (1 thread, 1024^3 sgemm): feature-based (LoraLab's default), vendor-based (keep):"
+for mode in default keep default keep; do
+  if [ "$mode" = keep ]; then export LORALAB_MKL_VENDOR_CHECK=keep; else unset LORALAB_MKL_VENDOR_CHECK; fi
+  printf '#   %-8s ' "$mode"
+  dotnet "$B" machine --threads 1 | grep -E '^# (mkl isa|threads)' | sed 's/^# //' | paste -sd';' -
+done
+unset LORALAB_MKL_VENDOR_CHECK
+echo "# finetune's s/step against the bare step of the same config (configs/minilm-sst2.json, its threads):"
+dotnet "$B" finetune-step --config configs/minilm-sst2.json --steps 10 | grep -E '^(# round|finetune)'
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%T') UTC"

@@ -44,5 +44,9 @@ public static class Harness
 
     public static void Print(Timing t, string extra = "") =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{t.Name,-44} median {t.MedianMs,9:F3} ms  (min {t.MinMs:F3}, max {t.MaxMs:F3}; {t.Trials}×{t.ItersPerTrial}; CPU {t.CpuMs:F3} ms) {extra}"));
+            $"{t.Name,-44} median {t.MedianMs,9:F3} ms  (min {t.MinMs:F3}, max {t.MaxMs:F3}; " +
+            $"{t.Trials}×{t.ItersPerTrial}{Cpu(t)}) {extra}"));
+
+    static string Cpu(Timing t) =>
+        double.IsNaN(t.CpuMs) ? "" : string.Create(CultureInfo.InvariantCulture, $"; CPU {t.CpuMs:F3} ms");
 }

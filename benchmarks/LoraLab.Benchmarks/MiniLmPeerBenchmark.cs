@@ -64,7 +64,7 @@ public static class MiniLmPeerBenchmark
         double forward = layers * (double)Batch * Tokens * (perToken + 4.0 * Tokens * h) / 1e9;
         double step = forward + layers * (double)Batch * Tokens * (perToken + 8.0 * Tokens * h) / 1e9;
         var t = Harness.Measure("minilm lora step 32x64 mean dropout 0.1/0.1", () => Step(),
-            trials: 5, minTrialSeconds: 0, warmup: 2);
+            trials: 3, minTrialSeconds: 0, warmup: 2);
         PeerOutput.Result("minilm-step", t, PeerOutput.PeakShare(step, t.MedianMs));
         Profile(() => classifier.call(batch), labels, optimizer);
         classifier.eval();
@@ -73,18 +73,18 @@ public static class MiniLmPeerBenchmark
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             classifier.call(batch);
-        }, trials: 5, minTrialSeconds: 0, warmup: 2);
+        }, trials: 3, minTrialSeconds: 0, warmup: 1);
         PeerOutput.Result("minilm-forward", f, PeerOutput.PeakShare(forward, f.MedianMs));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"# minilm step / own no-grad forward: {t.MedianMs / f.MedianMs:F2}"));
     }
 
-    /// <summary>Median wall and process-CPU ms of the step's sections over 5 steps: forward with the graph (loss
+    /// <summary>Median wall and process-CPU ms of the step's sections over 3 steps: forward with the graph (loss
     /// included), backward, AdamW (with one thread the CPU times do not depend on the machine's load).</summary>
     static void Profile(Func<Tensor> forward, Tensor labels, optim.Optimizer optimizer)
     {
         var sections = new List<double[]>();
-        for (var i = 0; i < 5; i++)
+        for (var i = 0; i < 3; i++)
         {
             using var scope = NewDisposeScope();
             optimizer.zero_grad();
@@ -101,10 +101,10 @@ public static class MiniLmPeerBenchmark
             sections.Add([.. Enumerable.Range(1, 3).SelectMany(k =>
                 new[] { marks[k].Wall - marks[k - 1].Wall, marks[k].Cpu - marks[k - 1].Cpu })]);
         }
-        double Mid(int column) => sections.Select(x => x[column]).Order().ElementAt(2);
+        double Mid(int column) => sections.Select(x => x[column]).Order().ElementAt(1);
         string Median(int k) =>
             string.Create(CultureInfo.InvariantCulture, $"{Mid(2 * k):F1} ms (CPU {Mid(2 * k + 1):F1})");
         Console.WriteLine(
-            $"# minilm step sections (median of 5): forward {Median(0)}, backward {Median(1)}, AdamW {Median(2)}");
+            $"# minilm step sections (median of 3): forward {Median(0)}, backward {Median(1)}, AdamW {Median(2)}");
     }
 }

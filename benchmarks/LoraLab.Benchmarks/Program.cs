@@ -25,6 +25,7 @@ MachineInfo.PrintHeader();
 var benchmarks = new Dictionary<string, Action>
 {
     ["lora-linear"] = LoraLinearBenchmark.Run,
+    ["machine"] = () => { },                                   // the header alone: CPU, MKL's ISA, threads, GEMM peak
     ["gemm"] = GemmBenchmark.Run,
     ["minilm-step"] = MiniLmStepBenchmark.Run,
     ["minilm-pack"] = () => MiniLmPackingBenchmark.Run(batch),
@@ -36,7 +37,7 @@ var benchmarks = new Dictionary<string, Action>
     ["finetune-step"] = () => FinetuneStepBenchmark.Run(configPath, Option("--steps", 20)),
 };
 foreach (var (key, run) in benchmarks)
-    if ((name == "all" && !key.EndsWith("-peer") && key != "finetune-step") || name == key) run();
+    if ((name == "all" && !key.EndsWith("-peer") && key is not ("finetune-step" or "machine")) || name == key) run();
 if (name != "all" && !benchmarks.ContainsKey(name))
 {
     Console.Error.WriteLine($"unknown benchmark '{name}'; known: {string.Join(", ", benchmarks.Keys)}");

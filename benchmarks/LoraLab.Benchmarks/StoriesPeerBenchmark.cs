@@ -56,7 +56,7 @@ public static class StoriesPeerBenchmark
         double attention = 4.0 * c.NLayers * Tokens / 2.0 * d;                  // causal: half the score matrix
         double gflop = tokensPerStep * (2 * linears + 3 * attention) / 1e9;
         var t = Harness.Measure($"stories260K lora step {Batch}x{Tokens}", () => Step(),
-            trials: 7, minTrialSeconds: 0, warmup: 3);
+            trials: 5, minTrialSeconds: 0, warmup: 2);
         PeerOutput.Result("stories-step", t, string.Create(CultureInfo.InvariantCulture,
             $"{tokensPerStep / (t.MedianMs / 1e3):F0} tokens/s; {PeerOutput.PeakShare(gflop, t.MedianMs)}"));
     }

@@ -40,7 +40,7 @@ def main():
     linears = 2.0 * n * (2 * d * d + 2 * d * kv + 3 * d * hid) + 2.0 * d * vocab
     attention = 4.0 * n * t / 2.0 * d
     gflop = b * t * (2 * linears + 3 * attention) / 1e9
-    timing = common.measure(step, trials=7, warmup=3)
+    timing = common.measure(step, trials=5, warmup=2)
     tokens_per_s = b * t / (timing[0] / 1e3)
     common.result("stories-step", timing, f"{tokens_per_s:.0f} tokens/s; {common.peak_share(gflop, timing[0])}")
 

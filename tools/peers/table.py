@@ -13,13 +13,16 @@ import sys
 
 
 def read(path):
-    """{workload: [(median wall ms, median CPU ms) per trial]}, [gemm peak per trial], first trial's header lines."""
+    """{workload: [(median wall ms, median CPU ms, % of the GEMM peak) per trial]}, [gemm peak per trial],
+    the first trial's header lines."""
     results, peaks, headers = {}, [], []
     with open(path) as f:
         for line in f:
             if line.startswith("RESULT "):
                 _, name, med, _, _, cpu, *_ = line.split()
-                results.setdefault(name, []).append((float(med), float(cpu.removeprefix("cpu="))))
+                share = re.search(r"= ([0-9.]+) ?% of gemm peak", line)
+                results.setdefault(name, []).append((float(med), float(cpu.removeprefix("cpu=")),
+                                                     float(share.group(1)) if share else float("nan")))
             elif line.startswith("# threads") and "gemm peak" in line:
                 peaks.append(float(re.search(r"this run\) ([0-9.]+)", line).group(1)))
             if line.startswith("# ") and len(peaks) <= 1:
@@ -41,8 +44,9 @@ def main():
     d = sys.argv[1]
     rows = []
     print("| workload | LoraLab ms, median (range) | PyTorch ms, median (range) | PyTorch / LoraLab, wall |"
-          " CPU ms per step LoraLab / PyTorch (ratio) | trials | GEMM peak GFLOP/s LoraLab / PyTorch |")
-    print("|---|---|---|---|---|---|---|")
+          " CPU ms per step LoraLab / PyTorch (ratio) | trials | GEMM peak GFLOP/s LoraLab / PyTorch |"
+          " matmul rate as % of own peak |")
+    print("|---|---|---|---|---|---|---|---|")
     for log in sorted(glob.glob(os.path.join(d, "*.loralab.log"))):
         workload = os.path.basename(log).split(".")[0]
         a, pa, _ = read(log)
@@ -54,7 +58,8 @@ def main():
             peaks = f"{statistics.median(pa):.0f} / {statistics.median(pb):.0f}" if pa and pb else "—"
             walls = lambda pairs: [p[0] for p in pairs]
             trials = f"{len(la)} / {len(lb)}"
-            print(f"| {name} | {fmt(walls(la))} | {fmt(walls(lb))} | {ratio} | {cpu} | {trials} | {peaks} |")
+            share = " / ".join("—" if not xs or xs[0][2] != xs[0][2] else f"{med(xs, 2):.0f} %" for xs in (la, lb))
+            print(f"| {name} | {fmt(walls(la))} | {fmt(walls(lb))} | {ratio} | {cpu} | {trials} | {peaks} | {share} |")
             rows.append((name, la, lb))
     res = {name: (la, lb) for name, la, lb in rows}
     for side, i in (("LoraLab", 0), ("PyTorch", 1)):

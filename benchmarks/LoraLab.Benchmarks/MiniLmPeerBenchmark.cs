@@ -64,7 +64,7 @@ public static class MiniLmPeerBenchmark
         double forward = layers * (double)Batch * Tokens * (perToken + 4.0 * Tokens * h) / 1e9;
         double step = forward + layers * (double)Batch * Tokens * (perToken + 8.0 * Tokens * h) / 1e9;
         var t = Harness.Measure("minilm lora step 32x64 mean dropout 0.1/0.1", () => Step(),
-            trials: 3, minTrialSeconds: 0, warmup: 2);
+            trials: 3, minTrialSeconds: 0, warmup: 1);
         PeerOutput.Result("minilm-step", t, PeerOutput.PeakShare(step, t.MedianMs));
         Profile(() => classifier.call(batch), labels, optimizer);
         classifier.eval();
@@ -73,7 +73,7 @@ public static class MiniLmPeerBenchmark
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             classifier.call(batch);
-        }, trials: 3, minTrialSeconds: 0, warmup: 1);
+        }, trials: 3, minTrialSeconds: 0, warmup: 0);
         PeerOutput.Result("minilm-forward", f, PeerOutput.PeakShare(forward, f.MedianMs));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"# minilm step / own no-grad forward: {t.MedianMs / f.MedianMs:F2}"));

@@ -33,7 +33,7 @@ public static class ToyPeerBenchmark
         var stopped = 0;
         var t = Harness.Measure($"toy batch K={configs.Count} n={c.Width} {c.Steps} steps", () =>
             stopped = ToyRun.ExecuteMany(configs).Count(r => r.StoppedAtStep is not null),
-            trials: 3, minTrialSeconds: 0, warmup: 1);
+            trials: 3, minTrialSeconds: 0, warmup: 0);
         PeerOutput.Result("toy-batch", t, string.Create(CultureInfo.InvariantCulture,
             $"{t.MedianMs / c.Steps:F3} ms/step; {stopped} of {configs.Count} runs stopped as diverged"));
     }

@@ -41,7 +41,7 @@ def main():
                   f"{','.join(map(str, generate(model, prompt, cached)))}")
         return
     for cached in (False, True):
-        timing = common.measure(lambda: generate(model, prompt, cached), trials=3, warmup=1)
+        timing = common.measure(lambda: generate(model, prompt, cached), trials=3, warmup=0)
         common.result("generate-cache" if cached else "generate", timing,
                       f"{NEW_TOKENS / (timing[0] / 1e3):.0f} tokens/s ({NEW_TOKENS} tokens)")
 

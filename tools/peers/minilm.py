@@ -106,14 +106,14 @@ def main():
     per_token = 2.0 * (4 * h * h + 2 * h * inter)
     fwd = layers * b * t * (per_token + 4.0 * t * h) / 1e9
     gflop = fwd + layers * b * t * (per_token + 8.0 * t * h) / 1e9
-    timing = common.measure(step, trials=3, warmup=2)
+    timing = common.measure(step, trials=3, warmup=1)
     common.result("minilm-step", timing, common.peak_share(gflop, timing[0]))
     model.eval()
 
     def forward():
         with torch.no_grad():
             model(ids, mask)
-    f = common.measure(forward, trials=3, warmup=1)
+    f = common.measure(forward, trials=3, warmup=0)
     common.result("minilm-forward", f, common.peak_share(fwd, f[0]))
 
 

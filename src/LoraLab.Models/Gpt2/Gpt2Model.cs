@@ -1,4 +1,5 @@
 using LoraLab.Core;
+using LoraLab.Models.Generation;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
@@ -11,7 +12,7 @@ namespace LoraLab.Models.Gpt2;
 // ours are nn.Linear (out, in): HfGpt2 transposes them at load. Logits use the tied token embedding (wte).
 
 /// <summary>GPT-2 causal language model: token ids (B, T) long → logits (B, T, vocab).</summary>
-public sealed class Gpt2Model : nn.Module<Tensor, Tensor>
+public sealed class Gpt2Model : nn.Module<Tensor, Tensor>, ICausalLm
 {
     /// <summary>Causal multi-head self-attention with one fused q/k/v projection (c_attn).</summary>
     internal sealed class Attention : nn.Module<Tensor, Tensor>
@@ -29,12 +30,20 @@ public sealed class Gpt2Model : nn.Module<Tensor, Tensor>
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor x) // (B, T, C) → (B, T, C)
+        public override Tensor forward(Tensor x) => Forward(x, null); // (B, T, C) → (B, T, C)
+
+        /// <summary>(B, T, C) → (B, T, C); with a cache, keys/values of earlier positions come from it.</summary>
+        public Tensor Forward(Tensor x, (KvCache Cache, int Layer)? cache)
         {
             var (b, t, c) = (x.shape[0], x.shape[1], x.shape[2]);
             var qkv = _cAttn.forward(x).split(c, 2); // 3 × (B, T, C)
             var (q, k, v) = (Heads(qkv[0]), Heads(qkv[1]), Heads(qkv[2])); // (B, nh, T, hd) each
-            var y = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true); // (B, nh, T, hd), scale 1/√hd
+            if (cache is var (kv, layer)) (k, v) = kv.Append(layer, k, v); // (B, nh, S, hd), S = past + T
+            var s = k.shape[2];
+            var y = t == s || t == 1 // plain causal, or one new query that sees everything
+                ? nn.functional.scaled_dot_product_attention(q, k, v, is_casual: t > 1) // (B, nh, T, hd), scale 1/√hd
+                : nn.functional.scaled_dot_product_attention(q, k, v,
+                    attn_mask: arange(s, device: x.device).unsqueeze(0) <= arange(s - t, s, device: x.device).unsqueeze(1));
             return _cProj.forward(y.transpose(1, 2).contiguous().view(b, t, c)); // (B, T, C)
         }
 
@@ -83,9 +92,11 @@ public sealed class Gpt2Model : nn.Module<Tensor, Tensor>
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor x) // (B, T, C) → (B, T, C)
+        public override Tensor forward(Tensor x) => Forward(x, null); // (B, T, C) → (B, T, C)
+
+        public Tensor Forward(Tensor x, (KvCache, int)? cache) // (B, T, C) → (B, T, C)
         {
-            x = x + _attn.forward(_ln1.forward(x));
+            x = x + _attn.Forward(_ln1.forward(x), cache);
             return x + _mlp.forward(_ln2.forward(x));
         }
     }
@@ -107,14 +118,18 @@ public sealed class Gpt2Model : nn.Module<Tensor, Tensor>
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor tokens) => _lnF.forward(Residual(tokens)); // (B, T) long → (B, T, C)
+        public override Tensor forward(Tensor tokens) => _lnF.forward(Residual(tokens, null)); // (B, T) long → (B, T, C)
 
-        /// <summary>The residual stream after the last block, before ln_f: (B, T) long → (B, T, C).</summary>
-        internal Tensor Residual(Tensor tokens)
+        public Tensor Forward(Tensor tokens, KvCache? cache) => _lnF.forward(Residual(tokens, cache));
+
+        /// <summary>The residual stream after the last block, before ln_f: (B, T) long → (B, T, C), for positions
+        /// after the cache's.</summary>
+        internal Tensor Residual(Tensor tokens, KvCache? cache)
         {
-            var positions = arange(tokens.shape[1], dtype: int64, device: tokens.device); // (T,)
+            var start = cache?.Length ?? 0;
+            var positions = arange(start, start + tokens.shape[1], dtype: int64, device: tokens.device); // (T,)
             var x = Wte.forward(tokens) + _wpe.forward(positions); // (B, T, C)
-            foreach (var block in _h) x = block.forward(x);
+            for (var i = 0; i < _h.Count; i++) x = _h[i].Forward(x, cache is null ? null : (cache, i));
             return x;
         }
     }
@@ -142,8 +157,20 @@ public sealed class Gpt2Model : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>The residual stream before ln_f (for reference tests): (B, T) long → (B, T, C).</summary>
-    internal Tensor Residual(Tensor tokens) => _transformer.Residual(tokens);
+    internal Tensor Residual(Tensor tokens) => _transformer.Residual(tokens, null);
 
     public override Tensor forward(Tensor tokens) // (B, T) long → (B, T, vocab)
         => nn.functional.linear(Hidden(tokens), _transformer.Wte.weight!); // tied: logits = h · wteᵀ
+
+    /// <inheritdoc />
+    public Tensor Forward(Tensor tokens, KvCache cache) // (B, T) long → (B, T, vocab)
+    {
+        if (tokens.shape[1] + cache.Length > Config.NPositions)
+            throw new LoraLabException($"sequence length {tokens.shape[1] + cache.Length} exceeds n_positions {Config.NPositions}");
+        return nn.functional.linear(_transformer.Forward(tokens, cache), _transformer.Wte.weight!);
+    }
+
+    public KvCache NewCache() => new(Config.NLayer);
+
+    public int MaxContext => Config.NPositions;
 }

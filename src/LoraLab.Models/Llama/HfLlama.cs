@@ -26,44 +26,104 @@ public static class HfLlama
         return model;
     }
 
+    /// <summary>
+    /// The model's shape from config.json of model_type llama, mistral or qwen2. Keys that would change the function
+    /// and are not implemented (another rope_scaling type, Qwen2's use_sliding_window, a non-silu activation, an
+    /// unknown key) are a one-line error naming the key.
+    /// </summary>
     public static LlamaConfig ReadConfig(string dir)
     {
         var json = HfCheckpoint.ReadConfig(dir);
-        RejectUnsupported(json, dir);
+        var file = Path.Combine(dir, ConfigFile);
+        var modelType = Optional(json, "model_type", dir, "llama");
+        var family = modelType switch
+        {
+            "llama" or "mistral" or "qwen2" => modelType,
+            _ => throw new LoraLabException($"{file}: model_type \"{modelType}\" is not llama, mistral or qwen2", ExitCodes.BadInput),
+        };
+        if (json.Select(kv => kv.Key).FirstOrDefault(k => !KnownKeys.Contains(k) && !GenericKeys.Contains(k)) is { } unknown)
+            throw new LoraLabException($"{file}: unsupported config key \"{unknown}\" for {modelType}", ExitCodes.BadInput);
+        if (Optional(json, "hidden_act", dir, "silu") is var act && act != "silu")
+            throw new LoraLabException($"{file}: hidden_act \"{act}\" is not supported (only silu)", ExitCodes.BadInput);
+        if (Optional(json, "pretraining_tp", dir, 1) != 1)
+            throw new LoraLabException($"{file}: pretraining_tp other than 1 is not supported", ExitCodes.BadInput);
+        if (family == "qwen2" && Optional(json, "use_sliding_window", dir, false))
+            throw new LoraLabException($"{file}: use_sliding_window true is not supported for qwen2", ExitCodes.BadInput);
         var heads = Required<int>(json, "num_attention_heads", dir);
+        var hidden = Required<int>(json, "hidden_size", dir);
+        var headDim = Optional<int?>(json, "head_dim", dir, null);
+        var attentionBias = Optional(json, "attention_bias", dir, false);
         var config = new LlamaConfig
         {
-            Dim = Required<int>(json, "hidden_size", dir),
+            Dim = hidden,
             HiddenDim = Required<int>(json, "intermediate_size", dir),
             NLayers = Required<int>(json, "num_hidden_layers", dir),
             NHeads = heads,
             NKvHeads = Optional(json, "num_key_value_heads", dir, heads),
+            ExplicitHeadDim = headDim == hidden / heads && hidden % heads == 0 ? null : headDim,
             VocabSize = Required<int>(json, "vocab_size", dir),
             MaxSeqLen = Required<int>(json, "max_position_embeddings", dir),
             NormEps = Optional(json, "rms_norm_eps", dir, 1e-6),
             RopeTheta = Optional(json, "rope_theta", dir, 10000.0),
-            TieWordEmbeddings = Optional(json, "tie_word_embeddings", dir, false), // HF LlamaConfig default
+            RopeScaling = ReadRopeScaling(json, file),
+            TieWordEmbeddings = Optional(json, "tie_word_embeddings", dir, false), // HF default for all three
             RopeLayout = RopeLayout.HalfSplit,
+            QkvBias = family == "qwen2" || attentionBias,
+            OutputBias = family != "qwen2" && attentionBias,
+            MlpBias = family != "qwen2" && Optional(json, "mlp_bias", dir, false),
+            // MistralConfig's default window is 4096; Qwen2 without use_sliding_window attends everywhere.
+            SlidingWindow = family == "mistral" ? Optional<int?>(json, "sliding_window", dir, 4096) : null,
         };
         var errors = config.Validate().ToList();
-        if (errors.Count > 0) throw new LoraLabException($"{Path.Combine(dir, ConfigFile)}: {string.Join("; ", errors)}");
+        if (errors.Count > 0) throw new LoraLabException($"{file}: {string.Join("; ", errors)}", ExitCodes.BadInput);
         return config;
     }
 
-    // Features of HF Llama that our model does not implement: refuse them rather than load a different function.
-    private static void RejectUnsupported(JsonObject json, string dir)
+    // Keys of LlamaConfig / MistralConfig / Qwen2Config read above or without effect on the forward pass.
+    private static readonly HashSet<string> KnownKeys =
+    [
+        "model_type", "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads",
+        "num_key_value_heads", "head_dim", "vocab_size", "max_position_embeddings", "rms_norm_eps", "rope_theta",
+        "rope_scaling", "tie_word_embeddings", "attention_bias", "mlp_bias", "hidden_act", "pretraining_tp",
+        "sliding_window", "use_sliding_window", "max_window_layers", "attention_dropout", "initializer_range",
+        "use_cache", "bos_token_id", "eos_token_id", "pad_token_id",
+    ];
+
+    // PretrainedConfig's own keys (bookkeeping, generation defaults, labels): no effect on the forward pass.
+    internal static readonly HashSet<string> GenericKeys =
+    [
+        "architectures", "_name_or_path", "torch_dtype", "dtype", "transformers_version", "return_dict",
+        "output_hidden_states", "output_attentions", "torchscript", "use_bfloat16", "tokenizer_class", "id2label",
+        "label2id", "problem_type", "is_encoder_decoder", "is_decoder", "add_cross_attention", "tie_encoder_decoder",
+        "prefix", "task_specific_params", "finetuning_task", "chunk_size_feed_forward", "pruned_heads",
+        "max_length", "min_length", "do_sample", "early_stopping", "num_beams", "temperature", "top_k", "top_p",
+        "repetition_penalty", "length_penalty", "no_repeat_ngram_size", "bad_words_ids", "num_return_sequences",
+        "decoder_start_token_id", "sep_token_id", "forced_bos_token_id", "forced_eos_token_id", "quantization_config",
+    ];
+
+    // null / "default": plain RoPE; "llama3": Llama3RopeScaling; any other type is refused by name.
+    private static Llama3RopeScaling? ReadRopeScaling(JsonObject json, string file)
     {
-        var file = Path.Combine(dir, ConfigFile);
-        var modelType = Optional(json, "model_type", dir, "llama");
-        if (modelType != "llama") throw new LoraLabException($"{file}: model_type \"{modelType}\" is not llama");
-        if (json["rope_scaling"] is not null) throw new LoraLabException($"{file}: rope_scaling is not supported");
-        if (Optional(json, "hidden_act", dir, "silu") != "silu") throw new LoraLabException($"{file}: hidden_act must be silu");
-        if (Optional(json, "attention_bias", dir, false) || Optional(json, "mlp_bias", dir, false))
-            throw new LoraLabException($"{file}: attention_bias / mlp_bias are not supported");
-        var heads = Required<int>(json, "num_attention_heads", dir);
-        var headDim = Optional(json, "head_dim", dir, Required<int>(json, "hidden_size", dir) / heads);
-        if (headDim * heads != Required<int>(json, "hidden_size", dir))
-            throw new LoraLabException($"{file}: head_dim {headDim} × {heads} heads != hidden_size");
+        if (json["rope_scaling"] is not JsonObject scaling) return json["rope_scaling"] is null ? null
+            : throw new LoraLabException($"{file}: rope_scaling must be an object or null", ExitCodes.BadInput);
+        var type = (scaling["rope_type"] ?? scaling["type"])?.ToString();
+        if (type == "default") return null;
+        if (type != "llama3")
+            throw new LoraLabException($"{file}: rope_scaling type \"{type}\" is not supported (only llama3)", ExitCodes.BadInput);
+        double Number(string key) => scaling[key]?.GetValue<double>()
+            ?? throw new LoraLabException($"{file}: rope_scaling has no \"{key}\"", ExitCodes.BadInput);
+        try
+        {
+            return new Llama3RopeScaling
+            {
+                Factor = Number("factor"), LowFreqFactor = Number("low_freq_factor"), HighFreqFactor = Number("high_freq_factor"),
+                OriginalMaxPositionEmbeddings = (int)Number("original_max_position_embeddings"),
+            };
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            throw new LoraLabException($"{file}: rope_scaling: {e.Message}", ExitCodes.BadInput);
+        }
     }
 
     /// <summary>
@@ -75,6 +135,9 @@ public static class HfLlama
     {
         if (model.Config.RopeLayout != RopeLayout.HalfSplit)
             throw new LoraLabException("HF Llama expects half-split RoPE: load llama2.c checkpoints with RopeLayout.HalfSplit to save them as HF");
+        var c = model.Config;
+        if (c.ExplicitHeadDim is not null || c.RopeScaling is not null || c.QkvBias || c.OutputBias || c.MlpBias || c.SlidingWindow is not null)
+            throw new LoraLabException("HfLlama.Save writes Llama-2-shaped configs only; copy the source folder's config.json instead");
         var weights = model.state_dict();
         if (weights.Keys.FirstOrDefault(k => k.Contains(".lora_") || k.Contains(".base_layer.")) is { } lora)
             throw new LoraLabException($"cannot save a model with LoRA layers as a base HF model ({lora}); merge and unwrap first");

@@ -9,7 +9,7 @@ namespace LoraLab.Models.Llama;
 /// <c>encode</c>/<c>decode</c>; data/SOURCES.md §1b). Layout: uint32 max_token_length, then per piece
 /// float32 score, int32 byte length, raw UTF-8 bytes. The piece count is not stored: it is the model's vocab size.
 /// </summary>
-public sealed class Llama2cTokenizer
+public sealed class Llama2cTokenizer : Tokenizers.ITokenizer
 {
     public const int Bos = 1;
     public const int Eos = 2;
@@ -118,4 +118,11 @@ public sealed class Llama2cTokenizer
     }
 
     public string Decode(IEnumerable<int> tokens, int previous = Bos) => Encoding.UTF8.GetString(DecodeBytes(tokens, previous));
+
+    IReadOnlyList<int> Tokenizers.ITokenizer.Encode(string text) => Encode(text, bos: false);
+    string Tokenizers.ITokenizer.Decode(IEnumerable<int> ids) => Decode(ids);
+    int? Tokenizers.ITokenizer.BosId => Bos;
+    int? Tokenizers.ITokenizer.EosId => Eos;
+    int? Tokenizers.ITokenizer.PadId => null;
+    bool Tokenizers.ITokenizer.AddsBos => true;
 }

@@ -2,17 +2,19 @@ using LoraLab.Core;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
+using LoraLab.Models.Generation;
 using static TorchSharp.torch;
 
 namespace LoraLab.Models.Llama;
 
-// A Llama-2 decoder (Touvron et al. 2023) read top to bottom like nanoGPT's model.py: RMSNorm → RoPE → attention
+// A Llama decoder (Touvron et al. 2023) read top to bottom like nanoGPT's model.py: RMSNorm → RoPE → attention
 // with grouped-query heads → SwiGLU MLP → block → model. References: llama2.c model.py / run.c and HF
-// transformers modeling_llama.py. State-dict keys are HF's (model.layers.0.self_attn.q_proj.weight, ...), so PEFT
-// targets ("q_proj", "v_proj") and PEFT adapter names carry over unchanged.
+// transformers modeling_llama.py. The same code is Mistral (a sliding attention window, modeling_mistral.py) and
+// Qwen2 (q/k/v biases, modeling_qwen2.py), switched by LlamaConfig. State-dict keys are HF's
+// (model.layers.0.self_attn.q_proj.weight, ...), so PEFT targets ("q_proj", "v_proj") and adapter names carry over.
 
-/// <summary>Llama-2 causal language model: token ids (B, T) long → logits (B, T, vocab).</summary>
-public sealed class LlamaModel : nn.Module<Tensor, Tensor>
+/// <summary>Llama-family causal language model: token ids (B, T) long → logits (B, T, vocab).</summary>
+public sealed class LlamaModel : nn.Module<Tensor, Tensor>, ICausalLm
 {
     /// <summary>x / sqrt(mean(x²) + eps) · weight, over the last dimension, no bias (Zhang &amp; Sennrich 2019).</summary>
     internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
@@ -35,22 +37,37 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// Rotary position embedding (Su et al. 2021): rotates channel pairs of q and k by pos·θ_i, θ_i = base^(−2i/hd).
-    /// Tables are rebuilt per call: cheap next to the matmuls, and nothing to keep in the state dict.
+    /// Rotary position embedding (Su et al. 2021): rotates channel pairs of q and k by pos·θ_i, θ_i = base^(−2i/hd),
+    /// for positions start, start+1, ... Tables are rebuilt per call: cheap next to the matmuls, nothing to keep.
     /// </summary>
     internal static class RotaryEmbedding
     {
-        public static Tensor Apply(Tensor x, double theta, RopeLayout layout) // (B, H, T, hd) → (B, H, T, hd)
+        public static Tensor Apply(Tensor x, LlamaConfig cfg, long start) // (B, H, T, hd) → (B, H, T, hd)
         {
             var (t, hd) = (x.shape[2], x.shape[3]);
-            var invFreq = 1.0 / pow(theta, arange(0, hd, 2, float64, x.device) / hd); // (hd/2,)
-            var angles = outer(arange(t, dtype: float64, device: x.device), invFreq).to(x.dtype); // (T, hd/2)
+            var invFreq = 1.0 / pow(cfg.RopeTheta, arange(0, hd, 2, float64, x.device) / hd); // (hd/2,)
+            if (cfg.RopeScaling is { } scaling) invFreq = Llama3Scaled(invFreq, scaling);
+            var positions = arange(start, start + t, dtype: float64, device: x.device); // (T,)
+            var angles = outer(positions, invFreq).to(x.dtype); // (T, hd/2)
             var (cos, sin) = (angles.cos(), angles.sin());
-            return layout switch
+            return cfg.RopeLayout switch
             {
                 RopeLayout.HalfSplit => RotateHalfSplit(x, cos, sin),
                 RopeLayout.Interleaved => RotateInterleaved(x, cos, sin),
             };
+        }
+
+        // HF _compute_llama3_parameters: long wavelengths (low frequencies) slowed by `factor`, short ones kept,
+        // a linear blend in 1/wavelength between the two cut-offs.
+        private static Tensor Llama3Scaled(Tensor invFreq, Llama3RopeScaling s) // (hd/2,) → (hd/2,)
+        {
+            var original = (double)s.OriginalMaxPositionEmbeddings;
+            var wavelen = 2 * Math.PI / invFreq;
+            var smooth = (original / wavelen - s.LowFreqFactor) / (s.HighFreqFactor - s.LowFreqFactor); // 0..1 in the band
+            var blended = (1 - smooth) * invFreq / s.Factor + smooth * invFreq;
+            var scaled = where(wavelen > original / s.LowFreqFactor, invFreq / s.Factor, invFreq);
+            var inBand = (wavelen >= original / s.HighFreqFactor).logical_and(wavelen <= original / s.LowFreqFactor);
+            return where(inBand, blended, scaled);
         }
 
         // HF rotate_half: (x1, x2) = halves of the head; (x1, x2) → (x1·cos − x2·sin, x2·cos + x1·sin).
@@ -70,7 +87,10 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
         }
     }
 
-    /// <summary>Causal self-attention; n_heads/n_kv_heads query heads share each key/value head (GQA).</summary>
+    /// <summary>
+    /// Causal self-attention; n_heads/n_kv_heads query heads share each key/value head (GQA). With a sliding window
+    /// (Mistral) a query at position i sees keys j with i − window &lt; j ≤ i, as HF's sliding-window mask.
+    /// </summary>
     internal sealed class Attention : nn.Module<Tensor, Tensor>
     {
         // Typed Module<Tensor, Tensor> (not Linear) so LoraInjector can swap in a LoraLinear.
@@ -82,31 +102,49 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
 
         public Attention(LlamaConfig cfg) : base(nameof(Attention))
         {
-            var kvDim = cfg.NKvHeads * cfg.HeadDim;
-            _qProj = nn.Linear(cfg.Dim, cfg.Dim, hasBias: false);
-            _kProj = nn.Linear(cfg.Dim, kvDim, hasBias: false);
-            _vProj = nn.Linear(cfg.Dim, kvDim, hasBias: false);
-            _oProj = nn.Linear(cfg.Dim, cfg.Dim, hasBias: false);
+            var (qDim, kvDim) = (cfg.NHeads * cfg.HeadDim, cfg.NKvHeads * cfg.HeadDim);
+            _qProj = nn.Linear(cfg.Dim, qDim, hasBias: cfg.QkvBias);
+            _kProj = nn.Linear(cfg.Dim, kvDim, hasBias: cfg.QkvBias);
+            _vProj = nn.Linear(cfg.Dim, kvDim, hasBias: cfg.QkvBias);
+            _oProj = nn.Linear(qDim, cfg.Dim, hasBias: cfg.OutputBias);
             _cfg = cfg;
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor x) // (B, T, C) → (B, T, C)
+        public override Tensor forward(Tensor x) => Forward(x, null, 0); // (B, T, C) → (B, T, C)
+
+        /// <summary>(B, T, C) → (B, T, C) for positions start..start+T−1; with a cache, keys/values of earlier
+        /// positions come from it and this step's are appended to it.</summary>
+        public Tensor Forward(Tensor x, (KvCache Cache, int Layer)? cache, long start)
         {
             var (b, t, hd) = (x.shape[0], x.shape[1], (long)_cfg.HeadDim);
             var q = _qProj.forward(x).view(b, t, _cfg.NHeads, hd).transpose(1, 2); // (B, nh, T, hd)
             var k = _kProj.forward(x).view(b, t, _cfg.NKvHeads, hd).transpose(1, 2); // (B, nkv, T, hd)
             var v = _vProj.forward(x).view(b, t, _cfg.NKvHeads, hd).transpose(1, 2); // (B, nkv, T, hd)
-            q = RotaryEmbedding.Apply(q, _cfg.RopeTheta, _cfg.RopeLayout);
-            k = RotaryEmbedding.Apply(k, _cfg.RopeTheta, _cfg.RopeLayout);
+            q = RotaryEmbedding.Apply(q, _cfg, start);
+            k = RotaryEmbedding.Apply(k, _cfg, start);
+            if (cache is var (kv, layer)) (k, v) = kv.Append(layer, k, v); // (B, nkv, S, hd), S = start + T
             // Query head h reads key/value head h / (nh/nkv), as in llama2.c: repeat each kv head nh/nkv times.
             var groups = _cfg.NHeads / _cfg.NKvHeads;
-            k = k.repeat_interleave(groups, dim: 1); // (B, nh, T, hd)
-            v = v.repeat_interleave(groups, dim: 1); // (B, nh, T, hd)
-            // softmax(q·kᵀ/√hd + causal mask)·v; the default scale of libtorch's SDPA is 1/√hd.
-            var y = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true); // (B, nh, T, hd)
-            y = y.transpose(1, 2).contiguous().view(b, t, _cfg.NHeads * hd); // (B, T, C)
+            k = k.repeat_interleave(groups, dim: 1); // (B, nh, S, hd)
+            v = v.repeat_interleave(groups, dim: 1); // (B, nh, S, hd)
+            // softmax(q·kᵀ/√hd + mask)·v; the default scale of libtorch's SDPA is 1/√hd.
+            var y = Mask(t, k.shape[2], x.device) is { } mask
+                ? nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask) // (B, nh, T, hd)
+                : nn.functional.scaled_dot_product_attention(q, k, v, is_casual: t > 1);
+            y = y.transpose(1, 2).contiguous().view(b, t, _cfg.NHeads * hd); // (B, T, nh·hd)
             return _oProj.forward(y);
+        }
+
+        // (T, S) bool, true where query i (position S−T+i) may read key j; null when plain causal attention does.
+        private Tensor? Mask(long t, long s, Device device)
+        {
+            var window = _cfg.SlidingWindow is { } w && w < s ? w : (int?)null;
+            if (window is null && (t == 1 || t == s)) return null;
+            var queryPos = arange(s - t, s, device: device).unsqueeze(1); // (T, 1)
+            var keyPos = arange(s, device: device).unsqueeze(0); // (1, S)
+            var mask = keyPos <= queryPos; // (T, S)
+            return window is { } size ? mask.logical_and(keyPos > queryPos - size) : mask;
         }
     }
 
@@ -119,9 +157,9 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
 
         public FeedForward(LlamaConfig cfg) : base(nameof(FeedForward))
         {
-            _gateProj = nn.Linear(cfg.Dim, cfg.HiddenDim, hasBias: false);
-            _upProj = nn.Linear(cfg.Dim, cfg.HiddenDim, hasBias: false);
-            _downProj = nn.Linear(cfg.HiddenDim, cfg.Dim, hasBias: false);
+            _gateProj = nn.Linear(cfg.Dim, cfg.HiddenDim, hasBias: cfg.MlpBias);
+            _upProj = nn.Linear(cfg.Dim, cfg.HiddenDim, hasBias: cfg.MlpBias);
+            _downProj = nn.Linear(cfg.HiddenDim, cfg.Dim, hasBias: cfg.MlpBias);
             RegisterComponents();
         }
 
@@ -149,9 +187,11 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor x) // (B, T, C) → (B, T, C)
+        public override Tensor forward(Tensor x) => Forward(x, null, 0); // (B, T, C) → (B, T, C)
+
+        public Tensor Forward(Tensor x, (KvCache, int)? cache, long start) // (B, T, C) → (B, T, C)
         {
-            x = x + _selfAttn.forward(_inputLayernorm.forward(x));
+            x = x + _selfAttn.Forward(_inputLayernorm.forward(x), cache, start);
             return x + _mlp.forward(_postAttentionLayernorm.forward(x));
         }
     }
@@ -171,10 +211,13 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor tokens) // (B, T) long → (B, T, C)
+        public override Tensor forward(Tensor tokens) => Forward(tokens, null); // (B, T) long → (B, T, C)
+
+        public Tensor Forward(Tensor tokens, KvCache? cache) // (B, T) long → (B, T, C)
         {
+            var start = cache?.Length ?? 0;
             var x = EmbedTokens.forward(tokens); // (B, T, C)
-            foreach (var block in _layers) x = block.forward(x);
+            for (var i = 0; i < _layers.Count; i++) x = _layers[i].Forward(x, cache is null ? null : (cache, i), start);
             return _norm.forward(x);
         }
     }
@@ -196,11 +239,21 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
 
     public LlamaConfig Config { get; }
 
-    public override Tensor forward(Tensor tokens) // (B, T) long → (B, T, vocab)
+    public override Tensor forward(Tensor tokens) => Logits(tokens, null); // (B, T) long → (B, T, vocab)
+
+    /// <inheritdoc />
+    public Tensor Forward(Tensor tokens, KvCache cache) => Logits(tokens, cache);
+
+    public KvCache NewCache() => new(Config.NLayers);
+
+    public int MaxContext => Config.MaxSeqLen;
+
+    private Tensor Logits(Tensor tokens, KvCache? cache) // (B, T) long → (B, T, vocab)
     {
-        if (tokens.shape[1] > Config.MaxSeqLen)
-            throw new LoraLabException($"sequence length {tokens.shape[1]} exceeds max_seq_len {Config.MaxSeqLen}");
-        var h = _model.forward(tokens); // (B, T, C)
+        var length = tokens.shape[1] + (cache?.Length ?? 0);
+        if (length > Config.MaxSeqLen)
+            throw new LoraLabException($"sequence length {length} exceeds max_seq_len {Config.MaxSeqLen}");
+        var h = _model.Forward(tokens, cache); // (B, T, C)
         return _lmHead is null
             ? nn.functional.linear(h, _model.EmbedTokens.weight!) // tied: logits = h · embᵀ
             : _lmHead.forward(h);

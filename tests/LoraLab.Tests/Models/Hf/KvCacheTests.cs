@@ -1,0 +1,57 @@
+using LoraLab.Models;
+using LoraLab.Models.Generation;
+using LoraLab.Models.Llama;
+using LoraLab.Tests.Support;
+using static TorchSharp.torch;
+
+namespace LoraLab.Tests.Models.Hf;
+
+/// <summary>KV-cached decoding gives the same tokens as recomputing the whole context per token.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class KvCacheTests
+{
+    public static TheoryData<string> Archs => new(HfFixture.Archs);
+
+    [Fact]
+    public void Stories260K_CachedGreedy_EqualsUncachedGreedy()
+    {
+        var model = Llama2cCheckpoint.Load(RepoPaths.Data("stories260K/stories260K.bin"));
+        var prompt = new[] { Llama2cTokenizer.Bos, 403, 407, 261, 378 };
+        var cached = Generate(model, prompt, 50, model.Config.MaxSeqLen, kvCache: true);
+        Assert.Equal(Generate(model, prompt, 50, model.Config.MaxSeqLen, kvCache: false), cached);
+        Assert.Equal(50, cached.Count); // no early stop: the comparison covers all 50 tokens
+    }
+
+    [Theory]
+    [MemberData(nameof(Archs))]
+    public void Fixture_CachedGreedy_EqualsUncached_PastTheSlidingWindowAndTheContext(string arch)
+    {
+        // 16-token prompts, 24 new tokens, context 24: past Mistral's window of 4 and past max context (the cache is
+        // then rebuilt from the last 24 tokens each step, as the uncached path crops its window).
+        var fixture = new HfFixture(arch);
+        var lm = PretrainedModels.LoadCausalLm(fixture.Dir);
+        var prompt = fixture.Tokens.Select(t => (int)t).ToArray();
+        var cached = Generate(lm.Model, prompt, 24, 24, kvCache: true);
+        Assert.Equal(Generate(lm.Model, prompt, 24, 24, kvCache: false), cached);
+        Assert.Equal(24, cached.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Archs))]
+    public void Forward_InChunksWithCache_EqualsOneForward(string arch)
+    {
+        var fixture = new HfFixture(arch);
+        var lm = PretrainedModels.LoadCausalLm(fixture.Dir);
+        lm.Model.eval();
+        using var noGrad = no_grad();
+        var tokens = tensor(fixture.Tokens).unsqueeze(0); // (1, T)
+        var whole = lm.Model.forward(tokens); // (1, T, V)
+        using var cache = lm.Decoder.NewCache();
+        var parts = new[] { tokens[.., ..5], tokens[.., 5..6], tokens[.., 6..] }.Select(t => lm.Decoder.Forward(t, cache));
+        TensorAssert.Close(cat(parts.ToArray(), 1), whole, atol: 1e-5, rtol: 1e-5, what: arch);
+        Assert.Equal(fixture.Tokens.Length, cache.Length);
+    }
+
+    private static IReadOnlyList<int> Generate(nn.Module<Tensor, Tensor> model, int[] prompt, int n, int context, bool kvCache) =>
+        LoraLab.Models.Generation.Generator.Generate(model, prompt, new GenerationConfig { MaxNewTokens = n, KvCache = kvCache }, context, new HashSet<int>());
+}

@@ -35,6 +35,7 @@ var benchmarks = new Dictionary<string, Action>
     ["generate-peer"] = () => GeneratePeerBenchmark.Run(export, check),
     ["toy-peer"] = () => ToyPeerBenchmark.Run(export, check),
     ["finetune-step"] = () => FinetuneStepBenchmark.Run(configPath, Option("--steps", 20)),
+    ["generate"] = GenerateBenchmark.Run,
 };
 foreach (var (key, run) in benchmarks)
     if ((name == "all" && !key.EndsWith("-peer") && key is not ("finetune-step" or "machine")) || name == key) run();

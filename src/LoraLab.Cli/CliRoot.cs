@@ -22,6 +22,7 @@ public static class CliRoot
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(ConvertLlama2cCommand.Create());
+        root.Subcommands.Add(MergeCommand.Create());
 
         return root;
     }

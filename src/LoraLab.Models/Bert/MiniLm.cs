@@ -12,6 +12,8 @@ namespace LoraLab.Models.Bert;
 public static class MiniLm
 {
     public const string PackageVersion = "24.9.52193";
+    /// <summary>The model's Hugging Face Hub id (what adapters record as base_model_name_or_path).</summary>
+    public const string HubId = "sentence-transformers/all-MiniLM-L6-v2";
     /// <summary>Overrides the DLL path (e.g. when the assembly was built on another machine).</summary>
     public const string DllEnvironmentVariable = "LORALAB_MINILM_DLL";
     private const string RelativeDll =

@@ -14,6 +14,9 @@ public static class HfGpt2
 {
     private static readonly string[] Conv1DLayers = [".attn.c_attn.weight", ".attn.c_proj.weight", ".mlp.c_fc.weight", ".mlp.c_proj.weight"];
 
+    /// <summary>Whether <paramref name="name"/> is a weight HF stores as Conv1D (in, out) and we as Linear (out, in).</summary>
+    public static bool IsConv1DWeight(string name) => Conv1DLayers.Any(name.EndsWith);
+
     public static Gpt2Model Load(string dir)
     {
         var model = new Gpt2Model(ReadConfig(dir));

@@ -4,6 +4,8 @@ using LoraLab.Core;
 using LoraLab.Core.Adapters;
 using LoraLab.Core.Config;
 using LoraLab.Core.IO;
+using LoraLab.Models;
+using LoraLab.Models.Bert;
 using LoraLab.Training.Optim;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -205,8 +207,17 @@ public static class FinetuneRecipe
         var modulesToSave = task.HeadParameters.Select(h => h.Name.Split('.')[0]).Distinct().ToList();
         var taskType = FinetuneTasks.IsClassification(config.Task) ? "SEQ_CLS" : "CAUSAL_LM";
         PeftAdapter.Save(directory, task.Model, lora,
-                         new AdapterSaveInfo(config.Model.Path ?? EnumNames.Of(config.Model.Kind), taskType, extras, modulesToSave));
+                         new AdapterSaveInfo(BaseModelName(config.Model), taskType, extras, modulesToSave));
         if (task is ClassificationTask { Labels: { } labels }) labels.Save(directory);      // class names for the head
         return directory;
     }
+
+    /// <summary>adapter_config.json's base_model_name_or_path: the Hub id of MiniLM, an HF folder's _name_or_path
+    /// (else its path), a llama2.c file's path as given; never an alias such as "minilm".</summary>
+    static string BaseModelName(ModelSpec model) => model.Kind switch
+    {
+        ModelKind.Minilm => MiniLm.HubId,
+        ModelKind.HfLlama or ModelKind.HfBert => PretrainedModels.NameOf(model.Path!),
+        ModelKind.Llama2c => model.Path ?? "karpathy/tinyllamas", // the Hub repo of the default stories260K.bin
+    };
 }

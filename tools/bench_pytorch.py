@@ -3,8 +3,9 @@
 
 Needs Debian's PyTorch with OpenBLAS:  apt-get install -y python3-torch libopenblas0-pthread
 Run:  /usr/bin/python3 tools/bench_pytorch.py [lora-linear|gemm|all]
-The best configuration on this machine (feasibility §2.3) is torch.set_num_threads(1) with OpenBLAS's own 2 pthreads;
-both that and torch's default (2 OpenMP threads) are reported. OPENBLAS_* variables are left as the machine sets them.
+The best configuration on this machine (docs/reference/feasibility.md §2.3) is torch.set_num_threads(1) with
+OpenBLAS's own 2 pthreads; both that and torch's default (2 OpenMP threads) are reported. OPENBLAS_* variables are left as the
+machine sets them.
 """
 import math
 import statistics

@@ -3,8 +3,8 @@ using static TorchSharp.torch;
 
 namespace LoraLab.Benchmarks;
 
-/// <summary>float32 square matmul throughput against the machine's peak (feasibility §2.1: ~210 GFLOP/s AVX2,
-/// ~430 AVX-512 on 2 cores).</summary>
+/// <summary>float32 square matmul throughput against the machine's peak (docs/reference/feasibility.md §2.1: ~210
+/// GFLOP/s AVX2, ~430 AVX-512 on 2 cores).</summary>
 public static class GemmBenchmark
 {
     public static void Run()

@@ -3,7 +3,8 @@ using System.Globalization;
 
 namespace LoraLab.Benchmarks;
 
-/// <summary>Median of several timed trials, each long enough to average out timer noise (feasibility §2.2 method).</summary>
+/// <summary>Median of several timed trials, each long enough to average out timer noise (docs/reference/feasibility.md
+/// §2.2 method).</summary>
 public static class Harness
 {
     /// <param name="CpuMs">Median process CPU time (user + system) per step: with one thread, what a step costs

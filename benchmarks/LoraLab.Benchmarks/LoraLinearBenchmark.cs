@@ -7,9 +7,9 @@ namespace LoraLab.Benchmarks;
 
 /// <summary>
 /// One LoRA linear forward + backward: x (64×1024) without grad, frozen W (1024×1024), r = 8
-/// (feasibility §2.2/§2.3: PyTorch 1.13 + OpenBLAS, best configuration, 1.35 ms; TorchSharp as first used 1.8–2.4 ms).
-/// FLOPs: forward x·Wᵀ 2·64·1024² = 134.2 M plus the rank-8 branch and its backward ≈ 139.5 MFLOP per step.
-/// </summary>
+/// (docs/reference/feasibility.md §2.2/§2.3: PyTorch 1.13 + OpenBLAS, best configuration, 1.35 ms; TorchSharp as first
+/// used 1.8–2.4 ms). FLOPs: forward x·Wᵀ 2·64·1024² = 134.2 M plus the rank-8 branch and its backward ≈ 139.5 MFLOP per
+/// step. </summary>
 public static class LoraLinearBenchmark
 {
     const double Flops = 139.5e6;

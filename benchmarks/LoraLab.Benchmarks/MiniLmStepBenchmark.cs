@@ -6,9 +6,9 @@ using static TorchSharp.torch;
 namespace LoraLab.Benchmarks;
 
 /// <summary>
-/// One MiniLM-L6 LoRA training step (feasibility §2.4): all-MiniLM-L6-v2 + a 2-way head on [CLS], LoRA on
-/// query/value (r = 8, Init[A]), batch 32 × 64 real-token ids, cross-entropy, backward, AdamW — for three dropout
-/// settings (HF default 0.1/0.1; attention dropout off, which lets libtorch use its fused CPU attention kernel;
+/// One MiniLM-L6 LoRA training step (docs/reference/feasibility.md §2.4): all-MiniLM-L6-v2 + a 2-way head on [CLS],
+/// LoRA on query/value (r = 8, Init[A]), batch 32 × 64 real-token ids, cross-entropy, backward, AdamW — for three
+/// dropout settings (HF default 0.1/0.1; attention dropout off, which lets libtorch use its fused CPU attention kernel;
 /// all off), once with mean pooling (which needs the whole last layer), plus eval-mode forward. Matmul work per step: ≈ 38 GFLOP forward (the last layer computes [CLS] only)
 /// + ≈ 37 GFLOP backward (input gradients only; the frozen weights get none).
 /// </summary>

@@ -4,7 +4,7 @@ using LoraLab.Core.Config;
 namespace LoraLab.Core;
 
 /// <summary>
-/// What LoRA to inject where. Field names follow PEFT's LoraConfig (anchors.md §1.2) so that
+/// What LoRA to inject where. Field names follow PEFT's LoraConfig (docs/reference/anchors.md §1.2) so that
 /// <c>adapter_config.json</c> maps one to one.
 /// </summary>
 public sealed record LoraConfig : IValidatable

@@ -6,8 +6,8 @@ namespace LoraLab.Reports;
 
 /// <summary>
 /// Line charts on ScottPlot 5 with optional log10 axes (the data are plotted as log10 values with a log minor tick
-/// generator and 10^k labels, feasibility §7). Saves PNG and SVG; returns the PNG bytes for embedding.
-/// </summary>
+/// generator and 10^k labels, docs/reference/feasibility.md §7). Saves PNG and SVG; returns the PNG bytes for
+/// embedding. </summary>
 public static class LineChart
 {
     /// <summary>Writes <paramref name="basePath"/>.png and .svg; returns the PNG bytes.</summary>

@@ -4,10 +4,10 @@ using System.Text.Json.Serialization;
 namespace LoraLab.Core.Adapters;
 
 /// <summary>
-/// PEFT's <c>adapter_config.json</c> for a LoRA adapter (anchors.md §1.6; PEFT <c>LoraConfig.to_dict</c>). Written
-/// like PEFT writes it (<c>json.dumps(indent=2, sort_keys=True)</c>); read like PEFT reads it: unknown keys are
-/// tolerated (kept in <see cref="OtherKeys"/> and written back), but <c>peft_type</c> must be "LORA" and <c>r</c>
-/// and <c>lora_alpha</c> must be present. Our own extras live under the single key <c>"loralab"</c>.
+/// PEFT's <c>adapter_config.json</c> for a LoRA adapter (docs/reference/anchors.md §1.6; PEFT
+/// <c>LoraConfig.to_dict</c>). Written like PEFT writes it (<c>json.dumps(indent=2, sort_keys=True)</c>); read like
+/// PEFT reads it: unknown keys are tolerated (kept in <see cref="OtherKeys"/> and written back), but <c>peft_type</c>
+/// must be "LORA" and <c>r</c> and <c>lora_alpha</c> must be present. Our own extras live under the single key <c>"loralab"</c>.
 /// Read/write: <see cref="AdapterConfigJsonFile"/>.
 /// </summary>
 public sealed record AdapterConfigJson

@@ -10,7 +10,7 @@ namespace LoraLab.Core.Adapters;
 /// <c>true</c>, PEFT's default, which shares the property that matters (B·A = 0 at step 0) — our exact scheme goes
 /// to <see cref="LoralabAdapterExtras.Init"/>. "pissa"/"olora" make PEFT subtract s·B₀A₀ from the base weight on
 /// load; B₀A₀ is sign-invariant (U_rS_rV_rᵀ, Q_rR_r), so the forward matches when our init mutates the base weight
-/// the same way (anchors.md §1.3).
+/// the same way (docs/reference/anchors.md §1.3).
 /// </summary>
 public static class PeftInitValue
 {

@@ -1,6 +1,6 @@
 namespace LoraLab.Core.Adapters;
 
-/// <summary>The LoRA tensors of one adapted Linear in a PEFT adapter file (anchors.md §1.6).</summary>
+/// <summary>The LoRA tensors of one adapted Linear in a PEFT adapter file (docs/reference/anchors.md §1.6).</summary>
 public enum PeftTensorKind
 {
     /// <summary><c>&lt;path&gt;.lora_A.weight</c>, shape (r, in).</summary>

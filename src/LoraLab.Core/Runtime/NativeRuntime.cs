@@ -7,7 +7,7 @@ namespace LoraLab.Core.Runtime;
 /// <list type="bullet">
 /// <item>glibc malloc: by default every allocation over 128 KiB is a fresh mmap returned on free, so each step
 /// page-faults its activations in again (filling a new 1000×8192 float tensor took 8 ms instead of 1.2 ms,
-/// feasibility §1.4). Raising the mmap and trim thresholds keeps freed blocks for reuse (the same as
+/// docs/reference/feasibility.md §1.4). Raising the mmap and trim thresholds keeps freed blocks for reuse (the same as
 /// MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=…, set from inside the process).</item>
 /// </list>
 /// OpenMP's wait policy is left alone: libgomp's default spinning is the fastest on a dedicated machine (MiniLM

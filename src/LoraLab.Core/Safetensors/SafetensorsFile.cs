@@ -4,7 +4,7 @@ using static LoraLab.Core.Safetensors.SafetensorsErrors;
 namespace LoraLab.Core.Safetensors;
 
 /// <summary>
-/// The safetensors format (huggingface/safetensors; reference §5 of anchors.md): u64 LE header length N, N bytes of
+/// The safetensors format (huggingface/safetensors; docs/reference/anchors.md §5): u64 LE header length N, N bytes of
 /// JSON header, then the data buffer. Reading validates everything the reference validates and reports each problem
 /// as a one-line <see cref="LoraLabException"/> (<see cref="ExitCodes.BadInput"/>) naming the file; writing matches
 /// the reference writer's layout, with PEFT's <c>{"format":"pt"}</c> metadata when the caller passes it.

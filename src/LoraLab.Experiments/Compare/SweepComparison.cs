@@ -5,10 +5,10 @@ using LoraLab.Experiments.Sweeps;
 namespace LoraLab.Experiments.Compare;
 
 /// <summary>
-/// Baseline vs candidate over a sweep (anchors §4 item 25: a comparison is only credible when each side gets its
-/// own LR sweep). Per group: each side's best LR (diverged LRs excluded), mean and 95% t-interval over seeds there,
-/// the paired difference by seed at the two best LRs with its t-interval (and a seeded bootstrap interval from
-/// <see cref="MinBootstrapPairs"/> pairs), exact sign and permutation tests, and the LR robustness band.
+/// Baseline vs candidate over a sweep (docs/reference/anchors.md §4 item 25: a comparison is only credible when each
+/// side gets its own LR sweep). Per group: each side's best LR (diverged LRs excluded), mean and 95% t-interval over
+/// seeds there, the paired difference by seed at the two best LRs with its t-interval (and a seeded bootstrap interval
+/// from <see cref="MinBootstrapPairs"/> pairs), exact sign and permutation tests, and the LR robustness band.
 /// </summary>
 public static class SweepComparison
 {

@@ -3,7 +3,8 @@ using LoraLab.Core;
 namespace LoraLab.Experiments.Sweeps;
 
 /// <summary><c>k/N</c>: shard k of N takes the runs whose plan index i has i mod N = k (round-robin, so cheap and
-/// expensive configs mix). N is given explicitly, never read from Slurm's task count (distributed.md §2).</summary>
+/// expensive configs mix). N is given explicitly, never read from Slurm's task count (docs/reference/distributed.md
+/// §2).</summary>
 public readonly record struct ShardSpec(int Index, int Count)
 {
     public static readonly ShardSpec All = new(0, 1);

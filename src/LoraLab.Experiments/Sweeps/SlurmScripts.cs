@@ -6,9 +6,8 @@ namespace LoraLab.Experiments.Sweeps;
 /// <summary>
 /// The Slurm job-array scripts for a planned sweep folder. Task k runs shard k/N with N written into the script:
 /// after a partial resubmit (<c>--array=3,5</c>) Slurm's own task count is 2, which would give wrong shards
-/// (distributed.md §2). Paths are absolute; the merge job is chained with <c>afterany</c>, so it also runs (and lists
-/// what is missing) when some tasks failed.
-/// </summary>
+/// (docs/reference/distributed.md §2). Paths are absolute; the merge job is chained with <c>afterany</c>, so it also
+/// runs (and lists what is missing) when some tasks failed. </summary>
 public static class SlurmScripts
 {
     public static string Array(string name, string directory, int shards, int threads, int pack, ChildCommand tool,

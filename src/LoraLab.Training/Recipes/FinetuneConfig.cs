@@ -37,8 +37,9 @@ public sealed record FinetuneConfig : IValidatable
     /// <summary>Max global grad norm over all trainable parameters (0 = no clipping).</summary>
     public double GradClip { get; init; } = 1.0;
     public int Seed { get; init; } = 0;
-    /// <summary>torch intra-op threads. 1 by default: a second thread buys little on LoRA shapes (feasibility §2.2),
-    /// and on a shared machine OpenMP's spinning threads made a stories260K step 14× slower (5.99 s vs 0.42 s).</summary>
+    /// <summary>torch intra-op threads. 1 by default: a second thread buys little on LoRA shapes
+    /// (docs/reference/feasibility.md §2.2), and on a shared machine OpenMP's spinning threads made a stories260K step
+    /// 14× slower (5.99 s vs 0.42 s).</summary>
     public int Threads { get; init; } = 1;
     /// <summary>Classification pooling: cls, mean (or pooler where the model has one).</summary>
     public BertPooling Pooling { get; init; } = BertPooling.Cls;

@@ -60,8 +60,8 @@ public sealed class AdapterConfigJsonTests : IDisposable
         Assert.Contains("\n  \"peft_type\": \"LORA\",\n", json);
     }
 
-    // The key set of a real PEFT file (anchors.md §1.6, PEFT method_comparison llama-3.2-3B-rank32) plus keys of a
-    // newer PEFT and one from the future.
+    // The key set of a real PEFT file (docs/reference/anchors.md §1.6, PEFT method_comparison llama-3.2-3B-rank32) plus
+    // keys of a newer PEFT and one from the future.
     const string PeftFile = """
         {
           "alpha_pattern": {},

@@ -164,16 +164,17 @@ class Bpe:
 
 def make_tokenizer(kind, n_merges=120):
     """(tokenizer.json dict, tokenizer_config dict, Bpe, added tokens) for kind in gpt2, llama3, qwen2."""
-    pattern = {"gpt2": GPT2_RE, "llama3": LLAMA3_RE, "qwen2": QWEN2_RE}[kind]
+    pattern = {"gpt2": GPT2_RE, "roberta": GPT2_RE, "llama3": LLAMA3_RE, "qwen2": QWEN2_RE}[kind]
     merges = train_bpe(CORPUS, python_re(pattern), n_merges)
-    vocab = {c: i for i, c in enumerate(B2U[b] for b in range(256))}
+    first = ["<s>", "<pad>", "</s>", "<unk>"] if kind == "roberta" else []  # RoBERTa's specials lead the vocab
+    vocab = {c: i for i, c in enumerate(first + [B2U[b] for b in range(256)])}
     for a, b in merges:
         vocab.setdefault(a + b, len(vocab))
     specials = {"gpt2": ["<|endoftext|>"], "llama3": ["<|begin_of_text|>", "<|end_of_text|>", "<|eot_id|>"],
-                "qwen2": ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]}[kind]
-    added = [(s, len(vocab) + i) for i, s in enumerate(specials)]
+                "qwen2": ["<|endoftext|>", "<|im_start|>", "<|im_end|>"], "roberta": ["<mask>"]}[kind]
+    added = [(t, i) for i, t in enumerate(first)] + [(t, len(vocab) + i) for i, t in enumerate(specials)]
     byte_level = {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True}
-    if kind == "gpt2":
+    if kind in ("gpt2", "roberta"):
         pre = byte_level
     else:
         pre = {"type": "Sequence", "pretokenizers": [
@@ -187,9 +188,12 @@ def make_tokenizer(kind, n_merges=120):
                          {"SpecialToken": {"id": "<|begin_of_text|>", "type_id": 1}}, {"Sequence": {"id": "B", "type_id": 1}}],
                 "special_tokens": {"<|begin_of_text|>": {"id": "<|begin_of_text|>", "ids": [added[0][1]],
                                                          "tokens": ["<|begin_of_text|>"]}}}
+    if kind == "roberta":
+        post = {"type": "RobertaProcessing", "sep": ["</s>", 2], "cls": ["<s>", 0], "trim_offsets": True,
+                "add_prefix_space": False}
     tok = {
         "version": "1.0", "truncation": None, "padding": None,
-        "added_tokens": [{"id": i, "content": s, "single_word": False, "lstrip": False, "rstrip": False,
+        "added_tokens": [{"id": i, "content": s, "single_word": False, "lstrip": s == "<mask>", "rstrip": False,
                           "normalized": False, "special": True} for s, i in added],
         "normalizer": {"type": "NFC"} if kind == "qwen2" else None,
         "pre_tokenizer": pre,
@@ -204,9 +208,12 @@ def make_tokenizer(kind, n_merges=120):
               "llama3": {"tokenizer_class": "PreTrainedTokenizerFast", "bos_token": "<|begin_of_text|>",
                          "eos_token": "<|eot_id|>", "model_max_length": 64},
               "qwen2": {"tokenizer_class": "Qwen2Tokenizer", "bos_token": None, "eos_token": "<|im_end|>",
-                        "pad_token": "<|endoftext|>", "model_max_length": 64}}[kind]
+                        "pad_token": "<|endoftext|>", "model_max_length": 64},
+              "roberta": {"tokenizer_class": "RobertaTokenizer", "bos_token": "<s>", "eos_token": "</s>",
+                          "sep_token": "</s>", "cls_token": "<s>", "pad_token": "<pad>", "unk_token": "<unk>",
+                          "mask_token": "<mask>", "add_prefix_space": False, "model_max_length": 64}}[kind]
     bpe = Bpe(vocab, merges, python_re(pattern), added, ignore_merges=kind == "llama3", nfc=kind == "qwen2")
-    return tok, config, bpe, len(vocab) + len(added)
+    return tok, config, bpe, len(vocab) + len(specials)
 
 
 # ---------------------------------------------------------------- safetensors by hand
@@ -329,6 +336,39 @@ def gpt2_forward(w, cfg, tokens):
     return ln(x, "transformer.ln_f") @ w["transformer.wte.weight"].T
 
 
+def roberta_forward(w, cfg, batch):
+    """RobertaModel last_hidden_state (B, T, H), float64: post-LN BERT layers, position ids from the padding mask
+    (modeling_roberta create_position_ids_from_input_ids: cumsum(mask)·mask + padding_idx), exact-erf gelu."""
+    H, nh, eps, pad = cfg["hidden_size"], cfg["num_attention_heads"], cfg["layer_norm_eps"], cfg["pad_token_id"]
+    ids = torch.tensor(batch)
+    mask = ids.ne(pad).long()
+    positions = torch.cumsum(mask, 1) * mask + pad
+    ln = lambda x, p: torch.nn.functional.layer_norm(x, (H,), w[p + ".weight"], w[p + ".bias"], eps)
+    lin = lambda x, p: x @ w[p + ".weight"].T + w[p + ".bias"]
+    e = "roberta.embeddings."
+    x = ln(w[e + "word_embeddings.weight"][ids] + w[e + "position_embeddings.weight"][positions]
+           + w[e + "token_type_embeddings.weight"][torch.zeros_like(ids)], e + "LayerNorm")
+    B, T = ids.shape
+    keep = mask.bool()[:, None, None, :]
+    for layer in range(cfg["num_hidden_layers"]):
+        p = "roberta.encoder.layer.%d." % layer
+        heads = lambda t: t.view(B, T, nh, H // nh).transpose(1, 2)
+        q, k, v = (heads(lin(x, p + "attention.self." + n)) for n in ("query", "key", "value"))
+        att = ((q @ k.transpose(-2, -1)) / math.sqrt(H // nh)).masked_fill(~keep, float("-inf")).softmax(-1)
+        a = lin((att @ v).transpose(1, 2).reshape(B, T, H), p + "attention.output.dense")
+        x = ln(a + x, p + "attention.output.LayerNorm")
+        h = torch.nn.functional.gelu(lin(x, p + "intermediate.dense"))
+        x = ln(lin(h, p + "output.dense") + x, p + "output.LayerNorm")
+    return x
+
+
+def roberta_logits(w, cfg, batch):
+    """RobertaForSequenceClassification: RobertaClassificationHead on <s> = out_proj(tanh(dense(h_0)))."""
+    h = roberta_forward(w, cfg, batch)[:, 0]
+    return torch.tanh(h @ w["classifier.dense.weight"].T + w["classifier.dense.bias"]) @ w["classifier.out_proj.weight"].T \
+        + w["classifier.out_proj.bias"]
+
+
 # ---------------------------------------------------------------- architectures
 
 ARCHS = {
@@ -355,6 +395,12 @@ ARCHS = {
     "gpt2": dict(tokenizer="gpt2", dtype=torch.float32, shards=1, config=dict(
         model_type="gpt2", architectures=["GPT2LMHeadModel"], n_embd=32, n_layer=2, n_head=4, n_positions=64,
         layer_norm_epsilon=1e-5, activation_function="gelu_new", torch_dtype="float32")),
+    # RoBERTa (RobertaForSequenceClassification layout): positions offset by pad_token_id + 1, a padded batch.
+    "roberta": dict(tokenizer="roberta", dtype=torch.float32, shards=1, config=dict(
+        model_type="roberta", architectures=["RobertaForSequenceClassification"], hidden_size=32,
+        num_hidden_layers=2, num_attention_heads=4, intermediate_size=64, max_position_embeddings=66,
+        type_vocab_size=1, layer_norm_eps=1e-5, pad_token_id=1, bos_token_id=0, eos_token_id=2, hidden_act="gelu",
+        num_labels=2, torch_dtype="float32")),
 }
 ADAPTERS = {  # name: (targets, r, alpha, use_rslora, init_lora_weights written in the config)
     "llama3": {"default": (["q_proj", "v_proj"], 4, 8, False, True),
@@ -362,6 +408,7 @@ ADAPTERS = {  # name: (targets, r, alpha, use_rslora, init_lora_weights written 
     "mistral": {"gaussian": (["q_proj", "k_proj", "v_proj", "o_proj"], 4, 16, False, "gaussian")},
     "qwen2": {"default": (["q_proj", "v_proj"], 2, 4, False, True)},
     "gpt2": {"default": (["c_attn", "c_proj"], 4, 8, False, True)},
+    "roberta": {"default": (["query", "value"], 4, 8, False, True)},
 }
 
 
@@ -400,12 +447,32 @@ def gpt2_weights(cfg, vocab, g):
     return w
 
 
+def roberta_weights(cfg, vocab, g):
+    H, I, rnd = cfg["hidden_size"], cfg["intermediate_size"], lambda *s: torch.randn(*s, generator=g) * 0.2
+    e = "roberta.embeddings."
+    w = {e + "word_embeddings.weight": rnd(vocab, H), e + "position_embeddings.weight": rnd(cfg["max_position_embeddings"], H),
+         e + "token_type_embeddings.weight": rnd(1, H), e + "LayerNorm.weight": 1 + rnd(H), e + "LayerNorm.bias": rnd(H),
+         "roberta.pooler.dense.weight": rnd(H, H), "roberta.pooler.dense.bias": rnd(H),
+         "classifier.dense.weight": rnd(H, H), "classifier.dense.bias": rnd(H),
+         "classifier.out_proj.weight": rnd(2, H), "classifier.out_proj.bias": rnd(2)}
+    for i in range(cfg["num_hidden_layers"]):
+        p = "roberta.encoder.layer.%d." % i
+        for name, (n_out, n_in) in {"attention.self.query": (H, H), "attention.self.key": (H, H),
+                                    "attention.self.value": (H, H), "attention.output.dense": (H, H),
+                                    "intermediate.dense": (I, H), "output.dense": (H, I)}.items():
+            w[p + name + ".weight"], w[p + name + ".bias"] = rnd(n_out, n_in), rnd(n_out)
+        for ln in ("attention.output.LayerNorm", "output.LayerNorm"):
+            w[p + ln + ".weight"], w[p + ln + ".bias"] = 1 + rnd(H), rnd(H)
+    return w
+
+
 def adapter_config(arch, name, targets, r, alpha, rslora, init):
     return {"alpha_pattern": {}, "auto_mapping": None, "base_model_name_or_path": "loralab-fixture/tiny-" + arch,
             "bias": "none", "fan_in_fan_out": arch == "gpt2", "inference_mode": True, "init_lora_weights": init,
             "layers_pattern": None, "layers_to_transform": None, "lora_alpha": alpha, "lora_dropout": 0.0,
             "modules_to_save": None, "peft_type": "LORA", "r": r, "rank_pattern": {}, "revision": None,
-            "target_modules": targets, "task_type": "CAUSAL_LM", "use_dora": False, "use_rslora": rslora}
+            "target_modules": targets, "task_type": "SEQ_CLS" if arch == "roberta" else "CAUSAL_LM",
+            "use_dora": False, "use_rslora": rslora}
 
 
 def build_independent(out, arch, spec, g):
@@ -416,25 +483,30 @@ def build_independent(out, arch, spec, g):
     ids = {t: i for t, i in [(a["content"], a["id"]) for a in tok["added_tokens"]]}
     cfg.update(bos_token_id=ids.get("<|begin_of_text|>", ids.get("<|endoftext|>")),
                eos_token_id=ids.get("<|eot_id|>", ids.get("<|im_end|>", ids.get("<|endoftext|>"))))
-    weights = (gpt2_weights if arch == "gpt2" else llama_weights)(cfg, vocab, g)
+    weights = {"gpt2": gpt2_weights, "roberta": roberta_weights}.get(arch, llama_weights)(cfg, vocab, g)
     weights = {k: v.to(spec["dtype"]).to(torch.float64) for k, v in weights.items()}  # the values as stored
     write_json(os.path.join(folder, "config.json"), cfg)
     save_weights(folder, weights, spec["dtype"], spec["shards"])
     write_json(os.path.join(folder, "tokenizer.json"), tok)
     write_json(os.path.join(folder, "tokenizer_config.json"), tok_config)
-    forward = gpt2_forward if arch == "gpt2" else llama_forward
+    forward = {"gpt2": gpt2_forward, "roberta": roberta_logits}.get(arch, llama_forward)
     tokens = bpe.encode(MODEL_TEXT)
     if spec["tokenizer"] == "llama3":
         tokens = [ids["<|begin_of_text|>"]] + tokens
+    if arch == "roberta":  # <s> A </s>, and a shorter second row right-padded with <pad>
+        short = [0] + bpe.encode("A ball.") + [2]
+        tokens = [[0] + tokens + [2], short + [1] * (len(tokens) + 2 - len(short))]
     reference = {"generator": "tools/hf_fixtures.py (independent float64 re-implementation, torch %s)" % torch.__version__,
                  "tokenizer_cases": [{"text": s, "ids": bpe.encode(s)} for s in REFERENCE_STRINGS],
                  "text": MODEL_TEXT, "tokens": tokens, "logits": rounded(forward(weights, cfg, tokens)), "adapters": {}}
+    if arch == "roberta":  # last_hidden_state (B·T, H); rows at padding are HF's values there (positions = padding_idx)
+        reference["hidden"] = rounded(roberta_forward(weights, cfg, tokens))
     for name, (targets, r, alpha, rslora, init) in ADAPTERS[arch].items():
         scale = alpha / math.sqrt(r) if rslora else alpha / r
         adapted, lora = dict(weights), {}
         for key in sorted(weights):
             module = key[: -len(".weight")]
-            if not key.endswith(".weight") or module.split(".")[-1] not in targets:
+            if not key.endswith(".weight") or module.split(".")[-1] not in targets or module.startswith("classifier"):
                 continue
             w = weights[key]
             n_out, n_in = (w.shape[1], w.shape[0]) if arch == "gpt2" else w.shape
@@ -455,7 +527,7 @@ def build_independent(out, arch, spec, g):
 
 
 def rounded(t):
-    return [[float("%.7g" % v) for v in row] for row in t.tolist()]
+    return [[float("%.7g" % v) for v in row] for row in t.reshape(-1, t.shape[-1]).tolist()]
 
 
 # ---------------------------------------------------------------- the same with transformers + peft

@@ -21,7 +21,32 @@ public static class HfBert
     public static BertModel Load(string dir)
     {
         var config = ReadConfig(dir);
-        var weights = EncoderWeights(HfCheckpoint.ReadWeights(dir));
+        return FromWeights(config, HfCheckpoint.ReadWeights(dir), dir);
+    }
+
+    /// <summary>
+    /// A RoBERTa folder as <see cref="RobertaClassifier"/>: the encoder, and the checkpoint's classification head
+    /// (<c>classifier.dense</c>, <c>classifier.out_proj</c>) when it has one with <paramref name="numLabels"/> outputs,
+    /// else a new head (HF's init).
+    /// </summary>
+    public static RobertaClassifier LoadRobertaClassifier(string dir, int numLabels)
+    {
+        var config = ReadConfig(dir);
+        if (config.PositionOffset == 0)
+            throw new LoraLabException($"{Path.Combine(dir, HfCheckpoint.ConfigFile)}: not a RoBERTa model (model_type)", ExitCodes.Usage);
+        var all = HfCheckpoint.ReadWeights(dir);
+        var head = all.Where(kv => kv.Key.StartsWith("classifier.", StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key, kv => kv.Value.to(ScalarType.Float32).clone()); // EncoderWeights frees the rest
+        var model = new RobertaClassifier(FromWeights(config, all, dir), numLabels);
+        if (head.TryGetValue("classifier.out_proj.weight", out var outProj) && outProj.shape[0] == numLabels)
+            StateDictLoader.Load(model, model.state_dict().Where(kv => !head.ContainsKey(kv.Key))
+                .Concat(head).ToDictionary(kv => kv.Key, kv => kv.Value), dir);
+        return model;
+    }
+
+    private static BertModel FromWeights(BertConfig config, Dictionary<string, Tensor> all, string dir)
+    {
+        var weights = EncoderWeights(all);
         try
         {
             var model = new BertModel(config with { AddPooler = weights.ContainsKey("pooler.dense.weight") });

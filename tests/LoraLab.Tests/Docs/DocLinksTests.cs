@@ -8,8 +8,8 @@ namespace LoraLab.Tests.Docs;
 public sealed partial class DocLinksTests
 {
     static IEnumerable<string> MarkdownFiles() =>
-        new[] { Path.Combine(RepoPaths.Root, "README.md") }
-            .Concat(Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "docs"), "*.md", SearchOption.AllDirectories));
+        new[] { Path.Combine(RepoPaths.Root, "README.md") }.Concat(
+            Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "docs"), "*.md", SearchOption.AllDirectories));
 
     /// <summary>Source, script and build files under the folders that hold them (build outputs left out).</summary>
     static IEnumerable<string> CodeFiles()

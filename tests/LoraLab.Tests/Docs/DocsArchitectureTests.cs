@@ -1,0 +1,70 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+
+namespace LoraLab.Tests.Docs;
+
+/// <summary>docs/architecture.md's machine-readable block of project references is the one the .csproj files
+/// declare: adding, removing or redirecting a ProjectReference without updating the map (or the reverse)
+/// fails.</summary>
+public sealed partial class DocsArchitectureTests
+{
+    static Dictionary<string, SortedSet<string>> Documented()
+    {
+        var text = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "architecture.md"));
+        var block = ReferencesBlock().Match(text);
+        Assert.True(block.Success, "docs/architecture.md has no ```project-references block");
+        var map = new Dictionary<string, SortedSet<string>>();
+        foreach (var line in block.Groups["body"].Value.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = line.Split("->", StringSplitOptions.TrimEntries);
+            Assert.True(parts.Length == 2, $"bad line in the project-references block: '{line}'");
+            Assert.True(map.TryAdd(parts[0], new SortedSet<string>(
+                parts[1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                StringComparer.Ordinal)), $"{parts[0]} listed twice");
+        }
+        return map;
+    }
+
+    static Dictionary<string, SortedSet<string>> Declared() =>
+        Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "src"), "*.csproj", SearchOption.AllDirectories)
+            .ToDictionary(
+                path => Path.GetFileNameWithoutExtension(path),
+                path => new SortedSet<string>(XDocument.Load(path).Descendants("ProjectReference")
+                    .Select(r => Path.GetFileNameWithoutExtension(r.Attribute("Include")!.Value)),
+                    StringComparer.Ordinal));
+
+    [Fact]
+    public void ProjectReferences_MatchTheArchitecturePage()
+    {
+        var documented = Documented();
+        var declared = Declared();
+
+        Assert.Equal(declared.Keys.Order(StringComparer.Ordinal), documented.Keys.Order(StringComparer.Ordinal));
+        foreach (var (project, references) in declared)
+            Assert.True(references.SetEquals(documented[project]),
+                $"{project}: the .csproj references [{string.Join(", ", references)}], docs/architecture.md says " +
+                $"[{string.Join(", ", documented[project])}]");
+    }
+
+    [Fact]
+    public void ProjectReferences_PointOneWay()
+    {
+        // No cycle: following the arrows from any project never comes back to it.
+        var graph = Declared();
+        foreach (var start in graph.Keys)
+        {
+            var seen = new HashSet<string>();
+            var stack = new Stack<string>(graph[start]);
+            while (stack.Count > 0)
+            {
+                var next = stack.Pop();
+                Assert.NotEqual(start, next);
+                if (seen.Add(next) && graph.TryGetValue(next, out var onward))
+                    foreach (var n in onward) stack.Push(n);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"```project-references\n(?<body>.*?)```", RegexOptions.Singleline)]
+    private static partial Regex ReferencesBlock();
+}

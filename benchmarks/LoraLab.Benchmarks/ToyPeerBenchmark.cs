@@ -1,6 +1,6 @@
 using System.Globalization;
 using LoraLab.Core;
-using LoraLab.Experiments.WidthSweep;
+using LoraLab.Experiments.Toy;
 using LoraLab.Models.TeacherStudent;
 using static TorchSharp.torch;
 
@@ -18,9 +18,10 @@ public static class ToyPeerBenchmark
 {
     public static void Run(string? exportDir, bool check)
     {
-        var grid = (LrGrid lrs, LoraInit init) => lrs.Values().Select(lr => new ToyRunConfig { Init = init, Lr = lr });
-        var configs = grid(new LrGrid { Max = 0.5 }, LoraInit.A)
-            .Concat(grid(new LrGrid { Max = 0.125 }, LoraInit.B)).ToList();
+        // 14 LRs max/2^13 .. max per init (the former reproduce grid).
+        var grid = (double max, LoraInit init) =>
+            Enumerable.Range(0, 14).Select(k => new ToyRunConfig { Init = init, Lr = max / Math.Pow(2, 13 - k) });
+        var configs = grid(0.5, LoraInit.A).Concat(grid(0.125, LoraInit.B)).ToList();
         var c = configs[0];
         if (exportDir is not null) Export(exportDir, configs);
         if (check)

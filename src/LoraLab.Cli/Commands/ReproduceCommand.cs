@@ -1,31 +1,47 @@
 using System.CommandLine;
-using LoraLab.Experiments.WidthSweep;
+using LoraLab.Experiments.Reproduce;
 
 namespace LoraLab.Cli.Commands;
 
-/// <summary><c>loralab reproduce</c>: the teacher–student width sweep of Hayou et al. (2024), both readouts.</summary>
+/// <summary><c>loralab reproduce</c>: the toy's LR scaling in width and rank, measured by search sweeps.</summary>
 public static class ReproduceCommand
 {
     public static Command Create()
     {
-        var outDir = new Option<string?>("--out") { Description = "Output folder (default: a fresh runs/reproduce-<UTC time>)." };
-        var quick = new Option<bool>("--quick") { Description = "Reduced protocol (4 widths, 2 seeds, 200 steps; under a minute)." };
+        var outDir = new Option<string?>("--out") { Description = "Output folder (default: a fresh runs/reproduce-<UTC time>); rerun with the same folder to resume." };
+        var quick = new Option<bool>("--quick") { Description = "Reduced protocol (4 small widths, 4 ranks, 200 steps; well under a minute)." };
         var seed = new Option<long?>("--seed") { Description = "First seed (seeds are seed, seed+1, ...); default 0." };
-        var config = new Option<string?>("--config") { Description = "Protocol overrides (JSON, e.g. configs/reproduce/*.json)." };
-        var set = new Option<string[]>("--set") { Description = "Override one protocol key (key=value); repeatable.", AllowMultipleArgumentsPerToken = false };
+        var set = new Option<string[]>("--set") { Description = "Override a key of the toy config of every search (key=value, e.g. steps=200); repeatable.", AllowMultipleArgumentsPerToken = false };
+        var widthSpec = new Option<string?>("--width-spec") { Description = "Width sweep spec (default: the built-in configs/reproduce/width.json)." };
+        var rankSpec = new Option<string?>("--rank-spec") { Description = "Rank sweep spec (default: the built-in configs/reproduce/rank.json)." };
+        var noRank = new Option<bool>("--no-rank") { Description = "Skip the rank axis." };
+        var noPhase = new Option<bool>("--no-phase-check") { Description = "Skip the grid-phase check (the layer searches on a shifted lattice)." };
+        var sensitivity = new Option<bool>("--sensitivity") { Description = "Also rerun the width searches for steps 100/200, teacher shift 0.25/1 and divergence threshold 100." };
+        var jobs = new Option<int>("--jobs") { Description = "Probes at a time, one torch thread each (default: the cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("reproduce",
-            "Measure how the best and the largest stable LoRA learning rate scale with width for Init[A] and Init[B] " +
-            "(teacher–student toy; table on stdout, summary.json, figures and report.html in --out).\n" +
-            "Example: loralab reproduce --quick --out runs/quick");
-        foreach (var o in new Option[] { outDir, quick, seed, config, set }) command.Options.Add(o);
+            "Measure how the stability edge and the best learning rate of LoRA scale with width (Init[A] vs Init[B], three " +
+            "readouts) and with rank, by per-seed bisection and local fits (table on stdout; summary.json, report.html in --out).\n" +
+            "Example: loralab reproduce --quick --out runs/quick\n" +
+            "Example: loralab reproduce --out runs/repro --sensitivity");
+        foreach (var o in new Option[] { outDir, quick, seed, set, widthSpec, rankSpec, noRank, noPhase, sensitivity, jobs }) command.Options.Add(o);
         command.SetAction(parse =>
         {
-            var overrides = (parse.GetValue(set) ?? []).ToList();
-            if (parse.GetValue(seed) is { } s) overrides.Add($"seed={s}");
-            var protocol = WidthSweepConfig.Load(parse.GetValue(config), parse.GetValue(quick), overrides);
-            var dir = parse.GetValue(outDir) ?? Path.Combine("runs", $"reproduce-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
             var io = parse.InvocationConfiguration;
-            WidthSweepReproduce.Run(protocol, dir, io.Output, new SweepProgress(io.Error), CancellationToken.None);
+            var options = new ReproduceOptions
+            {
+                OutDir = parse.GetValue(outDir) ?? Path.Combine("runs", $"reproduce-{DateTime.UtcNow:yyyyMMdd-HHmmss}"),
+                Quick = parse.GetValue(quick),
+                Seed = parse.GetValue(seed),
+                Sets = parse.GetValue(set) ?? [],
+                WidthSpec = parse.GetValue(widthSpec),
+                RankSpec = parse.GetValue(rankSpec),
+                Rank = !parse.GetValue(noRank),
+                PhaseCheck = !parse.GetValue(noPhase),
+                Sensitivity = parse.GetValue(sensitivity),
+                Jobs = parse.GetValue(jobs),
+            };
+            if (options.Jobs < 1) throw new LoraLab.Core.LoraLabException($"--jobs must be >= 1, got {options.Jobs}", LoraLab.Core.ExitCodes.Usage);
+            ReproduceRun.Run(options, io.Output, io.Error, CancellationToken.None);
             return 0;
         });
         return command;

@@ -92,6 +92,14 @@ public static class ConfigLoader
         SetPath(root, assignment[..eq].Trim(), ParseValue(assignment[(eq + 1)..]), create: false);
     }
 
+    /// <summary>Splits <c>a.b.c=value</c> into the key path and the value (JSON when it parses, else a string).</summary>
+    public static (string Key, JsonNode? Value) ParseAssignment(string assignment)
+    {
+        var eq = assignment.IndexOf('=');
+        if (eq <= 0) throw new LoraLabException($"--set expects key=value, got '{assignment}'", ExitCodes.Usage);
+        return (assignment[..eq].Trim(), ParseValue(assignment[(eq + 1)..]));
+    }
+
     /// <summary>The one dotted-path setter (<c>--set</c>, sweep grid keys, searched keys): sets <c>a.b.c</c> in
     /// <paramref name="root"/>. With <paramref name="create"/> false every step must exist (or be an open dictionary);
     /// with true, missing objects are created and the strict load that follows rejects unknown keys.</summary>

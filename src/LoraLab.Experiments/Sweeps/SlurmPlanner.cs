@@ -38,10 +38,20 @@ public static class SlurmPlanner
         return settings;
     }
 
+    static JsonNode Named(string name, JsonObject setting)
+    {
+        var obj = new JsonObject { ["name"] = name };
+        foreach (var (key, value) in setting) obj[key] = value?.DeepClone();
+        return obj;
+    }
+
     public static string SpecJson(SweepSpec spec)
     {
         var grid = new JsonObject();
-        foreach (var axis in spec.Grid) grid[axis.Key] = new JsonArray(axis.Values.Select(v => v?.DeepClone()).ToArray());
+        foreach (var axis in spec.Grid)
+            grid[axis.Key] = new JsonArray(axis.Values.Select(v => axis.Settings is { } settings
+                ? Named(CanonicalJson.ScalarText(v), settings[CanonicalJson.ScalarText(v)])
+                : v?.DeepClone()).ToArray());
         var root = new JsonObject
         {
             ["name"] = spec.Name,
@@ -49,6 +59,7 @@ public static class SlurmPlanner
             ["base"] = spec.Base.DeepClone(),
             ["grid"] = grid,
         };
+        if (spec.Search is not null) root["search"] = ConfigJson.ToNode(spec.Search);
         return root.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n";
     }
 }

@@ -15,7 +15,13 @@ public static class SweepPlanner
         foreach (var point in Points(spec.Grid))
         {
             var merged = (JsonObject)spec.Base.DeepClone();
-            foreach (var (key, value) in point) Set(merged, key, value?.DeepClone());
+            foreach (var axis in spec.Grid)
+            {
+                if (!axis.Compound) Set(merged, axis.Key, point[axis.Key]?.DeepClone());
+                else
+                    foreach (var (key, value) in axis.Settings![CanonicalJson.ScalarText(point[axis.Key])])
+                        Set(merged, key, value?.DeepClone());
+            }
             var resolved = Resolve(kind, merged, $"{source} [{Describe(point)}]");
             if (spec.Search is { } search && new PlannedRun(0, "", point, resolved).Value(search.Key) is null)
                 throw new LoraLabException($"{source}: search key '{search.Key}' is not a key of a {spec.Kind} config", ExitCodes.Usage);

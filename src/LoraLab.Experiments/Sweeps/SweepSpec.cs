@@ -52,9 +52,23 @@ public sealed record SweepSpec(string Name, string Kind, JsonObject Base, IReadO
             var texts = array.Select(CanonicalJson.Serialize).ToList();
             if (texts.Distinct().Count() != texts.Count)
                 throw new LoraLabException($"{source}: grid axis '{key}' repeats a value", ExitCodes.Usage);
-            axes.Add(new GridAxis(key, array.Select(v => v?.DeepClone()).ToList()));
+            axes.Add(array.All(v => v is JsonObject) ? Compound(key, array, source) : new GridAxis(key, array.Select(v => v?.DeepClone()).ToList()));
         }
         return axes;
+    }
+
+    static GridAxis Compound(string key, JsonArray array, string source)
+    {
+        var settings = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        foreach (var item in array.Cast<JsonObject>())
+        {
+            if (item["name"] is not JsonValue v || !v.TryGetValue<string>(out var name) || name.Length == 0)
+                throw new LoraLabException($"{source}: every value of compound axis '{key}' needs a \"name\"", ExitCodes.Usage);
+            if (!settings.TryAdd(name, (JsonObject)item.DeepClone()))
+                throw new LoraLabException($"{source}: compound axis '{key}' repeats the name '{name}'", ExitCodes.Usage);
+            settings[name].Remove("name");
+        }
+        return new GridAxis(key, settings.Keys.Select(n => (JsonNode?)JsonValue.Create(n)).ToList(), settings);
     }
 
     static JsonObject LoadBase(string relative, string source)

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using LoraLab.Core.Config;
-using LoraLab.Experiments.WidthSweep;
+using LoraLab.Experiments.Toy;
 
 namespace LoraLab.Experiments.Sweeps;
 

@@ -54,12 +54,40 @@ public sealed class TeacherStudentProblem : IDisposable
     /// thin operand (N_test × d) was not bit-reproducible from run to run, and the features must be.</summary>
     public Tensor Features(Tensor x) => x.to(float64).matmul(InputWeight.to(float64).t()).relu().to(float32);
 
-    /// <summary>The frozen pretrained W* (n×n), drawn on demand from its own stream (seed, stream 1): at n = 8192 it
-    /// is 256 MB, and it cancels from every residual, so the sweep never builds it.</summary>
+    /// <summary>The frozen pretrained W* (n×n), drawn on demand from its own stream (seed, stream 1) in blocks of
+    /// <see cref="WeightBlockRows"/> rows: at n = 8192 it is 256 MB, and it cancels from the linear readouts'
+    /// residuals, so the sweep never builds it (<see cref="PreActivations"/> streams it instead).</summary>
     public Tensor PretrainedWeight()
     {
+        using var scope = NewDisposeScope();
+        return cat(WeightBlocks().Select(b => b.Block).ToList(), 0).MoveToOuterDisposeScope();
+    }
+
+    public const int WeightBlockRows = 256;
+
+    /// <summary>W*·h for features h (n, N): (n, N) float32, the frozen part of the layer's pre-activations, computed
+    /// one row block of W* at a time (never n×n in memory). The same draws as <see cref="PretrainedWeight"/>.</summary>
+    public Tensor PreActivations(Tensor h)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var result = empty(Spec.Width, h.shape[1]);
+        foreach (var (row, block) in WeightBlocks())
+        {
+            result.narrow(0, row, block.shape[0]).copy_(block.matmul(h));
+            block.Dispose();
+        }
+        return result.MoveToOuterDisposeScope();
+    }
+
+    IEnumerable<(long Row, Tensor Block)> WeightBlocks()
+    {
         using var g = new Generator((ulong)Spec.Seed ^ 0x5EED_0001UL);
-        return randn(Spec.Width, Spec.Width, generator: g).div_(Math.Sqrt(Spec.Width));
+        for (long row = 0; row < Spec.Width; row += WeightBlockRows)
+        {
+            var rows = Math.Min(WeightBlockRows, Spec.Width - row);
+            yield return (row, randn(rows, Spec.Width, generator: g).div_(Math.Sqrt(Spec.Width)));
+        }
     }
 
     /// <summary>Naive student layer output u = h (W* + s·B·A)ᵀ for features h (N, n): (N, n).</summary>
@@ -70,6 +98,23 @@ public sealed class TeacherStudentProblem : IDisposable
     public Tensor TeacherLayer(Tensor h, Tensor wStar) =>
         h.matmul(wStar.t()) + h.matmul(TeacherA.t()).matmul(TeacherB.t());
 
+    /// <summary>The lazily computed W*·H of the train and test features (layer-relu readout only; cached because
+    /// it costs n²·N multiply-adds). Thread-safe: a problem may be shared by concurrent runs.</summary>
+    public (Tensor Train, Tensor Test) FrozenPreActivations()
+    {
+        lock (_preGate)
+        {
+            _pre ??= (PreActivations(HTrain).DetachFromDisposeScope(), PreActivations(HTest).DetachFromDisposeScope());
+            return _pre.Value;
+        }
+    }
+
+    readonly Lock _preGate = new();
+    (Tensor Train, Tensor Test)? _pre;
+
+    /// <summary>Bytes held (features, and the pre-activations once computed): what a cache of problems counts.</summary>
+    public long Bytes => (HTrain.numel() + HTest.numel()) * 4 * (_pre is null ? 1 : 2);
+
     /// <summary>Scalar readout f = u w: (N, n) → (N,).</summary>
     public Tensor ScalarReadout(Tensor layerOutput) => layerOutput.matmul(Readout);
 
@@ -78,5 +123,10 @@ public sealed class TeacherStudentProblem : IDisposable
     public void Dispose()
     {
         foreach (var t in Owned) t.Dispose();
+        if (_pre is { } pre)
+        {
+            pre.Train.Dispose();
+            pre.Test.Dispose();
+        }
     }
 }

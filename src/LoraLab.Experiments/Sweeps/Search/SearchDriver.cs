@@ -44,6 +44,13 @@ public static class SearchDriver
             var progress = new SweepProgress(log, todo.Count, 0, jobs, perRun: false);
             var waveClock = Stopwatch.StartNew();
             var results = SweepRunner.Execute(packs, kind, store, options with { Jobs = jobs }, progress, ct);
+            if (results.Where(r => r.Status == RunStatus.Failed).Select(r => todo.First(p => p.Id == r.Id)).ToList() is { Count: > 0 } again)
+            {
+                // One retry, alone: a probe can fail for a reason outside it (a native error under memory pressure).
+                log.WriteLine($"[search] wave {wave}: {again.Count} probe(s) failed ({results.First(r => r.Status == RunStatus.Failed).Error?.Split(':')[0]}); retrying once");
+                var retried = SweepRunner.Execute(SweepRunner.Packs(again, kind, 1), kind, store, options with { Jobs = 1 }, progress, ct);
+                results = results.Where(r => r.Status != RunStatus.Failed).Concat(retried).ToList();
+            }
             foreach (var r in results) state.Record(r);
             executed += results.Count;
             failed += results.Count(r => r.Status == RunStatus.Failed);

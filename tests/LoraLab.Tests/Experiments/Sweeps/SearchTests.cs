@@ -140,6 +140,32 @@ public sealed class SearchTests : IDisposable
         Assert.Contains("'lr' is searched", ex.Message);
     }
 
+    [Fact]
+    public void SlurmPlan_OfASearchSpec_IsRefusedWithOneLine()
+    {
+        var kinds = RunKinds.Default.With(new PowerLawRunKind());
+        var spec = Spec(widths: "[8, 16]", seeds: "[0]");
+        var ex = Assert.Throws<LoraLabException>(() => SlurmPlanner.Write(spec, SweepPlanner.Plan(spec, kinds), new ResultStore(_dir), null, 1, 1,
+            new ChildCommand("/bin/loralab", []), []));
+        Assert.Equal(ExitCodes.Usage, ex.ExitCode);
+        Assert.Contains("searches lr", ex.Message);
+        Assert.False(File.Exists(Path.Combine(_dir, "plan.json")));
+    }
+
+    [Fact]
+    public void CompoundAxis_SetsEveryKeyOfItsNamedValue()
+    {
+        var spec = SweepSpec.Parse(ConfigLoader.ParseObject("""
+            {"name": "c", "kind": "power-law", "grid": {"setting": [{"name": "wide-b", "init": "b", "width": 64},
+             {"name": "narrow-a", "init": "a", "width": 8}], "seed": [0]}}
+            """, "spec"), "spec");
+        var plan = SweepPlanner.Plan(spec, RunKinds.Default.With(new PowerLawRunKind()));
+        Assert.Equal(new[] { "wide-b", "narrow-a" }, plan.Runs.Select(r => r.Point["setting"]!.GetValue<string>()));
+        Assert.Equal(("b", "64"), (plan.Runs[0].Value("init"), plan.Runs[0].Value("width")));
+        Assert.Equal(("a", "8"), (plan.Runs[1].Value("init"), plan.Runs[1].Value("width")));
+        Assert.StartsWith("setting-wide-b_s0_", plan.Runs[0].Id);
+    }
+
     [Theory]
     [InlineData("""{"strategies": ["edge"], "resolution": 1.5, "bracket_factor": 2}""", "bracket_factor")]
     [InlineData("""{"strategies": ["sideways"]}""", "strategies")]

@@ -1,9 +1,0 @@
-namespace LoraLab.Experiments.WidthSweep;
-
-/// <summary>Outcome of one toy run.</summary>
-public enum ToyRunStatus
-{
-    Ok,
-    /// <summary>Train loss non-finite or above divergence_factor × initial at any step or after the last.</summary>
-    Diverged,
-}

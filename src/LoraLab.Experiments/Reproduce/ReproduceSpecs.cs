@@ -51,7 +51,7 @@ public static class ReproduceSpecs
             ConfigLoader.SetPath(b, key, value, create: true);
         }
         var grid = spec.Grid.Select(a => a.Key == "seed" && o.Seed is { } first
-            ? a with { Values = Enumerable.Range(0, a.Values.Count).Select(i => (JsonNode?)JsonValue.Create(first + i)).ToList() }
+            ? a with { Values = Enumerable.Range(0, a.Values.Count).Select(i => JsonNode.Parse((first + i).ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList() }
             : a).ToList();
         return spec with { Base = b, Grid = grid };
     }

@@ -28,11 +28,8 @@ public sealed class ToyRunKind : IPackableRunKind
 
     public JsonObject Resolve(JsonObject merged, string source)
     {
-        var config = ConfigLoader.FromTree<ToyRunConfig>(merged, null, source);
-        var tree = (JsonObject)ConfigJson.ToNode(config);
-        // Derived, read-only properties are not config: keep only what a config file may set.
-        foreach (var derived in new[] { "scale", "effective_lr_b", "init_seed", "problem_spec" }) tree.Remove(derived);
-        return tree;
+        // Derived values (scale, init seed, problem spec) are [JsonIgnore]: the tree holds exactly the config keys.
+        return (JsonObject)ConfigJson.ToNode(ConfigLoader.FromTree<ToyRunConfig>(merged, null, source));
     }
 
     public RunOutcome Execute(JsonObject resolved, RunContext context) =>

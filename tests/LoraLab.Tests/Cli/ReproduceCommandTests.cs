@@ -18,7 +18,7 @@ public sealed class ReproduceCommandTests
     public void Reproduce_TinyProtocol_SummaryHasTheKeysIntervalsAndKnownAnswers()
     {
         var dir = CliTester.TempDir();
-        var r = CliTester.Run(Tiny(dir));
+        var r = CliTester.Run(Tiny(dir, "--seed", "3"));
         Assert.True(r.ExitCode == 0, r.Error);
         Assert.Contains("Width axis: slope of log LR on log n", r.Output);
         Assert.Contains("[search] done", r.Error);
@@ -28,6 +28,7 @@ public sealed class ReproduceCommandTests
             {
                 var cell = summary["width"]![readout]![init]!;
                 Assert.Equal(3, cell["seeds"]!.GetValue<int>());
+                Assert.Equal([3L, 4L, 5L], summary["seeds"]!.AsArray().Select(v => v!.GetValue<long>()));
                 Assert.Equal(Math.Pow(2, 1.0 / 8), cell["edge_resolution"]!.GetValue<double>(), 12);
                 StrictlyInside(cell, "edge_slope", $"{readout}.{init}");
                 StrictlyInside(cell, "eta_star_slope", $"{readout}.{init}");

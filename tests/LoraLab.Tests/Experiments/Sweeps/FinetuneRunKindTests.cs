@@ -25,6 +25,35 @@ public sealed class FinetuneRunKindTests
 
     static string Esc(string path) => path.Replace("\\", "\\\\");
 
+    /// <summary>Issue 14 searches real models: the search block drives the finetune kind like the toy.</summary>
+    [Fact]
+    public void Search_OptimumOfOptimLr_RunsFinetuneProbesAndFitsTheirLoss()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"loralab-ft-search-{Guid.NewGuid():N}");
+        try
+        {
+            var spec = new SweepSpec("ft-search", "finetune", TinyConfig(), [new GridAxis("seed", [JsonNode.Parse("0")])],
+                new SearchSpec { Key = "optim.lr", Strategies = [SearchStrategy.Optimum], Start = 1e-2, Resolution = 2,
+                                 BracketFactor = 4, Min = 1e-4, Max = 4, Metric = "loss" });
+            var plan = SweepPlanner.Plan(spec, RunKinds.Default);
+            var summary = SweepRunner.Run(plan, new ResultStore(dir), RunKinds.Default, new SweepRunOptions(), TextWriter.Null);
+
+            Assert.Equal(0, summary.Failed);
+            var cell = SearchResults.Load(dir).Cells.Single();
+            Assert.Null(cell.Failure);
+            Assert.True(cell.Optimum!.FitPoints >= 3, $"{cell.Optimum.FitPoints} fit points");
+            Assert.InRange(cell.Optimum.Optimum, 1e-4, 4);
+            Assert.True(cell.Probes >= 5, $"{cell.Probes} probes");
+            var probe = SweepPlan.Load(dir).Runs[0];
+            Assert.True(File.Exists(Path.Combine(dir, "runs", probe.Id, FinetuneRunKind.OutputFolder, "metrics.jsonl")));
+            Assert.StartsWith("s0_lr-", probe.Id);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public void Resolve_TinyConfig_FillsDefaultsAndDropsDerivedKeys()
     {

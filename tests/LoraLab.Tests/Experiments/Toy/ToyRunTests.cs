@@ -59,6 +59,26 @@ public sealed class ToyRunTests
     }
 
     [Fact]
+    public void Config_RoundTripsThroughJson_NoDerivedKeys_EveryKeySettableWithSet()
+    {
+        var config = Small with { Readout = ToyReadout.LayerRelu, Scaling = ToyScaling.AlphaOverSqrtR, Diagnostics = false, LrB = 0.5 };
+        var tree = (System.Text.Json.Nodes.JsonObject)LoraLab.Core.Config.ConfigJson.ToNode(config);
+        Assert.Equal(config, LoraLab.Core.Config.ConfigLoader.FromTree<ToyRunConfig>(tree, null, "tree"));
+        foreach (var derived in new[] { "scale", "effective_lr_b", "init_seed", "problem_spec" }) Assert.False(tree.ContainsKey(derived), derived);
+        var sets = tree.Select(p => $"{p.Key}={p.Value?.ToJsonString() ?? "null"}").ToList();
+        Assert.Equal(config, LoraLab.Core.Config.ConfigLoader.FromTree<ToyRunConfig>(null, sets, "--set"));
+    }
+
+    [Fact]
+    public void InitSeed_DependsOnTheInitsNameAndSeedOnly()
+    {
+        Assert.Equal(Small.InitSeed, (Small with { Width = 999, Lr = 3 }).InitSeed);
+        Assert.NotEqual(Small.InitSeed, (Small with { Init = LoraInit.B }).InitSeed);
+        Assert.NotEqual(Small.InitSeed, (Small with { Seed = 5 }).InitSeed);
+        Assert.True(Small.InitSeed >= 0);
+    }
+
+    [Fact]
     public void Execute_InvalidConfig_ThrowsUsageError()
     {
         var ex = Assert.Throws<LoraLabException>(() => ToyRun.Execute(Small with { Init = LoraInit.Pissa, Steps = 0 }));

@@ -25,12 +25,13 @@ public class SmokeSweepTests
         var report = SweepComparison.Run(plan, a.Store.ReadAll(plan), "init=a", "init=b", "final_train_loss");
         var g = Assert.Single(report.Groups);
         // Pinned from `loralab compare runs/smoke --baseline init=a --candidate init=b --metric final_train_loss`:
-        // both best at lr 0.03; Init[B] diverges once (lr 0.1, seed 0) and ends ~0.0029 worse on 3 seeds, but the
-        // paired t-interval [-0.0008, 0.0066] holds 0 and 3 pairs cannot reach p < 0.25: no verdict either way.
+        // both best at lr 0.03; Init[B] diverges twice and ends ~0.0024 worse on 3 seeds, but the paired
+        // t-interval [-0.0025, 0.0072] holds 0 and 3 pairs cannot reach p < 0.25: no verdict either way. (Re-pinned
+        // when the toy's init seeds became a hash of the init's name, issue 13: other factor draws, same verdict.)
         Assert.Equal((0.03, 0.03), (g.Baseline.BestLr, g.Candidate.BestLr));
-        Assert.Equal((0, 1), (g.Baseline.Diverged, g.Candidate.Diverged));
+        Assert.Equal((0, 2), (g.Baseline.Diverged, g.Candidate.Diverged));
         Assert.Equal(3, g.PairedDifference!.N);
-        Assert.InRange(g.PairedDifference.Estimate, 0.0026, 0.0032);
+        Assert.InRange(g.PairedDifference.Estimate, 0.0021, 0.0026);
         Assert.True(g.PairedDifferenceT!.Low < 0 && g.PairedDifferenceT.High > 0, "t-interval holds 0");
         Assert.Equal(0.25, g.SignTestP);
         Assert.Equal("no-significant-difference", g.Verdict);

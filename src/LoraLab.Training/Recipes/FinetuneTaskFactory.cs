@@ -1,5 +1,6 @@
 using LoraLab.Core;
 using LoraLab.Core.Config;
+using LoraLab.Models;
 using LoraLab.Models.Bert;
 using LoraLab.Models.Llama;
 using LoraLab.Training.Data;
@@ -97,12 +98,18 @@ public static class FinetuneTaskFactory
         var hf = config.Model.Kind == ModelKind.HfLlama;
         var modelPath = config.Model.Path ?? "data/stories260K/stories260K.bin";
         log.WriteLine($"loading {EnumNames.Of(config.Model.Kind)} from {modelPath} ...");
-        var model = hf ? HfLlama.Load(modelPath) : Llama2cCheckpoint.Load(modelPath);
+        // An HF folder brings its own tokenizer (tokenizer.bin, else tokenizer.json: SentencePiece-style or byte-level BPE).
+        var tokenizerPath = config.Model.TokenizerPath ?? (hf ? null : "data/stories260K/tok512.bin");
+        var pretrained = PretrainedModels.LoadCausalLm(modelPath, tokenizerPath);
+        var model = pretrained.Model as LlamaModel
+                    ?? throw new LoraLabException($"{modelPath}: model.kind {EnumNames.Of(config.Model.Kind)} expects a " +
+                                                  "Llama-family model (llama, mistral, qwen2)", ExitCodes.Usage);
         if (config.MaxSeqLen > model.Config.MaxSeqLen)
-            throw new LoraLabException($"max_seq_len {config.MaxSeqLen} exceeds the model's {model.Config.MaxSeqLen}", ExitCodes.Usage);
-        var tokenizerPath = config.Model.TokenizerPath
-                            ?? (hf ? modelPath : "data/stories260K/tok512.bin"); // a folder: its tokenizer.bin, else tokenizer.json
-        var tokenizer = new Llama2cTextTokenizer(HfLlama.LoadTokenizer(tokenizerPath, model.Config.VocabSize));
+            throw new LoraLabException($"max_seq_len {config.MaxSeqLen} exceeds the model's {model.Config.MaxSeqLen}",
+                                       ExitCodes.Usage);
+        ITextTokenizer tokenizer = pretrained.Tokenizer is Llama2cTokenizer sentencePiece
+            ? new Llama2cTextTokenizer(sentencePiece)
+            : new ModelTextTokenizer(pretrained.Tokenizer);
         var (train, eval, reports) = config.Task switch
         {
             FinetuneTask.Gsm8k => ReadPromptAnswer(config, tokenizer, trainPath, evalPath ?? trainPath),

@@ -61,6 +61,22 @@ public sealed class FinetuneZeroConfigTests
     }
 
     [Fact]
+    public void Chat_Qwen2Folder_ChatmlFromItsTokenizer()
+    {
+        var dir = CliTester.TempDir();
+        var data = Path.Combine(dir, "chat.jsonl");
+        File.WriteAllLines(data, Enumerable.Range(0, 6).Select(i =>
+            $"{{\"messages\": [{{\"role\": \"user\", \"content\": \"hi {i}\"}}, " +
+            $"{{\"role\": \"assistant\", \"content\": \"yo {i}\"}}]}}"));
+
+        var run = CliTester.Run("finetune", "--model", RepoPaths.Fixture(Path.Combine("hf", "qwen2")), "--data", data,
+            "--task", "chat", "--steps", "2", "--batch-size", "2", "--max-seq-len", "64", "--out", Path.Combine(dir, "run"));
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("chat template: chatml (the tokenizer has the token <|im_start|>)", run.Error);
+    }
+
+    [Fact]
     public void Classify_MiniLm_StringLabels_LabelMapSavedWithAdapter()
     {
         var dir = CliTester.TempDir();

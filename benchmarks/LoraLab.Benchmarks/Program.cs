@@ -36,9 +36,10 @@ var benchmarks = new Dictionary<string, Action>
     ["toy-peer"] = () => ToyPeerBenchmark.Run(export, check),
     ["finetune-step"] = () => FinetuneStepBenchmark.Run(configPath, Option("--steps", 20)),
     ["generate"] = GenerateBenchmark.Run,
+    ["finetune-monitors"] = () => FinetuneMonitorsBenchmark.Run(threads),
 };
 foreach (var (key, run) in benchmarks)
-    if ((name == "all" && !key.EndsWith("-peer") && key is not ("finetune-step" or "machine")) || name == key) run();
+    if ((name == "all" && !key.EndsWith("-peer") && key is not ("finetune-step" or "finetune-monitors" or "machine")) || name == key) run();
 if (name != "all" && !benchmarks.ContainsKey(name))
 {
     Console.Error.WriteLine($"unknown benchmark '{name}'; known: {string.Join(", ", benchmarks.Keys)}");

@@ -79,18 +79,19 @@ public sealed class LoraLinear : Module<Tensor, Tensor>
     /// <summary>True while s·B·A is folded into the base weight.</summary>
     public bool Merged { get; private set; }
 
-    /// <summary>When set, each forward records the RMS of the LoRA features (Hayou et al.'s Z_A = A·x and
-    /// Z_B = s·B·A·x) in <see cref="LastZaRms"/> and <see cref="LastZbRms"/>.</summary>
+    /// <summary>When set, every training-mode forward adds the mean squares of the LoRA features (Hayou et al.'s
+    /// Z_A = A·x and Z_B = s·B·A·x) to running sums kept as a tensor: no host read per step, and the fused forward is
+    /// kept (Z_B's mean square comes from the r × r Gram matrix BᵀB, not from an (..., out) tensor).
+    /// <see cref="TakeFeatureRms"/> reads them.</summary>
     public bool TrackFeatures { get; set; }
-    public double LastZaRms { get; private set; } = double.NaN;
-    public double LastZbRms { get; private set; } = double.NaN;
+    Tensor? _featureSums;                                                         // (3,) f64: Σ ms(Z_A), Σ ms(Z_B), forwards
 
     public override Tensor forward(Tensor x)                                      // x: (..., in)
     {
         var y = _base.forward(x);                                                 // (..., out)
         if (Merged) return y;
         var za = _loraA.forward(_dropout.forward(x));                             // (..., r)
-        if (TrackFeatures) return AddTrackedBranch(y, za);
+        if (TrackFeatures && training) AccumulateFeatures(za);
         // y + s·za·Bᵀ as one addmm: no (..., out) temporaries for s·zb, and its backward is two small GEMMs
         // instead of GEMMs plus elementwise mul/add (docs/performance.md, LoRA linear).
         if (y.dim() == 2) return addmm(y, za, _loraB.weight!.t(), beta: 1, alpha: (float)Scale);
@@ -98,15 +99,37 @@ public sealed class LoraLinear : Module<Tensor, Tensor>
         return addmm(y2, za.reshape(-1, Rank), _loraB.weight!.t(), beta: 1, alpha: (float)Scale).reshape(y.shape);
     }
 
-    Tensor AddTrackedBranch(Tensor y, Tensor za)
+    void AccumulateFeatures(Tensor za)
     {
-        var zb = _loraB.forward(za).mul(Scale);                                   // (..., out)
-        using (no_grad())
-        {
-            LastZaRms = za.square().mean().sqrt().item<float>();
-            LastZbRms = zb.square().mean().sqrt().item<float>();
-        }
-        return y.add(zb);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var z = za.detach().reshape(-1, Rank);                                    // (N, r)
+        var b = _loraB.weight!.detach();                                          // (out, r)
+        var zz = z.t().matmul(z);                                                 // (r, r) = ZᵀZ: one pass over Z
+        var n = (double)z.shape[0];
+        // ms(Z_A) = tr(ZᵀZ) / (N·r);  ‖s·Z·Bᵀ‖² = s²·Σ (ZᵀZ) ∘ (BᵀB): O(N·r²), no (N, r) or (N, out) temporaries
+        var msA = zz.trace().div(n * Rank);
+        var msB = zz.mul(b.t().matmul(b)).sum().mul(Scale * Scale / (n * OutFeatures));
+        FeatureSums.add_(stack([msA, msB, ones([], dtype: msA.dtype)]).to(float64));
+    }
+
+    /// <summary>The running sums (3,) f64 behind <see cref="TakeFeatureRms"/> (saved in finetune checkpoints).</summary>
+    public Tensor FeatureSums => _featureSums ??= zeros(3, dtype: float64).DetachFromDisposeScope();
+
+    /// <summary>(2,) f64: RMS of Z_A and of Z_B over the training forwards since the last call (NaN when there was
+    /// none), then resets the sums. A tensor: the caller decides when to read it.</summary>
+    public Tensor TakeFeatureRms()
+    {
+        var sums = FeatureSums;
+        var rms = sums[..2].div(sums[2]).sqrt();                                  // 0/0 = NaN without forwards
+        sums.zero_();
+        return rms;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _featureSums?.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <summary>ΔW = s·B·A, (out, in).</summary>

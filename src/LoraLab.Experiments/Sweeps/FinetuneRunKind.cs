@@ -63,7 +63,13 @@ public sealed class FinetuneRunKind : IRunKind
         FinetuneResult result;
         using (var log = new StreamWriter(Path.Combine(outDir, "log.txt"), append: false) { AutoFlush = true, NewLine = "\n" })
             result = FinetuneRecipe.Run(config, outDir, log);
-        var status = result.Status == "diverged" ? RunStatus.Diverged : RunStatus.Ok;
+        // "stopped": an instability monitor ended it; "interrupted" (SIGTERM/SIGINT): not a result, nothing recorded.
+        var status = result.Status switch
+        {
+            "completed" => RunStatus.Ok,
+            "diverged" or "stopped" => RunStatus.Diverged,
+            _ => throw new OperationCanceledException($"finetune {result.Status} after step {result.StepsCompleted}"),
+        };
         return new RunOutcome(status, MetricsOf(result, outDir), FinetuneCurves.Read(Path.Combine(outDir, "metrics.jsonl")));
     }
 

@@ -56,6 +56,18 @@ public sealed record FinetuneConfig : IValidatable
     public int CheckpointEvery { get; init; } = 100;
     /// <summary>Checkpoints kept (the newest).</summary>
     public int KeepCheckpoints { get; init; } = 2;
+    /// <summary>Read the per-layer diagnostics (Z_A/Z_B RMS, ‖ΔW‖, update ratio, per-matrix grad norms; accumulated
+    /// as tensors every step) into metrics.jsonl and the monitors every this many steps.</summary>
+    public int LogEvery { get; init; } = 10;
+    /// <summary>Instability monitors and what they do (docs/finetune.md).</summary>
+    public MonitorConfig Monitors { get; init; } = new();
+    /// <summary>Eval metric that picks DIR/adapter-best/ (null: the task's primary metric); direction from the metric.</summary>
+    public SelectMetric? SelectBy { get; init; }
+    /// <summary>Stop after this many evals in a row without a new best select_by (0 = never).</summary>
+    public int EarlyStoppingPatience { get; init; } = 0;
+
+    /// <summary>select_by, or the task's primary metric.</summary>
+    public SelectMetric ResolvedSelectBy() => SelectBy ?? SelectMetrics.FromPrimary(Task);
 
     /// <summary>The LoRA config with the model's default targets filled in.</summary>
     public LoraConfig ResolvedLora() => Lora.TargetModules.Count > 0 || Lora.TargetRegex is not null
@@ -75,6 +87,7 @@ public sealed record FinetuneConfig : IValidatable
         foreach (var e in Lora.Validate()) yield return "lora." + e;
         foreach (var e in Optim.Validate()) yield return e;
         foreach (var e in Schedule.Validate()) yield return e;
+        foreach (var e in Monitors.Validate()) yield return e;
         if (Model.Kind is (ModelKind.HfLlama or ModelKind.HfBert) && string.IsNullOrEmpty(Model.Path))
             yield return $"model.path must name the Hugging Face folder for model.kind {EnumNames.Of(Model.Kind)}";
         var classification = FinetuneTasks.IsClassification(Task);
@@ -100,6 +113,18 @@ public sealed record FinetuneConfig : IValidatable
         if (GradAccumSteps < 1) yield return $"grad_accum_steps must be >= 1, got {GradAccumSteps}";
         if (CheckpointEvery < 0) yield return $"checkpoint_every must be >= 0, got {CheckpointEvery}";
         if (KeepCheckpoints < 1) yield return $"keep_checkpoints must be >= 1, got {KeepCheckpoints}";
+        if (LogEvery < 1) yield return $"log_every must be >= 1, got {LogEvery}";
+        if (EarlyStoppingPatience < 0) yield return $"early_stopping_patience must be >= 0, got {EarlyStoppingPatience}";
+        if (EarlyStoppingPatience > 0 && EvalEvery == 0) yield return "early_stopping_patience needs eval_every > 0";
+        if (Monitors.Enabled && Monitors.Action == MonitorAction.Rollback && CheckpointEvery == 0)
+            yield return "monitors.action rollback needs checkpoint_every > 0 (it goes back to the newest checkpoint)";
+        var select = ResolvedSelectBy();
+        if (classification && select == SelectMetric.Perplexity)
+            yield return $"select_by perplexity: task {EnumNames.Of(Task)} is classification (accuracy, loss, or its f1/mcc)";
+        if (!classification && select is SelectMetric.Accuracy or SelectMetric.F1 or SelectMetric.Mcc)
+            yield return $"select_by {EnumNames.Of(select)}: task {EnumNames.Of(Task)} is language modelling (loss, perplexity)";
+        if (select == SelectMetric.F1 && Task != FinetuneTask.Mrpc || select == SelectMetric.Mcc && Task != FinetuneTask.Cola)
+            if (classification) yield return $"select_by {EnumNames.Of(select)}: task {EnumNames.Of(Task)} reports accuracy and loss";
         if (!(Data.TrainFraction is > 0 and < 1)) yield return $"data.train_fraction must be in (0, 1), got {Data.TrainFraction}";
         if (Data.MaxTrainExamples < 0) yield return $"data.max_train_examples must be >= 0, got {Data.MaxTrainExamples}";
         if (Data.MaxEvalExamples < 0) yield return $"data.max_eval_examples must be >= 0, got {Data.MaxEvalExamples}";

@@ -62,6 +62,7 @@ public static class FinetuneRecipe
         var layers = injection.Layers;
         var named = TrainableState.Name(layers, head);
         var trainable = named.Select(n => n.Parameter).ToList();
+        var headParameters = head.Select(h => h.Parameter).ToList();
         log.WriteLine(injection.Summary);
         using var optimizer = new LoraOptimizer(layers, head.Select(h => h.Parameter), config.Optim);
         var optimizerLines = optimizer.Describe().ToList();
@@ -75,22 +76,30 @@ public static class FinetuneRecipe
                       (config.GradAccumSteps > 1 ? $", {config.GradAccumSteps} micro-batches of {microBatch}" : "") + "), " +
                       $"schedule {EnumNames.Of(config.Schedule.Decay)} with {config.Schedule.WarmupSteps} warmup steps, grad_clip {config.GradClip}");
 
+        // Diagnostics summed as tensors every step, read every log_every steps (no per-step host reads but the
+        // loss and the three group grad norms, which the guard, clipping and the monitors need anyway).
+        var monitored = config.Monitors.Enabled;
+        foreach (var l in layers) l.Layer.TrackFeatures = monitored;
+        using var gradWindow = torch.zeros(2 * layers.Count + head.Count, dtype: torch.float64);   // Σ |g|² per matrix
+        var accumulators = layers.Select(l => ($"features/{l.Path}", l.Layer.FeatureSums))
+                                 .Append(("grad_squares", gradWindow)).ToList();
+
         // Fresh run: config.json, then step 0. Resumed run: the newest checkpoint that loads and fits.
-        var resumable = new TrainableState(named, optimizer);
+        var resumable = new TrainableState(named, optimizer, accumulators);
         var checkpoints = new CheckpointStore(outDir, config.KeepCheckpoints);
         var metricsPath = Path.Combine(outDir, "metrics.jsonl");
+        void Fits(CheckpointState s, IReadOnlyDictionary<string, torch.Tensor> tensors)
+        {
+            if (s.TotalSteps != totalSteps) throw new LoraLabException($"checkpoint of a {s.TotalSteps}-step run, this run has {totalSteps}");
+            if (!File.Exists(metricsPath) || new FileInfo(metricsPath).Length < s.MetricsBytes)
+                throw new LoraLabException($"metrics.jsonl is shorter than the checkpoint's {s.MetricsBytes} bytes");
+            resumable.Check(s, tensors);
+        }
         var state = new CheckpointState { TotalSteps = totalSteps };
         var fromCheckpoint = false;
         if (resume)
         {
-            var loaded = checkpoints.LoadLatest(log, (s, tensors) =>
-            {
-                if (s.TotalSteps != totalSteps) throw new LoraLabException($"checkpoint of a {s.TotalSteps}-step run, this run has {totalSteps}");
-                if (!File.Exists(metricsPath) || new FileInfo(metricsPath).Length < s.MetricsBytes)
-                    throw new LoraLabException($"metrics.jsonl is shorter than the checkpoint's {s.MetricsBytes} bytes");
-                resumable.Check(s, tensors);
-            });
-            if (loaded is { } l)
+            if (checkpoints.LoadLatest(log, Fits) is { } l)
             {
                 resumable.Restore(l.State, l.Tensors);
                 foreach (var t in l.Tensors.Values) t.Dispose();
@@ -105,64 +114,139 @@ public static class FinetuneRecipe
         using var metrics = new MetricsLog(metricsPath, keepBytes: state.MetricsBytes);
         if (!fromCheckpoint && config.EvalAtStart)
             state = state with { InitialMetrics = Evaluate(task, config, metrics, 0, 0, log) };
-        if (!fromCheckpoint && config.CheckpointEvery > 0) SaveCheckpoint(checkpoints, state, metrics, resumable);
+        if (!fromCheckpoint && config.CheckpointEvery > 0) SaveCheckpoint(checkpoints, state, metrics, resumable, null);
 
+        var select = config.ResolvedSelectBy();
+        var monitors = new InstabilityMonitors(config.Monitors, state.MonitorWindows);
+        var events = new List<string>();
+        void SaveBest() { if (config.SaveAdapter) SaveAdapter(config, task, lora, Path.Combine(outDir, "adapter-best")); }
         task.Model.train();
-        foreach (var l in layers) l.Layer.TrackFeatures = true;
         var firstStep = state.Step;
         var progress = new ProgressReporter("finetune", totalSteps, log, start: state.Step);
-        var (stepsDone, divergedAt, reason, interrupted) = (state.Step, (int?)null, (string?)null, false);
-        for (var step = state.Step; step < totalSteps; step++)
+        var (stepsDone, stopStatus, stopStep, reason) = (state.Step, (string?)null, (int?)null, (string?)null);
+        // A run resumed after its early stop does not train on.
+        var interrupted = false;
+        var stoppedEarly = config.EarlyStoppingPatience > 0 && state.EvalsSinceBest >= config.EarlyStoppingPatience;
+        for (var step = state.Step; step < totalSteps && !stoppedEarly; step++)
         {
             using var scope = torch.NewDisposeScope();
             optimizer.SetLrFactor(config.Schedule.Factor(step, totalSteps) * state.LrScale);
+            string? failure = null;                                  // a non-finite value: diverge, or roll back
             var lossValue = 0f;
             foreach (var micro in order.Batch(step).Chunk(microBatch))
             {
                 var loss = task.Loss(micro);
                 var microLoss = loss.item<float>();
-                if (!float.IsFinite(microLoss)) { (divergedAt, reason) = (step + 1, $"non-finite loss {microLoss}"); break; }
+                if (!float.IsFinite(microLoss)) { failure = $"non-finite loss {microLoss}"; break; }
                 (config.GradAccumSteps == 1 ? loss : loss.div(config.GradAccumSteps)).backward();
                 lossValue += microLoss / config.GradAccumSteps;
             }
-            if (divergedAt is not null) break;
 
-            var grads = GradStats.Measure(layers, head.Select(h => h.Parameter).ToList());
-            if (!grads.IsFinite) { (divergedAt, reason) = (step + 1, $"non-finite gradient (|g_A| {grads.NormA}, |g_B| {grads.NormB})"); break; }
-            var clipped = grads.Clip(trainable, config.GradClip);
-            optimizer.Step();
-            optimizer.ZeroGrad();
-            if (!snapshot.CaptureIfFinite())
+            var (grads, perMatrix) = failure is null ? GradStats.Measure(layers, headParameters) : default;
+            if (failure is null && !grads.IsFinite)
+                failure = $"non-finite gradient (|g_A| {grads.NormA}, |g_B| {grads.NormB})";
+            var (clipped, logged) = (false, (StepRecord?)null);
+            if (failure is null)
             {
-                snapshot.Restore();
-                (divergedAt, reason) = (step + 1, "non-finite weights after the optimizer step");
+                clipped = grads.Clip(trainable, config.GradClip);
+                optimizer.Step();
+                if (monitored) gradWindow.add_(perMatrix);
+                if (monitored && (step + 1) % config.LogEvery == 0)
+                    logged = ReadDiagnostics(layers, snapshot, gradWindow, config.LogEvery);   // before the capture
+                if (!snapshot.CaptureIfFinite())
+                {
+                    snapshot.Restore();
+                    failure = "non-finite weights after the optimizer step";
+                }
+            }
+            optimizer.ZeroGrad();
+
+            // Monitors: a non-finite value always fires; the others look at this step's (finite) values.
+            var fired = new List<MonitorEvent>();
+            if (failure is not null) fired.Add(new MonitorEvent("non_finite", step + 1, double.NaN, double.NaN, failure));
+            else
+            {
+                stepsDone = step + 1;
+                metrics.Write(TrainRecord(stepsDone, order.Epoch(stepsDone), lossValue, optimizer, grads, clipped,
+                                          head.Count > 0, logged));
+                progress.Report(stepsDone, string.Format(CultureInfo.InvariantCulture, "loss {0:F4}", lossValue));
+                if (monitored) fired.AddRange(monitors.CheckStep(stepsDone, lossValue, grads, head.Count > 0));
+                if (logged is not null)
+                    fired.AddRange(monitors.CheckLog(stepsDone, logged.ZaRms!,
+                                                     logged.UpdateRatio!.Select(r => r ?? double.NaN).ToList()));
+            }
+            var action = fired.Count == 0 ? (MonitorAction?)null
+                : failure is not null && config.Monitors.Action == MonitorAction.Warn ? MonitorAction.Stop
+                : config.Monitors.Action;
+            if (action == MonitorAction.Rollback && (state.Rollbacks >= config.Monitors.MaxRollbacks || !monitored))
+                action = MonitorAction.Stop;
+            foreach (var e in fired)
+            {
+                metrics.Write(e.Record(action!.Value));
+                log.WriteLine(e.Line(action.Value));
+                events.Add(e.Line(action.Value));
+            }
+
+            if (action == MonitorAction.Rollback && checkpoints.LoadLatest(log, Fits) is { } back)
+            {
+                // The newest checkpoint's weights, moments, RNG, diagnostics and windows; every LR halved from here on.
+                // The best-adapter bookkeeping stays (adapter-best/ on disk is still the best seen).
+                resumable.Restore(back.State, back.Tensors);
+                foreach (var t in back.Tensors.Values) t.Dispose();
+                snapshot.CaptureIfFinite();
+                state = back.State with
+                {
+                    LrScale = state.LrScale * 0.5, Rollbacks = state.Rollbacks + 1,
+                    BestValue = state.BestValue, BestStep = state.BestStep, EvalsSinceBest = state.EvalsSinceBest,
+                };
+                monitors = new InstabilityMonitors(config.Monitors, state.MonitorWindows);
+                log.WriteLine($"rollback {state.Rollbacks}/{config.Monitors.MaxRollbacks}: back to step {state.Step}, LR x {state.LrScale:G3}");
+                stepsDone = state.Step;
+                SaveCheckpoint(checkpoints, state, metrics, resumable, monitors);   // so a resume keeps the halved LR
+                step = state.Step - 1;
+                continue;
+            }
+            if (failure is not null || action is MonitorAction.Stop or MonitorAction.Rollback)
+            {
+                (stopStatus, stopStep, reason) = (failure is not null ? "diverged" : "stopped", step + 1, fired[0].Detail);
                 break;
             }
-            stepsDone = step + 1;
 
-            metrics.Write(TrainRecord(stepsDone, order.Epoch(stepsDone), lossValue, optimizer, grads, clipped, layers, head.Count > 0));
-            progress.Report(stepsDone, string.Format(CultureInfo.InvariantCulture, "loss {0:F4}", lossValue));
             if (config.EvalEvery > 0 && stepsDone % config.EvalEvery == 0 && stepsDone < totalSteps)
-                Evaluate(task, config, metrics, stepsDone, order.Epoch(stepsDone), log);
+            {
+                state = TrackBest(state, Evaluate(task, config, metrics, stepsDone, order.Epoch(stepsDone), log), stepsDone,
+                                  select, SaveBest, log);
+                stoppedEarly = config.EarlyStoppingPatience > 0 && state.EvalsSinceBest >= config.EarlyStoppingPatience;
+            }
             state = state with { Step = stepsDone };
             interrupted = stop.IsCancellationRequested && stepsDone < totalSteps;
-            if (interrupted || (config.CheckpointEvery > 0 && stepsDone % config.CheckpointEvery == 0))
-                SaveCheckpoint(checkpoints, state, metrics, resumable);
-            if (interrupted) break;
+            if (interrupted || stoppedEarly || (config.CheckpointEvery > 0 && stepsDone % config.CheckpointEvery == 0))
+                SaveCheckpoint(checkpoints, state, metrics, resumable, monitors);
+            if (interrupted || stoppedEarly) break;
         }
         var trainSeconds = progress.Elapsed.TotalSeconds;
         foreach (var l in layers) l.Layer.TrackFeatures = false;
-        if (divergedAt is not null) log.WriteLine($"DIVERGED at step {divergedAt}: {reason}; keeping the adapter of step {stepsDone}");
+        if (stopStatus is not null)
+            log.WriteLine($"{stopStatus.ToUpperInvariant()} at step {stopStep}: {reason}; keeping the adapter of step {stepsDone}");
+        if (stoppedEarly)
+            log.WriteLine($"early stop after step {stepsDone}: {config.EarlyStoppingPatience} evals without a better " +
+                          $"{SelectMetrics.Key(select)} (best {state.BestValue:G5} at step {state.BestStep})");
         if (interrupted) log.WriteLine($"interrupted after step {stepsDone}: checkpoint written; continue with --resume {outDir}");
 
         // The final score is the last good adapter's (on divergence the weights were never updated with NaN).
-        var final = interrupted ? new Dictionary<string, double>() : Evaluate(task, config, metrics, stepsDone, order.Epoch(stepsDone), log);
+        var final = new Dictionary<string, double>();
+        if (!interrupted)
+        {
+            final = Evaluate(task, config, metrics, stepsDone, order.Epoch(stepsDone), log);
+            if (stepsDone > 0)
+                state = TrackBest(state, final, stepsDone, select, SaveBest, log);
+        }
         var adapterPath = config.SaveAdapter && !interrupted ? SaveAdapter(config, task, lora, Path.Combine(outDir, "adapter")) : null;
 
         var result = new FinetuneResult
         {
-            Status = interrupted ? "interrupted" : divergedAt is null ? "completed" : "diverged",
-            DivergedAtStep = divergedAt, DivergenceReason = reason,
+            Status = interrupted ? "interrupted" : stopStatus ?? "completed",
+            DivergedAtStep = stopStep, DivergenceReason = reason,
             PrimaryMetric = task.PrimaryMetric, InitialMetrics = state.InitialMetrics, FinalMetrics = final,
             StepsPlanned = totalSteps, StepsCompleted = stepsDone, Epochs = order.Epoch(stepsDone), BatchSize = order.BatchSize,
             WallSeconds = wall.Elapsed.TotalSeconds, TrainSecondsPerStep = trainSeconds / Math.Max(1, stepsDone - firstStep),
@@ -170,16 +254,68 @@ public static class FinetuneRecipe
             TotalParameters = injection.TotalParameters,
             AdaptedLayers = layers.Select(l => l.Path).ToList(), OptimizerGroups = optimizer.Groups,
             OptimizerDescription = optimizerLines, Data = task.DataReports, AdapterPath = adapterPath,
+            SelectBy = SelectMetrics.Key(select), BestStep = state.BestStep, BestValue = state.BestValue,
+            BestAdapterPath = config.SaveAdapter && state.BestStep is not null ? Path.Combine(outDir, "adapter-best") : null,
+            StoppedEarly = stoppedEarly, Rollbacks = state.Rollbacks, LrScale = state.LrScale,
+            MonitorEvents = events,
             Environment = RunEnvironment.Capture(), Config = config with { Lora = lora },
         };
         AtomicFile.WriteAllText(Path.Combine(outDir, "result.json"), ConfigJson.Serialize(result) + "\n");
         return result;
     }
 
-    static void SaveCheckpoint(CheckpointStore store, CheckpointState state, MetricsLog metrics, TrainableState resumable)
+    /// <summary>A new best <paramref name="select"/> saves the adapter (<paramref name="saveBest"/>) and resets the
+    /// early-stopping count; otherwise the count grows.</summary>
+    static CheckpointState TrackBest(CheckpointState state, IReadOnlyDictionary<string, double> metrics, int step,
+                                     SelectMetric select, Action saveBest, TextWriter log)
+    {
+        var key = SelectMetrics.Key(select);
+        if (!metrics.TryGetValue(key, out var value))
+            throw new LoraLabException($"select_by {key}: the eval reports {string.Join(", ", metrics.Keys)}", ExitCodes.Usage);
+        if (state.BestStep == step) return state;                               // the final eval of an eval step
+        var better = state.BestValue is not { } best
+                     || (SelectMetrics.HigherIsBetter(select) ? value > best : value < best);
+        if (!better) return state with { EvalsSinceBest = state.EvalsSinceBest + 1 };
+        saveBest();
+        log.WriteLine(string.Format(CultureInfo.InvariantCulture, "best {0} {1:G5} at step {2} -> adapter-best/", key, value, step));
+        return state with { BestValue = value, BestStep = step, EvalsSinceBest = 0 };
+    }
+
+    /// <summary>Every log_every steps, after the optimizer step and before the snapshot takes the new weights: per
+    /// layer the Z_A/Z_B RMS since the last log, ‖s·B·A‖_F, the update ratio ‖B'A' − BA‖/‖BA‖ against the snapshot's
+    /// previous factors, and each matrix's RMS grad norm over the window (then the sums restart).</summary>
+    static StepRecord ReadDiagnostics(IReadOnlyList<AdaptedLayer> layers, LoraSnapshot snapshot, torch.Tensor gradWindow, int steps)
+    {
+        using var noGrad = torch.no_grad();
+        var rows = layers.Select(l =>
+        {
+            var now = l.Layer.LoraB.detach().matmul(l.Layer.LoraA.detach());                     // (out, in)
+            var before = snapshot.CopyOf(l.Layer.LoraB).matmul(snapshot.CopyOf(l.Layer.LoraA));
+            var norms = torch.stack([now.norm().mul(l.Layer.Scale), now.sub(before).norm().div(before.norm())]);
+            return torch.cat([l.Layer.TakeFeatureRms(), norms.to(torch.float64)]);                  // (4,)
+        }).ToList();
+        var table = torch.stack(rows).data<double>().ToArray();                                      // (L, 4) row-major
+        var grads = gradWindow.div(steps).sqrt().data<double>().ToArray();                          // (2L + O,)
+        gradWindow.zero_();
+        var n = layers.Count;
+        return new StepRecord
+        {
+            ZaRms = Column(0), ZbRms = Column(1), DeltaWNorm = Column(2),
+            UpdateRatio = Column(3).Select(r => double.IsFinite(r) ? r : (double?)null).ToList(),
+            GradNormsA = grads[..n], GradNormsB = grads[n..(2 * n)],
+        };
+        List<double> Column(int c) => Enumerable.Range(0, n).Select(i => table[i * 4 + c]).ToList();
+    }
+
+    static void SaveCheckpoint(CheckpointStore store, CheckpointState state, MetricsLog metrics, TrainableState resumable,
+                               InstabilityMonitors? monitors)
     {
         using var scope = torch.NewDisposeScope();
-        store.Save(state with { MetricsBytes = metrics.Bytes, AdamSteps = resumable.AdamSteps() }, resumable.Tensors());
+        store.Save(state with
+        {
+            MetricsBytes = metrics.Bytes, AdamSteps = resumable.AdamSteps(),
+            MonitorWindows = monitors?.Windows.ToDictionary(kv => kv.Key, kv => kv.Value.ToList()) ?? state.MonitorWindows,
+        }, resumable.Tensors());
     }
 
     static Dictionary<string, double> Evaluate(IFinetuneTask task, FinetuneConfig config, MetricsLog metrics,
@@ -192,12 +328,11 @@ public static class FinetuneRecipe
     }
 
     static StepRecord TrainRecord(int step, double epoch, float loss, LoraOptimizer optimizer, GradStats grads, bool clipped,
-                                  IReadOnlyList<AdaptedLayer> layers, bool hasHead) => new()
+                                  bool hasHead, StepRecord? diagnostics) => (diagnostics ?? new StepRecord()) with
     {
-        Step = step, Epoch = epoch, Loss = loss, Lr = optimizer.CurrentLrs(),
+        Kind = "train", Step = step, Epoch = epoch, Loss = loss, Lr = optimizer.CurrentLrs(),
         GradNormA = grads.NormA, GradNormB = grads.NormB, GradNormOther = hasHead ? grads.NormOther : null,
         GradNorm = grads.Total, Clipped = clipped,
-        ZaRms = layers.Select(l => l.Layer.LastZaRms).ToList(), ZbRms = layers.Select(l => l.Layer.LastZbRms).ToList(),
     };
 
     /// <summary>The model's LoRA layers and head in PEFT format (the last good weights: NaN never reaches them).</summary>

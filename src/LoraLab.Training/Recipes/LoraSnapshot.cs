@@ -28,6 +28,9 @@ public sealed class LoraSnapshot : IDisposable
         return true;
     }
 
+    /// <summary>The copy of <paramref name="parameter"/> from the last capture (before this step's update).</summary>
+    public Tensor CopyOf(Parameter parameter) => _entries.First(e => e.Live.Handle == parameter.Handle).Copy;
+
     /// <summary>Puts the last good weights back into the model.</summary>
     public void Restore()
     {

@@ -11,9 +11,11 @@ namespace LoraLab.Training.Recipes;
 /// trainable weight (<c>param/NAME</c>), AdamW's moments of each (<c>exp_avg/NAME</c>, <c>exp_avg_sq/NAME</c>; its
 /// step counts go in <see cref="CheckpointState.AdamSteps"/>) and the torch default generator (<c>rng/torch</c>,
 /// which LoRA dropout and classifier dropout draw from). The data order needs no state: <see cref="BatchOrder"/> is a
-/// pure function of the seed and the step.
+/// pure function of the seed and the step. <paramref name="accumulators"/> (<c>diag/NAME</c>): the diagnostics summed
+/// since the last log_every step, so a resumed run logs the same values.
 /// </summary>
-internal sealed class TrainableState(IReadOnlyList<(string Name, Parameter Parameter)> trainable, LoraOptimizer optimizer)
+internal sealed class TrainableState(IReadOnlyList<(string Name, Parameter Parameter)> trainable, LoraOptimizer optimizer,
+                                     IReadOnlyList<(string Name, Tensor Tensor)> accumulators)
 {
     const string RngKey = "rng/torch";
 
@@ -28,6 +30,7 @@ internal sealed class TrainableState(IReadOnlyList<(string Name, Parameter Param
     public Dictionary<string, Tensor> Tensors()
     {
         var tensors = new Dictionary<string, Tensor> { [RngKey] = torch.get_rng_state() };
+        foreach (var (name, t) in accumulators) tensors["diag/" + name] = t;
         foreach (var (name, p) in trainable)
         {
             tensors["param/" + name] = p.detach();
@@ -73,6 +76,7 @@ internal sealed class TrainableState(IReadOnlyList<(string Name, Parameter Param
             s.exp_avg_sq.copy_(tensors["exp_avg_sq/" + name]);
             s.step = state.AdamSteps[name];
         }
+        foreach (var (name, t) in accumulators) t.copy_(tensors["diag/" + name]);
         torch.set_rng_state(tensors[RngKey]);
     }
 }

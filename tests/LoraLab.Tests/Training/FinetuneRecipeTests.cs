@@ -22,7 +22,7 @@ public sealed class FinetuneRecipeTests
         using var dir = new TempDirectory();
         using var task = new TinyTask(seed: 0);
 
-        var result = FinetuneRecipe.Train(Config(6), task, dir.Path, TextWriter.Null);
+        var result = FinetuneRecipe.Train(Config(6) with { LogEvery = 2 }, task, dir.Path, TextWriter.Null);
 
         Assert.Equal("completed", result.Status);
         Assert.Equal(6, result.StepsCompleted);
@@ -35,7 +35,15 @@ public sealed class FinetuneRecipeTests
         Assert.Equal(1e-2, first.GetProperty("lr").GetProperty("lora_A").GetDouble(), 9);
         Assert.Equal(0.0, first.GetProperty("grad_norm_a").GetDouble());                  // Init[A]: B = 0 ⇒ ∂L/∂A = 0
         Assert.True(first.GetProperty("grad_norm_b").GetDouble() > 0);
-        Assert.Equal(2, first.GetProperty("z_a_rms").GetArrayLength());
+        Assert.False(first.TryGetProperty("z_a_rms", out _));                          // diagnostics every log_every = 2
+        var second = train[1];
+        Assert.Equal(2, second.GetProperty("z_a_rms").GetArrayLength());
+        Assert.Equal(2, second.GetProperty("z_b_rms").GetArrayLength());
+        Assert.Equal(2, second.GetProperty("delta_w_norm").GetArrayLength());
+        Assert.Equal(2, second.GetProperty("update_ratio").GetArrayLength());
+        Assert.Equal(2, second.GetProperty("grad_norms_a").GetArrayLength());
+        Assert.True(second.GetProperty("z_a_rms")[0].GetDouble() > 0);
+        Assert.True(second.GetProperty("delta_w_norm")[0].GetDouble() > 0);
         var json = JsonDocument.Parse(File.ReadAllText(dir.File("result.json"))).RootElement;
         Assert.Equal("completed", json.GetProperty("status").GetString());
         Assert.Equal(4, json.GetProperty("config").GetProperty("lora").GetProperty("rank").GetInt32());

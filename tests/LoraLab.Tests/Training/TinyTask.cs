@@ -34,9 +34,9 @@ internal sealed class TinyTask : IFinetuneTask
 
     internal sealed class SimulatedKill() : Exception("simulated kill -9");
 
-    public TinyTask(int seed, int? nanAtStep = null, int? killAtCall = null)
+    public TinyTask(int seed, int? nanAtStep = null, int? killAtCall = null, int? spikeAtCall = null)
     {
-        KillAtCall = killAtCall;
+        (KillAtCall, SpikeAtCall) = (killAtCall, spikeAtCall);
         torch.manual_seed(seed);
         _model = new TinyModel();
         var generator = new Generator((ulong)seed + 1000);
@@ -49,6 +49,8 @@ internal sealed class TinyTask : IFinetuneTask
     public int? NanAtStep { get; }
     /// <summary>1-based call of <see cref="Loss"/> that throws <see cref="SimulatedKill"/>.</summary>
     public int? KillAtCall { get; }
+    /// <summary>1-based call of <see cref="Loss"/> whose loss is scaled by 30 (a loss and gradient spike).</summary>
+    public int? SpikeAtCall { get; }
     public nn.Module Model => _model;
     public IReadOnlyList<(string Name, Parameter Parameter)> HeadParameters =>
         _model.named_parameters().Where(p => p.name.StartsWith("classifier.", StringComparison.Ordinal)).ToList();
@@ -64,7 +66,8 @@ internal sealed class TinyTask : IFinetuneTask
         var idx = tensor(indices.Select(i => (long)i).ToArray());
         var x = _x.index_select(0, idx);
         if (_calls == NanAtStep) x = x * float.NaN;
-        return nn.functional.cross_entropy(_model.call(x), _y.index_select(0, idx));
+        var loss = nn.functional.cross_entropy(_model.call(x), _y.index_select(0, idx));
+        return _calls == SpikeAtCall ? loss * 30 : loss;
     }
 
     public IReadOnlyDictionary<string, double> Evaluate(int batchSize, int maxBatches)

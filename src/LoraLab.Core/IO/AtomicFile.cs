@@ -40,7 +40,8 @@ public static class AtomicFile
 
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
 
-    /// <summary>Deletes leftover temp files under <paramref name="directory"/> (recursively); returns how many.</summary>
+    /// <summary>Deletes leftover temp files under <paramref name="directory"/> (recursively); returns how
+    /// many.</summary>
     public static int RemoveStaleTemps(string directory)
     {
         if (!Directory.Exists(directory)) return 0;

@@ -12,7 +12,8 @@ namespace LoraLab.Experiments.Compare;
 /// </summary>
 public static class SweepComparison
 {
-    /// <summary>Seed pairs below which equal paired differences are read as "too few seeds", not as certainty.</summary>
+    /// <summary>Seed pairs below which equal paired differences are read as "too few seeds", not as
+    /// certainty.</summary>
     public const int SmallSample = 10;
 
     /// <summary>Pairs from which a percentile bootstrap is computed: below it, n pairs have so few distinct

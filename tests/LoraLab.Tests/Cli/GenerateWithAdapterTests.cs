@@ -23,7 +23,8 @@ public sealed class GenerateWithAdapterTests
             using (no_grad()) layer.Layer.LoraB.normal_(0, 0.5);
         var dir = Path.Combine(CliTester.TempDir(), "adapter");
         PeftAdapter.Save(dir, model, lora, new AdapterSaveInfo("stories260K", "CAUSAL_LM", new LoralabAdapterExtras()));
-        string[] common = ["generate", Bin, "--tokenizer", Tok, "--prompt", "Once upon a time", "--set", "max_new_tokens=40"];
+        string[] common =
+            ["generate", Bin, "--tokenizer", Tok, "--prompt", "Once upon a time", "--set", "max_new_tokens=40"];
 
         // When
         var plain = CliTester.Run(common);

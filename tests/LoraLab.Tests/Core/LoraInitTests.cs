@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 
 namespace LoraLab.Tests.Core;
 
-/// <summary>Each scheme's factors, checked statistically at in = out = 4096, r = 8 (peft test_initialization.py).</summary>
+/// <summary>Each scheme's factors, checked statistically at in = out = 4096, r = 8 (peft
+/// test_initialization.py), and the weight-aware schemes (PiSSA, OLoRA) by their algebra.</summary>
 [Collection(TorchCollection.Name)]
 public sealed class LoraInitTests
 {
@@ -103,7 +104,8 @@ public sealed class LoraInitTests
         var after = layer.forward(x).detach();
 
         // Then the model is unchanged: exactly where one factor is zero, to float tolerance otherwise
-        if (LoraInitializer.HasZeroFactor(scheme)) Assert.True(after.eq(before).all().item<bool>(), $"{scheme}: output changed");
+        if (LoraInitializer.HasZeroFactor(scheme))
+            Assert.True(after.eq(before).all().item<bool>(), $"{scheme}: output changed");
         else TensorAssert.Close(after, before, 1e-5, 1e-5, $"{scheme} step-0 output");
         var delta = layer.DeltaWeight().abs().max().item<float>();
         Assert.True(scheme is LoraInit.Pissa or LoraInit.Olora or LoraInit.BothRandom || delta < 1e-6,

@@ -23,7 +23,8 @@ public sealed class LoraLinearTests
         var (layer, f) = FromFixture();
 
         // Then the base weight and A are bit-identical, and B is zero
-        TensorAssert.Close(layer.BaseLayer.weight!, TensorAssert.FromList(f.BaseWeight, f.OutFeatures, f.InFeatures), 0, 0, "base weight");
+        TensorAssert.Close(layer.BaseLayer.weight!, TensorAssert.FromList(f.BaseWeight, f.OutFeatures, f.InFeatures),
+            0, 0, "base weight");
         TensorAssert.Close(layer.LoraA, TensorAssert.FromList(f.InitLoraA, f.Rank, f.InFeatures), 0, 0, "lora_A");
         Assert.Equal(0f, layer.LoraB.abs().max().item<float>());
     }
@@ -41,8 +42,10 @@ public sealed class LoraLinearTests
 
         TensorAssert.Close(y, TensorAssert.FromList(f.Y, 5, f.OutFeatures), 1e-6, 1e-5, "y");
         Assert.Equal(f.Loss, loss.item<float>(), 5);
-        TensorAssert.Close(layer.LoraA.grad!, TensorAssert.FromList(f.GradA, f.Rank, f.InFeatures), 1e-7, 1e-4, "grad A");
-        TensorAssert.Close(layer.LoraB.grad!, TensorAssert.FromList(f.GradB, f.OutFeatures, f.Rank), 1e-7, 1e-4, "grad B");
+        TensorAssert.Close(layer.LoraA.grad!, TensorAssert.FromList(f.GradA, f.Rank, f.InFeatures), 1e-7, 1e-4,
+            "grad A");
+        TensorAssert.Close(layer.LoraB.grad!, TensorAssert.FromList(f.GradB, f.OutFeatures, f.Rank), 1e-7, 1e-4,
+            "grad B");
         Assert.Null(layer.BaseLayer.weight!.grad);
         Assert.False(layer.BaseLayer.weight!.requires_grad);
         Assert.False(layer.BaseLayer.bias!.requires_grad);
@@ -62,7 +65,8 @@ public sealed class LoraLinearTests
         var w0 = layer.BaseLayer.weight!.detach().clone();
         var x = randn(7, 32);
         var unmerged = layer.forward(x).detach();
-        Assert.True(unmerged.sub(layer.BaseLayer.forward(x)).abs().max().item<float>() > 1e-2, "LoRA branch must matter");
+        Assert.True(unmerged.sub(layer.BaseLayer.forward(x)).abs().max().item<float>() > 1e-2,
+            "LoRA branch must matter");
 
         // When merged, then unmerged
         layer.Merge();

@@ -70,7 +70,10 @@ public class CompareStatisticsTests
     [Fact]
     public void Band_WithinOnePercent_ContiguousDecades()
     {
-        var curve = new[] { Point(1e-4, [1.5]), Point(1e-3, [1.0]), Point(1e-2, [1.009]), Point(1e-1, [1.001], diverged: 1) };
+        var curve = new[]
+        {
+            Point(1e-4, [1.5]), Point(1e-3, [1.0]), Point(1e-2, [1.009]), Point(1e-1, [1.001], diverged: 1),
+        };
         var best = LrSelection.Best(curve, Loss)!;
         var (low, high, decades) = LrSelection.Band(curve, best, Loss);
         Assert.Equal((1e-3, 1e-2), (low, high));
@@ -92,7 +95,8 @@ public class CompareStatisticsTests
     public void Compare_SyntheticSweep_InitBWinsWithIntervalOnBothDirections()
     {
         using var f = new SweepFixture();
-        var plan = f.Plan(SweepFixture.Spec("""{"task": ["t1", "t22"], "init": ["a", "b"], "lr": [1e-3, 3e-3, 1e-2, 3e-2, 10], "seed": [0, 1, 2, 3]}""",
+        var plan = f.Plan(SweepFixture.Spec(
+            """{"task": ["t1", "t22"], "init": ["a", "b"], "lr": [1e-3, 3e-3, 1e-2, 3e-2, 10], "seed": [0, 1, 2, 3]}""",
             """{"diverge_above": 1}"""));
         f.Run(plan);
         var reads = f.Store.ReadAll(plan);
@@ -121,12 +125,14 @@ public class CompareStatisticsTests
     public void Judge_EqualPairedDifferencesFromFewSeeds_AreNoEvidence()
     {
         double[] equal = [-0.008, -0.008];
-        var (verdict, caveat) = SweepComparison.Judge(equal, Bootstrap.MeanInterval(equal, 1000, 0), Statistics.MeanInterval(equal), Accuracy);
+        var (verdict, caveat) = SweepComparison.Judge(equal, Bootstrap.MeanInterval(equal, 1000, 0),
+            Statistics.MeanInterval(equal), Accuracy);
         Assert.Equal("no-significant-difference", verdict);
         Assert.Contains("zero width", caveat);
 
         double[] spread = [-0.008, -0.0081, -0.0079];
-        Assert.Equal(("worse", ""), SweepComparison.Judge(spread, Bootstrap.MeanInterval(spread, 1000, 0), Statistics.MeanInterval(spread), Accuracy));
+        Assert.Equal(("worse", ""), SweepComparison.Judge(spread, Bootstrap.MeanInterval(spread, 1000, 0),
+            Statistics.MeanInterval(spread), Accuracy));
     }
 
     [Fact]
@@ -135,8 +141,10 @@ public class CompareStatisticsTests
         using var f = new SweepFixture();
         var plan = f.Plan();
         var reads = f.Store.ReadAll(plan);
-        Assert.Contains("matches no run", Assert.Throws<LoraLabException>(() => SweepComparison.Run(plan, reads, "init=z", "init=b", null)).Message);
-        Assert.Contains("key=value", Assert.Throws<LoraLabException>(() => SweepComparison.Run(plan, reads, "init", "init=b", null)).Message);
-        Assert.Contains("same runs", Assert.Throws<LoraLabException>(() => SweepComparison.Run(plan, reads, "init=a", "init=a", null)).Message);
+        string Error(string baseline, string candidate) => Assert.Throws<LoraLabException>(() =>
+            SweepComparison.Run(plan, reads, baseline, candidate, null)).Message;
+        Assert.Contains("matches no run", Error("init=z", "init=b"));
+        Assert.Contains("key=value", Error("init", "init=b"));
+        Assert.Contains("same runs", Error("init=a", "init=a"));
     }
 }

@@ -38,7 +38,9 @@ public class SmokeSweepTests
     }
 
     static bool Close(double actual, double expected, double relative) =>
-        double.IsNaN(expected) ? double.IsNaN(actual) : Math.Abs(actual - expected) <= relative * Math.Abs(expected) + 1e-9;
+        double.IsNaN(expected)
+            ? double.IsNaN(actual)
+            : Math.Abs(actual - expected) <= relative * Math.Abs(expected) + 1e-9;
 
     [Fact]
     public void Smoke_PackedRuns_SameResultsAsSeparateRuns_AndRecordThePack()
@@ -48,7 +50,8 @@ public class SmokeSweepTests
         var plan = SweepPlanner.Plan(SweepSpec.Load(Smoke), RunKinds.Default);
         SweepRunner.Run(plan, separate.Store, RunKinds.Default, new SweepRunOptions { Threads = 1 }, TextWriter.Null);
         // 2 inits × 3 LRs share each seed's problem: pack 4 gives passes of 4 and 2 runs per seed.
-        SweepRunner.Run(plan, packed.Store, RunKinds.Default, new SweepRunOptions { Threads = 1, Pack = 4 }, TextWriter.Null);
+        SweepRunner.Run(plan, packed.Store, RunKinds.Default, new SweepRunOptions { Threads = 1, Pack = 4 },
+            TextWriter.Null);
 
         var one = separate.Store.ReadAll(plan).Select(r => r.Result!).ToDictionary(r => r.Id);
         var many = packed.Store.ReadAll(plan).Select(r => r.Result!).ToList();
@@ -65,9 +68,11 @@ public class SmokeSweepTests
             double[] expected = one[r.Id].Curves["loss"], actual = r.Curves["loss"];
             Assert.Equal(expected.Length, actual.Length);
             for (var step = 0; step < expected.Length * 2 / 5; step++)
-                Assert.True(Close(actual[step], expected[step], 1e-5), $"{r.Id} loss at step {step}: packed {actual[step]} vs separate {expected[step]}");
+                Assert.True(Close(actual[step], expected[step], 1e-5),
+                    $"{r.Id} loss at step {step}: packed {actual[step]} vs separate {expected[step]}");
             foreach (var (metric, value) in one[r.Id].Metrics)
-                Assert.True(Close(r.Metrics[metric], value, 1e-3), $"{r.Id} {metric}: packed {r.Metrics[metric]} vs separate {value}");
+                Assert.True(Close(r.Metrics[metric], value, 1e-3),
+                    $"{r.Id} {metric}: packed {r.Metrics[metric]} vs separate {value}");
         }
     }
 
@@ -82,7 +87,8 @@ public class SmokeSweepTests
         Assert.False(Directory.Exists(f.Directory), "nothing may be written before the options are checked");
     }
 
-    /// <summary>scripts/kill-test.sh: three kill -9 at random moments, then finish; needs the Release CLI build.</summary>
+    /// <summary>scripts/kill-test.sh: three kill -9 at random moments, then finish; needs the Release CLI
+    /// build.</summary>
     [Fact]
     [Trait("Category", "Slow")]
     public async Task KillTest_Script_Passes()

@@ -7,7 +7,8 @@ namespace LoraLab.Tests.Experiments.Toy;
 [Collection(TorchCollection.Name)]
 public sealed class ToyRunTests
 {
-    static ToyRunConfig Small => new() { Width = 32, Steps = 30, TrainPoints = 50, TestPoints = 10, Lr = 1e-2, Seed = 4 };
+    static ToyRunConfig Small =>
+        new() { Width = 32, Steps = 30, TrainPoints = 50, TestPoints = 10, Lr = 1e-2, Seed = 4 };
 
     [Fact]
     public void Execute_SameConfigTwice_IdenticalResult()

@@ -9,7 +9,8 @@ namespace LoraLab.Tests.Models.Bert;
 [Collection(TorchCollection.Name)]
 public sealed class HfBertTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"loralab-hfbert-{Environment.ProcessId}-{Guid.NewGuid():N}");
+    private readonly string _dir =
+        Path.Combine(Path.GetTempPath(), $"loralab-hfbert-{Environment.ProcessId}-{Guid.NewGuid():N}");
 
     private static readonly BertConfig Tiny = new()
     {
@@ -39,7 +40,8 @@ public sealed class HfBertTests : IDisposable
 
     /// <summary>A LayerNorm's γ and β set to distinct values, and what they become stored in F16 and BF16: computed
     /// independently with /usr/bin/python3 (numpy.float16 and torch.bfloat16 of the float32 values;
-    /// e.g. 1/3 → 0x3555 = 0.333251953125 in F16, 65504 stays (F16's largest), 1e-5 becomes an F16 subnormal).</summary>
+    /// e.g. 1/3 → 0x3555 = 0.333251953125 in F16, 65504 stays (F16's largest), 1e-5 becomes an F16
+    /// subnormal).</summary>
     static readonly float[] Gamma = [1f / 3, 0.1f, -2.5f, 65504f, 1e-5f, 3.14159265f, -0.0001f, 1.0013f, 0.7f, -1.7f,
         2.2f, 0.05f, 1.5f, -0.3f, 9.99f, 0.001f];
     static float[] Beta => Gamma.Select(g => -g / 2 + 0.01f).ToArray();

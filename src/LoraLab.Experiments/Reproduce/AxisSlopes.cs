@@ -16,7 +16,8 @@ public sealed record AxisSlopes
     public int Seeds { get; init; }
     /// <summary>Unstable / stable probe at the end of the bisection (the lattice factor).</summary>
     public double EdgeResolution { get; init; }
-    /// <summary>The theory's exponent for the width axis (edge and η*), or the paper's η* prediction for the rank axis.</summary>
+    /// <summary>The theory's exponent for the width axis (edge and η*), or the paper's η* prediction for the rank
+    /// axis.</summary>
     public double? TheorySlope { get; init; }
     public double? PredictedSlope { get; init; }
     public double? EdgeSlopeSpread { get; init; }

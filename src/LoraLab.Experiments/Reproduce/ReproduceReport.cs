@@ -49,7 +49,8 @@ public static class ReproduceReport
         html.Save(Path.Combine(outDir, "report.html"));
     }
 
-    /// <summary>Per-seed points of each group and a line of the mean slope through the points' geometric mean.</summary>
+    /// <summary>Per-seed points of each group and a line of the mean slope through the points' geometric
+    /// mean.</summary>
     static ChartSpec Scatter(string title, string xLabel, IReadOnlyList<(string Label, SortedDictionary<int, double?[]> Values, double? Slope)> groups)
     {
         var series = new List<ChartSeries>();

@@ -1,6 +1,7 @@
 namespace LoraLab.Experiments.Reproduce;
 
-/// <summary>summary.json of <c>loralab reproduce</c> (docs/protocol-width-sweep.md §7): <c>width.&lt;readout&gt;.&lt;A|B&gt;</c>,
+/// <summary>summary.json of <c>loralab reproduce</c> (docs/protocol-width-sweep.md §7):
+/// <c>width.&lt;readout&gt;.&lt;A|B&gt;</c>,
 /// <c>rank.&lt;setting&gt;</c>, the grid-phase check, the seeds and the protocol's constants. No times: the same
 /// seeds give the same bytes (times are in timing.json).</summary>
 public sealed record ReproduceSummary

@@ -3,8 +3,10 @@ namespace LoraLab.Experiments.Reproduce;
 /// <summary>The exponents the theory predicts (docs/protocol-width-sweep.md §3).</summary>
 public static class Theory
 {
-    /// <summary>Max stable (and optimal) LR ∝ n^slope: γ-calculus with Adam ≈ sign updates (Hayou, Ghosh &amp; Yu 2024).
-    /// layer-relu: as layer (the ReLU's derivative is Θ(1) at Θ(1) pre-activations); scalar: w entries ~ 1/√n.</summary>
+    /// <summary>Max stable (and optimal) LR ∝ n^slope: γ-calculus with Adam ≈ sign updates (Hayou, Ghosh &amp; Yu
+    /// 2024).
+    /// layer-relu: as layer (the ReLU's derivative is Θ(1) at Θ(1) pre-activations); scalar: w entries ~
+    /// 1/√n.</summary>
     public static double? WidthSlope(string readout, string init) => (readout, init) switch
     {
         ("layer" or "layer-relu", "A") => -0.5,

@@ -11,7 +11,8 @@ namespace LoraLab.Experiments.Sweeps;
 public static class OptimumSearch
 {
     /// <param name="anchor">Where the coarse walk starts: 0, or the edge's largest stable index when the edge is
-    /// searched too (then <paramref name="known"/> treats everything from the edge's unstable index up as unstable).</param>
+    /// searched too (then <paramref name="known"/> treats everything from the edge's unstable index up as
+    /// unstable).</param>
     public static SearchStep<OptimumResult> Next(SearchSpec spec, Func<int, Probe?> known, int anchor = 0)
     {
         int c = spec.BracketSteps, h = c / 2;

@@ -6,6 +6,7 @@ public sealed record Probe(bool Stable, double Metric, bool Failed = false)
 {
     public static readonly Probe Unstable = new(false, double.PositiveInfinity);
 
-    /// <summary>The optimum's score: log of the metric; +∞ when unstable or the metric is not a positive number.</summary>
+    /// <summary>The optimum's score: log of the metric; +∞ when unstable or the metric is not a positive
+    /// number.</summary>
     public double Score => Stable && Metric > 0 && double.IsFinite(Metric) ? Math.Log(Metric) : double.PositiveInfinity;
 }

@@ -70,7 +70,8 @@ public static class SearchDriver
         return new SweepRunSummary(state.Probes.Count, skipped, executed, failed, diverged);
     }
 
-    /// <summary>The probes known to a search and their results (finished on disk, or failed in this invocation).</summary>
+    /// <summary>The probes known to a search and their results (finished on disk, or failed in this
+    /// invocation).</summary>
     sealed class SearchState
     {
         readonly SweepPlan _plan;

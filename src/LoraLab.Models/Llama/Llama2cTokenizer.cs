@@ -125,4 +125,5 @@ public sealed class Llama2cTokenizer : Tokenizers.ITokenizer
     int? Tokenizers.ITokenizer.EosId => Eos;
     int? Tokenizers.ITokenizer.PadId => null;
     bool Tokenizers.ITokenizer.AddsBos => true;
+    int? Tokenizers.ITokenizer.TokenId(string token) => _ids.TryGetValue(token, out var id) ? id : null;
 }

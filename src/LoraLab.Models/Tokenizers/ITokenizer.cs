@@ -24,6 +24,10 @@ public interface ITokenizer
     /// <summary>Whether the model's own tokenizer puts BOS before a text (Llama: yes; GPT-2, Qwen2: no).</summary>
     bool AddsBos { get; }
 
+    /// <summary>The id of <paramref name="token"/> when it is one vocabulary entry or added token (a chat template's
+    /// "&lt;|im_start|&gt;"), else null.</summary>
+    int? TokenId(string token);
+
     /// <summary>Ids the tokenizer can produce (the model's vocab may be larger).</summary>
     int VocabSize { get; }
 }

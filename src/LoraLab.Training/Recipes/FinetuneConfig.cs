@@ -75,11 +75,12 @@ public sealed record FinetuneConfig : IValidatable
         : Lora with { TargetModules = DefaultTargets(Model.Kind) };
 
     /// <summary>PEFT's default target_modules per architecture
-    /// (TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING: bert → query, value; llama → q_proj, v_proj).</summary>
+    /// (TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING: bert → query, value; llama → q_proj, v_proj; gpt2 → c_attn).</summary>
     public static IReadOnlyList<string> DefaultTargets(ModelKind kind) => kind switch
     {
         ModelKind.Minilm or ModelKind.HfBert => ["query", "value"],
         ModelKind.Llama2c or ModelKind.HfLlama => ["q_proj", "v_proj"],
+        ModelKind.HfGpt2 => ["c_attn"],
     };
 
     public IEnumerable<string> Validate()
@@ -88,13 +89,13 @@ public sealed record FinetuneConfig : IValidatable
         foreach (var e in Optim.Validate()) yield return e;
         foreach (var e in Schedule.Validate()) yield return e;
         foreach (var e in Monitors.Validate()) yield return e;
-        if (Model.Kind is (ModelKind.HfLlama or ModelKind.HfBert) && string.IsNullOrEmpty(Model.Path))
+        if (Model.Kind is (ModelKind.HfLlama or ModelKind.HfGpt2 or ModelKind.HfBert) && string.IsNullOrEmpty(Model.Path))
             yield return $"model.path must name the Hugging Face folder for model.kind {EnumNames.Of(Model.Kind)}";
         var classification = FinetuneTasks.IsClassification(Task);
         if (classification && Model.Kind is not (ModelKind.Minilm or ModelKind.HfBert))
             yield return $"task {EnumNames.Of(Task)} is classification and needs an encoder model (minilm, hf-bert), got {EnumNames.Of(Model.Kind)}";
-        if (!classification && Model.Kind is not (ModelKind.Llama2c or ModelKind.HfLlama))
-            yield return $"task {EnumNames.Of(Task)} is language modelling and needs a decoder model (llama2c, hf-llama), got {EnumNames.Of(Model.Kind)}";
+        if (!classification && Model.Kind is not (ModelKind.Llama2c or ModelKind.HfLlama or ModelKind.HfGpt2))
+            yield return $"task {EnumNames.Of(Task)} is language modelling and needs a decoder model (llama2c, hf-llama, hf-gpt2), got {EnumNames.Of(Model.Kind)}";
         if (FinetuneTasks.IsUserData(Task) && string.IsNullOrEmpty(Data.TrainPath))
             yield return $"task {EnumNames.Of(Task)} reads your files: set data.train_path (--data FILE)";
         if (!(Data.MaxBadFraction is >= 0 and <= 1))

@@ -95,17 +95,16 @@ public static class FinetuneTaskFactory
 
     static IFinetuneTask CreateCausalLm(FinetuneConfig config, string trainPath, string? evalPath, TextWriter log)
     {
-        var hf = config.Model.Kind == ModelKind.HfLlama;
+        var hf = config.Model.Kind is ModelKind.HfLlama or ModelKind.HfGpt2;
         var modelPath = config.Model.Path ?? "data/stories260K/stories260K.bin";
         log.WriteLine($"loading {EnumNames.Of(config.Model.Kind)} from {modelPath} ...");
-        // An HF folder brings its own tokenizer (tokenizer.bin, else tokenizer.json: SentencePiece-style or byte-level BPE).
+        // An HF folder brings its own tokenizer (tokenizer.bin, else tokenizer.json: SentencePiece-style or byte-level
+        // BPE, or GPT-2's vocab.json + merges.txt).
         var tokenizerPath = config.Model.TokenizerPath ?? (hf ? null : "data/stories260K/tok512.bin");
         var pretrained = PretrainedModels.LoadCausalLm(modelPath, tokenizerPath);
-        var model = pretrained.Model as LlamaModel
-                    ?? throw new LoraLabException($"{modelPath}: model.kind {EnumNames.Of(config.Model.Kind)} expects a " +
-                                                  "Llama-family model (llama, mistral, qwen2)", ExitCodes.Usage);
-        if (config.MaxSeqLen > model.Config.MaxSeqLen)
-            throw new LoraLabException($"max_seq_len {config.MaxSeqLen} exceeds the model's {model.Config.MaxSeqLen}",
+        var model = pretrained.Model; // LlamaModel (llama2.c, llama, mistral, qwen2) or Gpt2Model
+        if (config.MaxSeqLen > pretrained.Decoder.MaxContext)
+            throw new LoraLabException($"max_seq_len {config.MaxSeqLen} exceeds the model's {pretrained.Decoder.MaxContext}",
                                        ExitCodes.Usage);
         ITextTokenizer tokenizer = pretrained.Tokenizer is Llama2cTokenizer sentencePiece
             ? new Llama2cTextTokenizer(sentencePiece)

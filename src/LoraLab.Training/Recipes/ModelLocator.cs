@@ -35,7 +35,7 @@ public static class ModelLocator
                 "to it; name one with --set model.tokenizer_path=FILE", ExitCodes.Usage);
     }
 
-    /// <summary>config.json model_type → loader: bert → hf-bert; llama, mistral, qwen2 → hf-llama (whose loader
+    /// <summary>config.json model_type → loader: bert → hf-bert; gpt2 → hf-gpt2; llama, mistral, qwen2 → hf-llama (whose loader
     /// says which configs it reads).</summary>
     static ModelKind KindOfFolder(string folder)
     {
@@ -58,8 +58,9 @@ public static class ModelLocator
         {
             "bert" => ModelKind.HfBert,
             "llama" or "mistral" or "qwen2" => ModelKind.HfLlama,
+            "gpt2" => ModelKind.HfGpt2,
             _ => throw new LoraLabException(
-                $"{config}: model_type '{type}' cannot be finetuned here (supported: bert, llama, mistral, qwen2)",
+                $"{config}: model_type '{type}' cannot be finetuned here (supported: bert, llama, mistral, qwen2, gpt2)",
                 ExitCodes.Usage),
         };
     }

@@ -42,13 +42,15 @@ internal sealed class InstabilityMonitors(MonitorConfig config, Dictionary<strin
         var events = new List<MonitorEvent>();
         var za = zaRms.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
         var previous = Window("za_rms");
-        if (config.ZaGrowth > 0 && step >= config.MinHistory && previous.Count > 0 && previous[^1] > 0 && za > config.ZaGrowth * previous[^1])
-            events.Add(new("za_growth", step, za / previous[^1], config.ZaGrowth,
-                           string.Format(CultureInfo.InvariantCulture, "max RMS(Z_A) {0:G4} -> {1:G4} since the last log", previous[^1], za)));
+        var last = previous.Count > 0 ? previous[^1] : double.NaN;
+        if (config.ZaGrowth > 0 && step >= config.MinHistory && last > 0 && za > config.ZaGrowth * last)
+            events.Add(new("za_growth", step, za / last, config.ZaGrowth, string.Format(CultureInfo.InvariantCulture,
+                           "max RMS(Z_A) {0:G4} -> {1:G4} since the last log", last, za)));
         if (double.IsFinite(za)) Push(previous, za);
-        var worst = updateRatios.Select((r, i) => (r, i)).Where(t => double.IsFinite(t.r)).DefaultIfEmpty((double.NaN, -1)).MaxBy(t => t.Item1);
-        if (config.UpdateRatio > 0 && step >= config.MinHistory && worst.Item1 > config.UpdateRatio)
-            events.Add(new("update_ratio", step, worst.Item1, config.UpdateRatio, $"|Δ(BA)|/|BA| of layer {worst.Item2} in one step"));
+        var (ratio, layer) = updateRatios.Select((r, i) => (r, i)).Where(t => double.IsFinite(t.r))
+                                         .DefaultIfEmpty((double.NaN, -1)).MaxBy(t => t.Item1);
+        if (config.UpdateRatio > 0 && step >= config.MinHistory && ratio > config.UpdateRatio)
+            events.Add(new("update_ratio", step, ratio, config.UpdateRatio, $"|Δ(BA)|/|BA| of layer {layer} in one step"));
         return events;
     }
 
@@ -59,8 +61,8 @@ internal sealed class InstabilityMonitors(MonitorConfig config, Dictionary<strin
         {
             var median = Median(window);
             if (median > 0 && value > factor * median)
-                events.Add(new(name, step, value, factor * median,
-                               string.Format(CultureInfo.InvariantCulture, "{0} {1:G4} > {2} x running median {3:G4}", what, value, factor, median)));
+                events.Add(new(name, step, value, factor * median, string.Format(CultureInfo.InvariantCulture,
+                               "{0} {1:G4} > {2} x running median {3:G4}", what, value, factor, median)));
         }
         if (double.IsFinite(value)) Push(window, value);
     }

@@ -7,8 +7,8 @@ using static TorchSharp.torch;
 namespace LoraLab.Benchmarks;
 
 /// <summary>
-/// One batch of <c>loralab reproduce</c> through the batched toy trainer's public entry point
-/// (<see cref="ToyRun.ExecuteMany"/>): width 1024, layer readout, seed 0, 400 steps, K = 28 (Init[A] × the 14 LRs
+/// 28 toy runs as one batch through the batched toy trainer's public entry point (<see cref="ToyRun.ExecuteMany"/>;
+/// the width sweep's grid before its searches): width 1024, layer readout, seed 0, 400 steps, K = 28 (Init[A] × 14 LRs
 /// 0.5/2¹³..0.5, Init[B] × 0.125/2¹³..0.125), one thread, diverged runs dropped from the batch. Timed whole
 /// (problem draw, steps, final losses). The peer (tools/peers/toy.py) re-implements the same algorithm (stacked
 /// GEMMs, r×r algebra in float64, batched Adam, the same divergence rule) from the exported problem and factors.

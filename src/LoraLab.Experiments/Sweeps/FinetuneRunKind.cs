@@ -37,8 +37,8 @@ public sealed class FinetuneRunKind : IRunKind
         new("steps_completed", MetricDirection.Higher),
     ];
 
-    /// <summary>Threads change speed, not results; save_adapter changes only what is kept on disk.</summary>
-    public IReadOnlyList<string> ExecutionKeys { get; } = ["threads", "save_adapter"];
+    /// <summary>Threads change speed, not results; save_adapter and tensorboard change only what is kept on disk.</summary>
+    public IReadOnlyList<string> ExecutionKeys { get; } = ["threads", "save_adapter", "tensorboard"];
 
     static readonly HashSet<string> Counts = ["examples", "tokens"];
 

@@ -65,6 +65,8 @@ public sealed record FinetuneConfig : IValidatable
     public SelectMetric? SelectBy { get; init; }
     /// <summary>Stop after this many evals in a row without a new best select_by (0 = never).</summary>
     public int EarlyStoppingPatience { get; init; } = 0;
+    /// <summary>Mirror metrics.jsonl into TensorBoard scalars (DIR/events.out.tfevents.*; docs/tensorboard.md).</summary>
+    public bool Tensorboard { get; init; } = true;
 
     /// <summary>select_by, or the task's primary metric.</summary>
     public SelectMetric ResolvedSelectBy() => SelectBy ?? SelectMetrics.FromPrimary(Task);

@@ -111,7 +111,7 @@ public static class FinetuneRecipe
         else AtomicFile.WriteAllText(Path.Combine(outDir, ConfigFile), ConfigJson.Serialize(config with { Lora = lora }) + "\n");
 
         using var snapshot = new LoraSnapshot(trainable);
-        using var metrics = new MetricsLog(metricsPath, keepBytes: state.MetricsBytes);
+        using var metrics = MetricsLog.Open(metricsPath, state.MetricsBytes, config.Tensorboard);
         if (!fromCheckpoint && config.EvalAtStart)
             state = state with { InitialMetrics = Evaluate(task, config, metrics, 0, 0, log) };
         if (!fromCheckpoint && config.CheckpointEvery > 0) SaveCheckpoint(checkpoints, state, metrics, resumable, null);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using LoraLab.Tests.Core.Safetensors;
 using LoraLab.Training.Recipes;
 using LoraLab.Training.TensorBoard;
 

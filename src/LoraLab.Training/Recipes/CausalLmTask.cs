@@ -11,7 +11,8 @@ namespace LoraLab.Training.Recipes;
 /// Batches are right-padded to their longest example with ignored targets.
 /// </summary>
 public sealed class CausalLmTask(nn.Module<Tensor, Tensor> model, IReadOnlyList<CausalLmExample> train,
-                                 IReadOnlyList<CausalLmExample> eval, IReadOnlyList<DatasetLoadReport> reports) : IFinetuneTask
+                                 IReadOnlyList<CausalLmExample> eval, IReadOnlyList<DatasetLoadReport> reports)
+    : IFinetuneTask, IScoresExamples
 {
     public nn.Module Model => model;
     public IReadOnlyList<(string Name, Parameter Parameter)> HeadParameters => [];
@@ -49,6 +50,29 @@ public sealed class CausalLmTask(nn.Module<Tensor, Tensor> model, IReadOnlyList<
         model.train();
         var loss = nll / Math.Max(1, tokens);
         return new Dictionary<string, double> { ["loss"] = loss, ["perplexity"] = Math.Exp(loss), ["tokens"] = tokens };
+    }
+
+    public IReadOnlyList<ExampleScore> ScoreEvalExamples(int batchSize)
+    {
+        var scores = new List<ExampleScore>(eval.Count);
+        model.eval();
+        using (no_grad())
+        {
+            foreach (var chunk in eval.Chunk(batchSize))
+            {
+                using var scope = NewDisposeScope();
+                var (inputs, targets) = Collate(chunk);                                        // (B, T) each
+                var logits = model.call(inputs);                                               // (B, T, V)
+                var nll = nn.functional.cross_entropy(logits.flatten(0, 1).to(float64), targets.flatten(),
+                                                      ignore_index: CausalLmExample.IgnoreIndex,
+                                                      reduction: nn.Reduction.None)
+                    .view(targets.shape).sum(1).data<double>().ToArray();                      // (B,)
+                for (var i = 0; i < chunk.Length; i++)
+                    scores.Add(new ExampleScore(-1, -1, nll[i], chunk[i].LossTokens));
+            }
+        }
+        model.train();
+        return scores;
     }
 
     static (Tensor Inputs, Tensor Targets) Collate(IReadOnlyList<CausalLmExample> batch)

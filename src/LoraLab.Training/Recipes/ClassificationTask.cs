@@ -11,7 +11,7 @@ namespace LoraLab.Training.Recipes;
 /// their longest example (dynamic padding), the loss is cross-entropy, and evaluation reports accuracy plus the
 /// task's GLUE metric (MCC for CoLA, F1 for MRPC).
 /// </summary>
-public sealed class ClassificationTask : IFinetuneTask
+public sealed class ClassificationTask : IFinetuneTask, IScoresExamples
 {
     readonly BertClassifier _model;
     readonly int _padId;
@@ -77,6 +77,28 @@ public sealed class ClassificationTask : IFinetuneTask
         if (PrimaryMetric == "mcc") metrics["mcc"] = ClassificationMetrics.Mcc(predicted, gold);
         if (PrimaryMetric == "f1") metrics["f1"] = ClassificationMetrics.F1(predicted, gold);
         return metrics;
+    }
+
+    public IReadOnlyList<ExampleScore> ScoreEvalExamples(int batchSize)
+    {
+        var scores = new List<ExampleScore>(_eval.Count);
+        _model.eval();
+        using (no_grad())
+        {
+            foreach (var chunk in _eval.Chunk(batchSize))
+            {
+                using var scope = NewDisposeScope();
+                var logits = _model.call(Collate(chunk.Select(c => c.Tokens).ToList()));      // (B, classes)
+                var labels = tensor(chunk.Select(c => (long)c.Label).ToArray());
+                var nll = nn.functional.cross_entropy(logits.to(float64), labels, reduction: nn.Reduction.None)
+                    .data<double>().ToArray();                                                 // (B,)
+                var predicted = logits.argmax(1).data<long>().ToArray();
+                for (var i = 0; i < chunk.Length; i++)
+                    scores.Add(new ExampleScore(chunk[i].Label, (int)predicted[i], nll[i], 1));
+            }
+        }
+        _model.train();
+        return scores;
     }
 
     BertInput Collate(IReadOnlyList<TokenizedPair> pairs) =>

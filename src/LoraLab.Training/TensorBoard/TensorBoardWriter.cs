@@ -10,7 +10,8 @@ public sealed class TensorBoardWriter : IDisposable
     readonly TfRecordWriter _records;
     readonly Func<double> _clock;
 
-    /// <summary>Writes to <paramref name="stream"/>, stamping events with <paramref name="clock"/> (unix seconds).</summary>
+    /// <summary>Writes to <paramref name="stream"/>, stamping events with <paramref name="clock"/> (unix
+    /// seconds).</summary>
     public TensorBoardWriter(Stream stream, Func<double> clock)
     {
         _records = new TfRecordWriter(stream);
@@ -24,7 +25,8 @@ public sealed class TensorBoardWriter : IDisposable
         Directory.CreateDirectory(directory);
         var name = $"events.out.tfevents.{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}.{Environment.MachineName}";
         var path = Path.Combine(directory, name);
-        for (var n = 1; File.Exists(path); n++) path = Path.Combine(directory, $"{name}.{n}"); // a resume in the same second
+        // A second writer in the same second (a resumed run) gets .1, .2, ...
+        for (var n = 1; File.Exists(path); n++) path = Path.Combine(directory, $"{name}.{n}");
         var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
         return new TensorBoardWriter(stream, UnixNow);
     }

@@ -82,7 +82,7 @@ public sealed class TensorBoardWriterTests
             GradNormA = 0.5, GradNormB = double.NaN, GradNorm = 1.5, Clipped = true, ZaRms = [1.25, 2.5], ZbRms = [0, 1e-4],
         };
         var eval = new StepRecord { Kind = "eval", Step = 8, Epoch = 0.5, Metrics = new Dictionary<string, double> { ["accuracy"] = 0.875 } };
-        using (var log = MetricsLog.Open(dir.Path, tensorboard: true))
+        using (var log = MetricsLog.Open(Path.Combine(dir.Path, "metrics.jsonl"), 0, tensorboard: true))
         {
             log.Write(train);
             log.Write(eval);
@@ -110,7 +110,7 @@ public sealed class TensorBoardWriterTests
     public void MetricsLog_Open_WithoutTensorboard_WritesNoEventFile()
     {
         using var dir = new TempDirectory();
-        using (var log = MetricsLog.Open(dir.Path, tensorboard: false)) log.Write(new StepRecord { Step = 1, Loss = 1 });
+        using (var log = MetricsLog.Open(Path.Combine(dir.Path, "metrics.jsonl"), 0, tensorboard: false)) log.Write(new StepRecord { Step = 1, Loss = 1 });
         Assert.Empty(Directory.GetFiles(dir.Path, "events.out.tfevents.*"));
     }
 }

@@ -92,8 +92,8 @@ public static class AdapterConfigJsonFile
         try
         {
             var options = new JsonDocumentOptions { AllowDuplicateProperties = false };
-            return JsonNode.Parse(json, documentOptions: options) as JsonObject
-                   ?? throw Fail(source, "expected a JSON object");
+            var node = Config.ConfigLoader.ParseNode(json, options, source, ExitCodes.BadInput);
+            return node as JsonObject ?? throw Fail(source, "expected a JSON object");
         }
         catch (JsonException ex)
         {

@@ -53,16 +53,51 @@ public static class ConfigLoader
     {
         try
         {
-            var node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions
+            var node = ParseNode(json, new JsonDocumentOptions
             {
                 CommentHandling = JsonCommentHandling.Skip,
                 AllowTrailingCommas = true,
-            });
+                AllowDuplicateProperties = false,
+            }, source, ExitCodes.Usage);
             return node as JsonObject ?? throw new LoraLabException($"{source}: expected a JSON object", ExitCodes.Usage);
         }
         catch (JsonException ex)
         {
             throw new LoraLabException($"{source}: malformed JSON: {FirstSentence(ex.Message)}", ExitCodes.Usage, ex);
+        }
+    }
+
+    /// <summary>JsonNode.Parse, then every string read once. JSON escapes can spell a lone UTF-16 surrogate
+    /// ("\ud800"), which System.Text.Json refuses with an InvalidOperationException (not a JsonException) when it
+    /// first reads the string: while checking duplicate keys, or later.</summary>
+    internal static JsonNode? ParseNode(string json, JsonDocumentOptions options, string source, int exitCode)
+    {
+        try
+        {
+            var node = JsonNode.Parse(json, documentOptions: options);
+            Walk(node);
+            return node;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new LoraLabException($"{source}: malformed JSON: a string holds a lone UTF-16 surrogate",
+                                       exitCode, ex);
+        }
+
+        static void Walk(JsonNode? n)
+        {
+            switch (n)
+            {
+                case JsonObject o:
+                    foreach (var (_, v) in o) Walk(v);
+                    break;
+                case JsonArray a:
+                    foreach (var v in a) Walk(v);
+                    break;
+                case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                    v.GetValue<string>();
+                    break;
+            }
         }
     }
 
@@ -147,6 +182,6 @@ public static class ConfigLoader
     static string FirstSentence(string message)
     {
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).Trim();
+        return (cut > 0 ? message[..cut] : message).ReplaceLineEndings(" ").Trim();
     }
 }

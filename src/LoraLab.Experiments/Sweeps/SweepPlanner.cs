@@ -9,7 +9,15 @@ public static class SweepPlanner
 {
     public static SweepPlan Plan(SweepSpec spec, RunKinds kinds, string source = "sweep spec")
     {
-        var kind = kinds.Get(spec.Kind);
+        IRunKind kind;
+        try
+        {
+            kind = kinds.Get(spec.Kind);
+        }
+        catch (LoraLabException ex)
+        {
+            throw new LoraLabException($"{source}: {ex.Message}", ex.ExitCode, ex);
+        }
         var runs = new List<PlannedRun>();
         var ids = new Dictionary<string, int>();
         foreach (var point in Points(spec.Grid))

@@ -44,7 +44,7 @@ internal static class FinetuneCheckpoint
         }
         catch (JsonException ex)
         {
-            throw Fail(path, $"malformed state JSON: {ex.Message.Split('.')[0]}");
+            throw Fail(path, $"malformed state JSON: {ex.Message.Split('.')[0].ReplaceLineEndings(" ")}");
         }
         if (state.Format != CheckpointState.FormatName || state.Version != CheckpointState.CurrentVersion)
             throw Fail(path, $"format {state.Format} v{state.Version}, expected {CheckpointState.FormatName} v{CheckpointState.CurrentVersion}");

@@ -31,19 +31,22 @@ public static class GeneratePeerBenchmark
                 ["n_heads"] = Text(c.NHeads), ["n_kv_heads"] = Text(c.NKvHeads), ["norm_eps"] = Text(c.NormEps),
                 ["rope_theta"] = Text(c.RopeTheta), ["rope_layout"] = c.RopeLayout.ToString(),
             });
-        var config = new GenerationConfig { Temperature = 0, MaxNewTokens = NewTokens };
         // No stop token: every run generates exactly NewTokens (stories260K would otherwise end a story early).
-        IReadOnlyList<int> Generate() =>
-            Generator.Generate(model, prompt, config, model.Config.MaxSeqLen, new HashSet<int>());
-        if (check)
+        IReadOnlyList<int> Generate(bool cache) => Generator.Generate(model, prompt,
+            new GenerationConfig { Temperature = 0, MaxNewTokens = NewTokens, KvCache = cache },
+            model.Config.MaxSeqLen, new HashSet<int>());
+        foreach (var (cache, workload) in new[] { (false, "generate"), (true, "generate-cache") })
         {
-            Console.WriteLine($"TOKENS generate {string.Join(",", prompt)} -> {string.Join(",", Generate())}");
-            return;
+            if (check)
+            {
+                Console.WriteLine($"TOKENS {workload} {string.Join(",", prompt)} -> {string.Join(",", Generate(cache))}");
+                continue;
+            }
+            var count = 0;
+            var t = Harness.Measure($"{workload} stories260K greedy {NewTokens} new tokens", () => count = Generate(cache).Count,
+                trials: 3, minTrialSeconds: 0, warmup: 0);
+            PeerOutput.Result(workload, t, string.Create(CultureInfo.InvariantCulture,
+                $"{count / (t.MedianMs / 1e3):F0} tokens/s ({count} tokens)"));
         }
-        var count = 0;
-        var t = Harness.Measure($"generate stories260K greedy {NewTokens} new tokens", () => count = Generate().Count,
-            trials: 3, minTrialSeconds: 0, warmup: 0);
-        PeerOutput.Result("generate", t, string.Create(CultureInfo.InvariantCulture,
-            $"{count / (t.MedianMs / 1e3):F0} tokens/s ({count} tokens)"));
     }
 }

@@ -24,7 +24,7 @@ public sealed record EvalReport
     public BootstrapDifference Difference { get; init; } = new(0, 0, 0, 0, 0);
     /// <summary>Bootstrap of the difference in mean per-example loss (token-weighted for language modelling).</summary>
     public BootstrapDifference LossDifference { get; init; } = new(0, 0, 0, 0, 0);
-    public McNemarResult? McNemar { get; init; }
+    [System.Text.Json.Serialization.JsonPropertyName("mcnemar")] public McNemarResult? McNemar { get; init; }
     public PairedTResult PairedT { get; init; } = new(0, 0, 0, 1);
     public EvalVerdict Verdict { get; init; }
     public string Rule { get; init; } = "";

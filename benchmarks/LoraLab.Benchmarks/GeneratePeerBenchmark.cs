@@ -6,8 +6,8 @@ namespace LoraLab.Benchmarks;
 
 /// <summary>
 /// Greedy generation with stories260K as <c>loralab generate</c> runs it (<see cref="Generator.Generate"/> after the
-/// prompt "Once upon a time"), 200 new tokens, 2 threads; the peer (tools/peers/generate.py) generates with and
-/// without a KV cache. <c>--check</c> prints the generated ids, which must equal the peer's; <c>--export DIR</c>
+/// prompt "Once upon a time"), 200 new tokens, without and with its KV cache (<c>GenerationConfig.KvCache</c>), as the
+/// peer (tools/peers/generate.py) does. <c>--check</c> prints the generated ids, which must equal the peer's; <c>--export DIR</c>
 /// writes the weights and the prompt.
 /// </summary>
 public static class GeneratePeerBenchmark
@@ -39,12 +39,13 @@ public static class GeneratePeerBenchmark
         {
             if (check)
             {
-                Console.WriteLine($"TOKENS {workload} {string.Join(",", prompt)} -> {string.Join(",", Generate(cache))}");
+                var ids = string.Join(",", Generate(cache));
+                Console.WriteLine($"TOKENS {workload} {string.Join(",", prompt)} -> {ids}");
                 continue;
             }
             var count = 0;
-            var t = Harness.Measure($"{workload} stories260K greedy {NewTokens} new tokens", () => count = Generate(cache).Count,
-                trials: 3, minTrialSeconds: 0, warmup: 0);
+            var t = Harness.Measure($"{workload} stories260K greedy {NewTokens} new tokens",
+                () => count = Generate(cache).Count, trials: 3, minTrialSeconds: 0, warmup: 0);
             PeerOutput.Result(workload, t, string.Create(CultureInfo.InvariantCulture,
                 $"{count / (t.MedianMs / 1e3):F0} tokens/s ({count} tokens)"));
         }

@@ -32,7 +32,7 @@ public static class SweepRunner
         var packing = options.Pack > 1 ? $", {packs.Count} pass(es) of up to {options.Pack} packed runs" : "";
         progress.Note($"'{plan.Name}': {inShard.Count} runs in shard {options.Shard}, {inShard.Count - todo.Count} finished, " +
                       $"{todo.Count} to run ({jobs} job(s) x {options.ThreadsPerJob} thread(s){packing})");
-        var results = Execute(packs, kind, store, options with { Jobs = jobs }, progress, ct);
+        var results = Execute(packs, kind, store, options with { Jobs = jobs }, progress, ct, onThreads: false);
         return new SweepRunSummary(inShard.Count, inShard.Count - todo.Count, results.Count,
             results.Count(r => r.Status == RunStatus.Failed), results.Count(r => r.Status == RunStatus.Diverged));
     }
@@ -48,11 +48,13 @@ public static class SweepRunner
 
     /// <summary>Executes packs of runs: in this process (one after another, or <c>jobs</c> at a time on threads when the
     /// kind allows it and each job has one thread), else as child processes.</summary>
+    /// <param name="onThreads">Searches (thousands of short probes) use threads; a grid's runs keep child processes,
+    /// whose kill -9 behaviour scripts/kill-test.sh checks.</param>
     internal static List<RunResult> Execute(List<IReadOnlyList<PlannedRun>> packs, IRunKind kind, ResultStore store,
-        SweepRunOptions options, SweepProgress progress, CancellationToken ct)
+        SweepRunOptions options, SweepProgress progress, CancellationToken ct, bool onThreads = true)
     {
         if (options.Jobs == 1) return RunInProcess(packs, kind, store, options.ThreadsPerJob, progress, ct);
-        if (kind.ConcurrentInProcess && options.ThreadsPerJob == 1)
+        if (onThreads && kind.ConcurrentInProcess && options.ThreadsPerJob == 1)
         {
             var results = new List<RunResult>[packs.Count];
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Jobs, CancellationToken = ct };

@@ -22,9 +22,11 @@ public static class FinetuneTaskFactory
     /// <summary><c>loralab eval</c>: the model with the config's eval set, <paramref name="dataPath"/> replacing
     /// data.eval_path when given (the training file itself means its held-out part, as finetune split it). The
     /// training set is cut to one example: only the eval examples are scored.</summary>
-    public static IFinetuneTask CreateForEval(FinetuneConfig config, string? dataPath, TextWriter log) =>
-        Create(config with { Data = config.Data with { EvalPath = dataPath ?? config.Data.EvalPath, MaxTrainExamples = 1 } },
-               log);
+    public static IFinetuneTask CreateForEval(FinetuneConfig config, string? dataPath, TextWriter log)
+    {
+        var data = config.Data with { EvalPath = dataPath ?? config.Data.EvalPath, MaxTrainExamples = 1 };
+        return Create(config with { Data = data }, log);
+    }
 
     /// <summary>(train, eval) files; eval is null for a user-data task without one (its train file is split).</summary>
     static (string Train, string? Eval) ResolvePaths(FinetuneConfig config)

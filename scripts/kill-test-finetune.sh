@@ -20,30 +20,17 @@ SEED=${SEED:-$RANDOM}
 LORALAB=${LORALAB:-$ROOT/src/LoraLab.Cli/bin/Release/net10.0/loralab}
 W=$(mktemp -d "${TMPDIR:-/tmp}/loralab-kill-test-finetune.XXXXXX")
 RANDOM=$SEED
-pass=0 fail=0
-ok()   { pass=$((pass + 1)); echo "[kill-test-finetune] PASS $*"; }
-bad()  { fail=$((fail + 1)); echo "[kill-test-finetune] FAIL $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
-finish() {
-  [ "${KEEP:-0}" = 1 ] && echo "[kill-test-finetune] kept $W" || rm -rf "$W"
-  echo "kill-test-finetune: $pass passed, $fail failed"
-  [ "$fail" = 0 ]
-}
-
-if [ ! -x "$LORALAB" ]; then
-  echo "[kill-test-finetune] building $LORALAB"
-  dotnet build "$ROOT/src/LoraLab.Cli" -c Release -v q -nologo >/dev/null || { bad "build"; finish; exit 1; }
-fi
+NAME=kill-test-finetune
+source "$ROOT/scripts/kill-test-lib.sh"
 # A few seconds of real training: 30 steps of 4 × 64 tokens, a checkpoint every 3 steps, 2 kept.
 SETS=(--set steps="$STEPS" --set batch_size=4 --set max_seq_len=64 --set eval_every=10 --set eval_batches=1
       --set data.max_train_examples=2000 --set data.max_eval_examples=32 --set checkpoint_every=3
       --set keep_checkpoints=2 --set threads="$THREADS" --set lora.dropout=0.1 --set seed=7)
-start() { "$LORALAB" finetune --config configs/stories260k-wikitext2.json "${SETS[@]}" --out "$@"; }
+FINETUNE=("$LORALAB" finetune --config configs/stories260k-wikitext2.json "${SETS[@]}")
 
 # ---- reference: uninterrupted
 t0=$EPOCHREALTIME
-timeout "$RUN_TIMEOUT" "$LORALAB" finetune --config configs/stories260k-wikitext2.json "${SETS[@]}" --out "$W/ref" \
-  >/dev/null 2>"$W/ref.log"; rc=$?
+timeout "$RUN_TIMEOUT" "${FINETUNE[@]}" --out "$W/ref" >/dev/null 2>"$W/ref.log"; rc=$?
 ref_s=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b-a}')
 check "uninterrupted run exits 0 (${ref_s}s)" [ "$rc" = 0 ]
 echo "[kill-test-finetune] reference: $STEPS steps in ${ref_s}s; seed $SEED"
@@ -61,7 +48,7 @@ for ((k = 1; k <= KILLS; k++)); do
   extra=$(awk -v r=$RANDOM 'BEGIN{printf "%.2f", 0.2 * r / 32767}')
   # no 'timeout' wrapper here: $! must be the finetune itself (the kill bounds it)
   if [ "$k" = 1 ]; then
-    "$LORALAB" finetune --config configs/stories260k-wikitext2.json "${SETS[@]}" --out "$W/killed" >/dev/null 2>"$W/killed.$k.log" &
+    "${FINETUNE[@]}" --out "$W/killed" >/dev/null 2>"$W/killed.$k.log" &
   else
     "$LORALAB" finetune --resume "$W/killed" >/dev/null 2>"$W/killed.$k.log" &
   fi
@@ -92,7 +79,7 @@ n=$(find "$W/killed/checkpoints" -name 'step-*.safetensors' | wc -l)
 check "keep_checkpoints=2 respected (found $n)" [ "$n" -le 2 ]
 
 # ---- SIGTERM: checkpoint at the current step and exit; --resume continues
-"$LORALAB" finetune --config configs/stories260k-wikitext2.json "${SETS[@]}" --out "$W/term" >/dev/null 2>"$W/term.log" &
+"${FINETUNE[@]}" --out "$W/term" >/dev/null 2>"$W/term.log" &
 pid=$!
 for ((i = 0; i < RUN_TIMEOUT * 50; i++)); do
   grep -q '"kind":"train","step":10,' "$W/term/metrics.jsonl" 2>/dev/null && break

@@ -19,20 +19,8 @@ SEED=${SEED:-$RANDOM}
 LORALAB=${LORALAB:-$ROOT/src/LoraLab.Cli/bin/Release/net10.0/loralab}
 W=$(mktemp -d "${TMPDIR:-/tmp}/loralab-kill-test.XXXXXX")
 RANDOM=$SEED
-pass=0 fail=0
-ok()   { pass=$((pass + 1)); echo "[kill-test] PASS $*"; }
-bad()  { fail=$((fail + 1)); echo "[kill-test] FAIL $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
-finish() {
-  [ "${KEEP:-0}" = 1 ] && echo "[kill-test] kept $W" || rm -rf "$W"
-  echo "kill-test: $pass passed, $fail failed"
-  [ "$fail" = 0 ]
-}
-
-if [ ! -x "$LORALAB" ]; then
-  echo "[kill-test] building $LORALAB"
-  dotnet build "$ROOT/src/LoraLab.Cli" -c Release -v q -nologo >/dev/null || { bad "build"; finish; exit 1; }
-fi
+NAME=kill-test
+source "$ROOT/scripts/kill-test-lib.sh"
 run() { timeout "$RUN_TIMEOUT" "$LORALAB" sweep run "$SPEC" --jobs "$JOBS" --threads "$THREADS" --out "$@"; }
 
 # ---- reference: uninterrupted

@@ -37,7 +37,7 @@ echo "[kill-test-finetune] reference: $STEPS steps in ${ref_s}s; seed $SEED"
 
 # ---- killed KILLS times at random steps, each life resuming the last
 last_step() { grep -o '"kind":"train","step":[0-9]*' "$W/killed/metrics.jsonl" 2>/dev/null | tail -n 1 | grep -o '[0-9]*$' || echo 0; }
-hits=0 seen=0
+seen=0
 for ((k = 1; k <= KILLS; k++)); do
   # A random step past every step logged so far (a resumed life re-logs from its checkpoint, so reaching the target
   # means it got further than the life before), spread so every kill leaves work to do; plus 0-0.2 s.
@@ -52,15 +52,7 @@ for ((k = 1; k <= KILLS; k++)); do
   else
     "$LORALAB" finetune --resume "$W/killed" >/dev/null 2>"$W/killed.$k.log" &
   fi
-  pid=$!
-  for ((i = 0; i < RUN_TIMEOUT * 50; i++)); do
-    [ "$(last_step)" -ge "$target" ] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.02
-  done
-  sleep "$extra"
-  kill -9 "$pid" 2>/dev/null && { killed=yes; hits=$((hits + 1)); } || killed="no (it had finished)"
-  wait "$pid" 2>/dev/null
+  kill_at $! "$target" "$extra" last_step
   seen=$(last_step)
   resumed=$(grep -o 'resumed from .*' "$W/killed.$k.log" | head -n 1)
   echo "[kill-test-finetune] kill $k at step >= $target (+${extra}s): killed=$killed, last logged step $seen${resumed:+; $resumed}"

@@ -33,7 +33,6 @@ runs=$(grep -c '"index"' "$W/ref/plan.json")
 echo "[kill-test] reference: $runs runs in ${ref_s}s; seed $SEED"
 
 # ---- killed KILLS times at random moments within the remaining work, then finished
-hits=0
 count() { find "$W/killed/runs" -name result.json 2>/dev/null | wc -l; }
 for ((k = 1; k <= KILLS; k++)); do
   # Kill at a random moment inside the remaining work: once the sweep has written a randomly chosen number of new
@@ -48,15 +47,7 @@ for ((k = 1; k <= KILLS; k++)); do
   [ -d "$W/killed/runs" ] && (cd "$W/killed/runs" && find . -name result.json -exec sha1sum {} + | sort) >"$W/before.$k"
   # no 'timeout' wrapper here: $! must be the sweep itself (the kill bounds it)
   "$LORALAB" sweep run "$SPEC" --jobs "$JOBS" --threads "$THREADS" --out "$W/killed" 2>"$W/killed.$k.log" &
-  pid=$!
-  for ((i = 0; i < RUN_TIMEOUT * 50; i++)); do
-    [ "$(count)" -ge "$target" ] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.02
-  done
-  sleep "$extra"
-  kill -9 "$pid" 2>/dev/null && { killed=yes; hits=$((hits + 1)); } || killed="no (it had finished)"
-  wait "$pid" 2>/dev/null
+  kill_at $! "$target" "$extra" count
   sleep 0.6   # child runs notice their parent is gone within 0.2 s and SIGKILL themselves
   n=$(count)
   echo "[kill-test] kill $k after result $target (+${extra}s): killed=$killed, $n/$runs results on disk"

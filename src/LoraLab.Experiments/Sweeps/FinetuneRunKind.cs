@@ -10,8 +10,9 @@ namespace LoraLab.Experiments.Sweeps;
 /// on SST-2 or stories260K on WikiText-2 under Init[A]/Init[B] × LR × seed (configs/paper/). The recipe writes its
 /// own files (metrics.jsonl, result.json, adapter/, log.txt) into RUN/finetune/, next to the sweep's RUN/result.json.
 /// Metrics: the final eval metrics (accuracy, mcc, f1, perplexity, loss as the task reports them), the same before
-/// training (initial_*), the last train loss and the steps completed. Curves, one entry per step: loss, rms_za,
-/// rms_zb (mean over adapted layers), grad_norm_a, grad_norm_b; and eval_&lt;metric&gt;, one entry per evaluation.
+/// training (initial_*), the last train loss and the steps completed; with data.heldout_fraction also heldout_*.
+/// Curves, one entry per step: loss, rms_za, rms_zb (mean over adapted layers), grad_norm_a, grad_norm_b; and
+/// eval_&lt;metric&gt;, one entry per evaluation.
 /// Data and model paths stay relative (run sweeps from the repository root), so run ids do not depend on the checkout.
 /// </summary>
 public sealed class FinetuneRunKind : IRunKind
@@ -35,12 +36,18 @@ public sealed class FinetuneRunKind : IRunKind
         new("initial_perplexity", MetricDirection.Lower),
         new("initial_loss", MetricDirection.Lower),
         new("steps_completed", MetricDirection.Higher),
+        // data.heldout_fraction > 0: the same metrics on the held-out slice of the training data (select an LR here).
+        new("heldout_accuracy", MetricDirection.Higher),
+        new("heldout_mcc", MetricDirection.Higher),
+        new("heldout_f1", MetricDirection.Higher),
+        new("heldout_perplexity", MetricDirection.Lower),
+        new("heldout_loss", MetricDirection.Lower),
     ];
 
     /// <summary>Threads change speed, not results; save_adapter and tensorboard change only what is kept on disk.</summary>
     public IReadOnlyList<string> ExecutionKeys { get; } = ["threads", "save_adapter", "tensorboard"];
 
-    static readonly HashSet<string> Counts = ["examples", "tokens"];
+    static readonly HashSet<string> Counts = ["examples", "tokens", "heldout_examples", "heldout_tokens"];
 
     public JsonObject Resolve(JsonObject merged, string source)
     {

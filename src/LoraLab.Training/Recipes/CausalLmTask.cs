@@ -8,10 +8,12 @@ namespace LoraLab.Training.Recipes;
 /// Causal language modelling on a decoder (token ids (B, T) → logits (B, T, vocab)): cross-entropy over the positions
 /// whose target is not <see cref="CausalLmExample.IgnoreIndex"/> (all of them for text blocks, the answer for
 /// prompt/answer pairs); evaluation reports the mean NLL per predicted token and its exponential, the perplexity.
-/// Batches are right-padded to their longest example with ignored targets.
+/// Batches are right-padded to their longest example with ignored targets. A held-out slice of the training data
+/// (data.heldout_fraction) is scored the same way as heldout_loss and heldout_perplexity.
 /// </summary>
 public sealed class CausalLmTask(nn.Module<Tensor, Tensor> model, IReadOnlyList<CausalLmExample> train,
-                                 IReadOnlyList<CausalLmExample> eval, IReadOnlyList<DatasetLoadReport> reports)
+                                 IReadOnlyList<CausalLmExample> eval, IReadOnlyList<DatasetLoadReport> reports,
+                                 IReadOnlyList<CausalLmExample>? heldOut = null)
     : IFinetuneTask, IScoresExamples
 {
     public nn.Module Model => model;
@@ -31,12 +33,20 @@ public sealed class CausalLmTask(nn.Module<Tensor, Tensor> model, IReadOnlyList<
 
     public IReadOnlyDictionary<string, double> Evaluate(int batchSize, int maxBatches)
     {
+        var metrics = Score(eval, batchSize, maxBatches);
+        if (heldOut is { Count: > 0 })
+            foreach (var (key, value) in Score(heldOut, batchSize, maxBatches)) metrics["heldout_" + key] = value;
+        return metrics;
+    }
+
+    Dictionary<string, double> Score(IReadOnlyList<CausalLmExample> examples, int batchSize, int maxBatches)
+    {
         double nll = 0;
         long tokens = 0;
         model.eval();
         using (no_grad())
         {
-            foreach (var chunk in eval.Chunk(batchSize).Take(maxBatches > 0 ? maxBatches : int.MaxValue))
+            foreach (var chunk in examples.Chunk(batchSize).Take(maxBatches > 0 ? maxBatches : int.MaxValue))
             {
                 using var scope = NewDisposeScope();
                 var (inputs, targets) = Collate(chunk);

@@ -33,6 +33,8 @@ internal sealed record CheckpointState
     public int? BestStep { get; init; }
     /// <summary>Evals in a row without a new best (early stopping counts these).</summary>
     public int EvalsSinceBest { get; init; }
+    /// <summary>The first step's training loss (before any update), which divergence_factor compares against.</summary>
+    public double? FirstLoss { get; init; }
     /// <summary>The instability monitors' running windows, by monitor name.</summary>
     public Dictionary<string, List<double>> MonitorWindows { get; init; } = [];
 }

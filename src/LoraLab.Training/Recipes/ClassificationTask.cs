@@ -9,7 +9,8 @@ namespace LoraLab.Training.Recipes;
 /// <summary>
 /// Sequence classification (GLUE) on a BERT encoder: examples are tokenized once up front, batches are padded to
 /// their longest example (dynamic padding), the loss is cross-entropy, and evaluation reports accuracy plus the
-/// task's GLUE metric (MCC for CoLA, F1 for MRPC).
+/// task's GLUE metric (MCC for CoLA, F1 for MRPC); with a held-out slice of the training data (data.heldout_fraction)
+/// the same metrics on it as heldout_*.
 /// </summary>
 public sealed class ClassificationTask : IFinetuneTask, IScoresExamples
 {
@@ -17,16 +18,19 @@ public sealed class ClassificationTask : IFinetuneTask, IScoresExamples
     readonly int _padId;
     readonly IReadOnlyList<(TokenizedPair Tokens, int Label)> _train;
     readonly IReadOnlyList<(TokenizedPair Tokens, int Label)> _eval;
+    readonly IReadOnlyList<(TokenizedPair Tokens, int Label)> _heldOut;
 
     public ClassificationTask(BertClassifier model, IPairTokenizer tokenizer, int maxSeqLen,
                               IReadOnlyList<ClassificationExample> train, IReadOnlyList<ClassificationExample> eval,
-                              IReadOnlyList<DatasetLoadReport> reports, string primaryMetric, LabelMap? labels = null)
+                              IReadOnlyList<DatasetLoadReport> reports, string primaryMetric, LabelMap? labels = null,
+                              IReadOnlyList<ClassificationExample>? heldOut = null)
     {
         Labels = labels;
         _model = model;
         _padId = tokenizer.PadId;
         _train = train.Select(e => (tokenizer.Encode(e.Text, e.Pair, maxSeqLen), e.Label)).ToList();
         _eval = eval.Select(e => (tokenizer.Encode(e.Text, e.Pair, maxSeqLen), e.Label)).ToList();
+        _heldOut = (heldOut ?? []).Select(e => (tokenizer.Encode(e.Text, e.Pair, maxSeqLen), e.Label)).ToList();
         DataReports = reports;
         PrimaryMetric = primaryMetric;
     }
@@ -51,13 +55,22 @@ public sealed class ClassificationTask : IFinetuneTask, IScoresExamples
 
     public IReadOnlyDictionary<string, double> Evaluate(int batchSize, int maxBatches)
     {
+        var metrics = Score(_eval, batchSize, maxBatches);
+        if (_heldOut.Count > 0)
+            foreach (var (key, value) in Score(_heldOut, batchSize, maxBatches)) metrics["heldout_" + key] = value;
+        return metrics;
+    }
+
+    Dictionary<string, double> Score(IReadOnlyList<(TokenizedPair Tokens, int Label)> examples, int batchSize,
+                                     int maxBatches)
+    {
         var predicted = new List<int>();
         var gold = new List<int>();
         double lossSum = 0;
         _model.eval();
         using (no_grad())
         {
-            foreach (var chunk in _eval.Chunk(batchSize).Take(maxBatches > 0 ? maxBatches : int.MaxValue))
+            foreach (var chunk in examples.Chunk(batchSize).Take(maxBatches > 0 ? maxBatches : int.MaxValue))
             {
                 using var scope = NewDisposeScope();
                 var logits = _model.call(Collate(chunk.Select(c => c.Tokens).ToList()));      // (B, classes)

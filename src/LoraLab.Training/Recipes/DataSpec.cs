@@ -24,6 +24,10 @@ public sealed record DataSpec
     /// <summary>Train share when one file is split (QNLI, RTE: 0.8; tinyshakespeare, tinystories: 0.9 is usual).</summary>
     public double TrainFraction { get; init; } = 0.8;
     public ulong SplitSeed { get; init; } = 0;
+    /// <summary>Share of the training examples withheld from training and scored at every eval as heldout_* metrics
+    /// (0 = none): the last blocks of a text corpus, a seeded split (split_seed) of records. Choose an LR on it and
+    /// report the eval set (<see cref="HeldOutSlice"/>).</summary>
+    public double HeldoutFraction { get; init; } = 0;
     /// <summary>Use at most this many training examples (0 = all), the first ones in file order.</summary>
     public int MaxTrainExamples { get; init; } = 0;
     /// <summary>Evaluate on at most this many examples (0 = all), the first ones in file order.</summary>

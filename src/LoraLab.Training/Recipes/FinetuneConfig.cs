@@ -34,6 +34,10 @@ public sealed record FinetuneConfig : IValidatable
     /// <summary>AdamW groups for lora_A, lora_B and other (the classification head: optim.lr_other).</summary>
     public OptimizerConfig Optim { get; init; } = new();
     public LrSchedule Schedule { get; init; } = new();
+    /// <summary>A training loss above this × the first step's loss (before any update) ends the run as diverged,
+    /// like a non-finite one (0 = off; the toy's divergence_factor; 1.5 for the stability edges of docs/preregistration-2.md).
+    /// </summary>
+    public double DivergenceFactor { get; init; } = 0;
     /// <summary>Max global grad norm over all trainable parameters (0 = no clipping).</summary>
     public double GradClip { get; init; } = 1.0;
     public int Seed { get; init; } = 0;
@@ -111,6 +115,8 @@ public sealed record FinetuneConfig : IValidatable
         if (Steps == 0 && Epochs == 0) yield return "steps and epochs are both 0: nothing to train";
         if (EvalEvery < 0) yield return $"eval_every must be >= 0, got {EvalEvery}";
         if (EvalBatches < 0) yield return $"eval_batches must be >= 0, got {EvalBatches}";
+        if (!(DivergenceFactor == 0 || DivergenceFactor > 1) || double.IsInfinity(DivergenceFactor))
+            yield return $"divergence_factor must be 0 (off) or > 1, got {DivergenceFactor}";
         if (!(GradClip >= 0)) yield return $"grad_clip must be >= 0, got {GradClip}";
         if (Threads < 1) yield return $"threads must be >= 1, got {Threads}";
         if (GradAccumSteps < 1) yield return $"grad_accum_steps must be >= 1, got {GradAccumSteps}";
@@ -129,6 +135,8 @@ public sealed record FinetuneConfig : IValidatable
         if (select == SelectMetric.F1 && Task != FinetuneTask.Mrpc || select == SelectMetric.Mcc && Task != FinetuneTask.Cola)
             if (classification) yield return $"select_by {EnumNames.Of(select)}: task {EnumNames.Of(Task)} reports accuracy and loss";
         if (!(Data.TrainFraction is > 0 and < 1)) yield return $"data.train_fraction must be in (0, 1), got {Data.TrainFraction}";
+        if (!(Data.HeldoutFraction is >= 0 and < 1))
+            yield return $"data.heldout_fraction must be in [0, 1), got {Data.HeldoutFraction}";
         if (Data.MaxTrainExamples < 0) yield return $"data.max_train_examples must be >= 0, got {Data.MaxTrainExamples}";
         if (Data.MaxEvalExamples < 0) yield return $"data.max_eval_examples must be >= 0, got {Data.MaxEvalExamples}";
         if (ClassifierDropout is { } d && !(d is >= 0 and < 1)) yield return $"classifier_dropout must be in [0, 1), got {d}";

@@ -132,6 +132,7 @@ public static class FinetuneRecipe
             using var scope = torch.NewDisposeScope();
             optimizer.SetLrFactor(config.Schedule.Factor(step, totalSteps) * state.LrScale);
             string? failure = null;                                  // a non-finite value: diverge, or roll back
+            var (failureMonitor, failureValue, failureLimit) = ("non_finite", double.NaN, double.NaN);
             var lossValue = 0f;
             foreach (var micro in order.Batch(step).Chunk(microBatch))
             {
@@ -140,6 +141,15 @@ public static class FinetuneRecipe
                 if (!float.IsFinite(microLoss)) { failure = $"non-finite loss {microLoss}"; break; }
                 (config.GradAccumSteps == 1 ? loss : loss.div(config.GradAccumSteps)).backward();
                 lossValue += microLoss / config.GradAccumSteps;
+            }
+            if (failure is null && config.DivergenceFactor > 0)
+            {
+                state = state with { FirstLoss = state.FirstLoss ?? lossValue };
+                if (lossValue > config.DivergenceFactor * state.FirstLoss)
+                    (failure, failureMonitor, failureValue, failureLimit) = (
+                        string.Format(CultureInfo.InvariantCulture, "loss {0:G4} above divergence_factor {1} x the " +
+                                      "first step's {2:G4}", lossValue, config.DivergenceFactor, state.FirstLoss),
+                        "divergence", lossValue, config.DivergenceFactor * state.FirstLoss.Value);
             }
 
             var (grads, perMatrix) = failure is null ? GradStats.Measure(layers, headParameters) : default;
@@ -163,7 +173,8 @@ public static class FinetuneRecipe
 
             // Monitors: a non-finite value always fires; the others look at this step's (finite) values.
             var fired = new List<MonitorEvent>();
-            if (failure is not null) fired.Add(new MonitorEvent("non_finite", step + 1, double.NaN, double.NaN, failure));
+            if (failure is not null)
+                fired.Add(new MonitorEvent(failureMonitor, step + 1, failureValue, failureLimit, failure));
             else
             {
                 stepsDone = step + 1;
@@ -198,6 +209,7 @@ public static class FinetuneRecipe
                 {
                     LrScale = state.LrScale * 0.5, Rollbacks = state.Rollbacks + 1,
                     BestValue = state.BestValue, BestStep = state.BestStep, EvalsSinceBest = state.EvalsSinceBest,
+                    FirstLoss = state.FirstLoss,
                 };
                 monitors = new InstabilityMonitors(config.Monitors, state.MonitorWindows);
                 log.WriteLine($"rollback {state.Rollbacks}/{config.Monitors.MaxRollbacks}: back to step {state.Step}, LR x {state.LrScale:G3}");

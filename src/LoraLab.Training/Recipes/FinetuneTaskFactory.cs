@@ -24,7 +24,10 @@ public static class FinetuneTaskFactory
     /// training set is cut to one example: only the eval examples are scored.</summary>
     public static IFinetuneTask CreateForEval(FinetuneConfig config, string? dataPath, TextWriter log)
     {
-        var data = config.Data with { EvalPath = dataPath ?? config.Data.EvalPath, MaxTrainExamples = 1 };
+        var data = config.Data with
+        {
+            EvalPath = dataPath ?? config.Data.EvalPath, MaxTrainExamples = 1, HeldoutFraction = 0,
+        };
         return Create(config with { Data = data }, log);
     }
 
@@ -46,11 +49,13 @@ public static class FinetuneTaskFactory
                 UserDataLoader.ReadClassification(config.Data, trainPath, evalPath);
             log.WriteLine($"classes: {string.Join(", ", labels.Labels.Select((l, i) => $"{i}={l}"))} " +
                           $"(saved with the adapter as {LabelMap.FileName})");
+            var (userKept, userHeld) = HeldOutSlice.Split(userTrain, config.Data, contiguous: false);
             var encoder = LoadEncoder(config, log);
             var classifier = new BertClassifier(encoder.Model, labels.Count, config.Pooling, config.ClassifierDropout);
             var pairs = new BertPairTokenizer(BertTextTokenizer.FromVocab(encoder.VocabPath));
-            return new ClassificationTask(classifier, pairs, config.MaxSeqLen, userTrain, userEval, userReports,
-                                          "accuracy", labels);
+            return new ClassificationTask(classifier, pairs, config.MaxSeqLen, userKept, userEval,
+                HeldOutSlice.Reports(userReports.ToList(), userKept.Count, userHeld.Count, config.Data, false),
+                "accuracy", labels, userHeld);
         }
         var format = config.Task switch
         {
@@ -61,12 +66,14 @@ public static class FinetuneTaskFactory
             FinetuneTask.Rte => TsvFormat.Rte,
             _ => throw new InvalidOperationException($"{config.Task} is not a classification task"),
         };
-        var (train, eval, reports) = ReadClassification(config, format, trainPath, evalPath ?? trainPath);
+        var (all, eval, reports) = ReadClassification(config, format, trainPath, evalPath ?? trainPath);
+        var (train, heldOut) = HeldOutSlice.Split(all, config.Data, contiguous: false);
         var pretrained = LoadEncoder(config, log);
         var model = new BertClassifier(pretrained.Model, format.Labels.Count, config.Pooling, config.ClassifierDropout);
         var tokenizer = new BertPairTokenizer(BertTextTokenizer.FromVocab(pretrained.VocabPath));
-        return new ClassificationTask(model, tokenizer, config.MaxSeqLen, train, eval, reports,
-                                      FinetuneTasks.PrimaryMetric(config.Task));
+        return new ClassificationTask(model, tokenizer, config.MaxSeqLen, train, eval,
+                                      HeldOutSlice.Reports(reports, train.Count, heldOut.Count, config.Data, false),
+                                      FinetuneTasks.PrimaryMetric(config.Task), heldOut: heldOut);
     }
 
     static PretrainedBert LoadEncoder(FinetuneConfig config, TextWriter log)
@@ -118,7 +125,7 @@ public static class FinetuneTaskFactory
         ITextTokenizer tokenizer = pretrained.Tokenizer is Llama2cTokenizer sentencePiece
             ? new Llama2cTextTokenizer(sentencePiece)
             : new ModelTextTokenizer(pretrained.Tokenizer);
-        var (train, eval, reports) = config.Task switch
+        var (all, eval, reports) = config.Task switch
         {
             FinetuneTask.Gsm8k => ReadPromptAnswer(config, tokenizer, trainPath, evalPath ?? trainPath),
             FinetuneTask.Instruct => UserDataLoader.ReadFormatted<InstructionRecord>(config.Data, trainPath, evalPath,
@@ -134,7 +141,13 @@ public static class FinetuneTaskFactory
                 or FinetuneTask.Classify =>
                 throw new InvalidOperationException($"{config.Task} is not a causal-LM task"),
         };
-        return new CausalLmTask(model, train, eval, reports);
+        // Token blocks of one text stream are held out as its last stretch; documents and records by seed.
+        var corpus = config.Task is FinetuneTask.Wikitext2 or FinetuneTask.Tinyshakespeare or FinetuneTask.Tinystories
+                     || config.Task == FinetuneTask.Lm
+                     && DataFormats.Resolve(config.Data.Format, trainPath) == DataFormat.Text;
+        var (train, heldOut) = HeldOutSlice.Split(all, config.Data, corpus);
+        var heldReports = HeldOutSlice.Reports(reports, train.Count, heldOut.Count, config.Data, corpus);
+        return new CausalLmTask(model, train, eval, heldReports, heldOut);
     }
 
     static (List<CausalLmExample>, List<CausalLmExample>, List<DatasetLoadReport>) ReadChat(

@@ -89,6 +89,37 @@ public sealed class FinetuneRecipeTests
     }
 
     [Fact]
+    public void DivergenceFactor_LossAboveFactorTimesTheFirst_DivergedThere()
+    {
+        using var on = new TempDirectory();
+        using var off = new TempDirectory();
+
+        FinetuneResult guarded, unguarded;
+        using (var task = new TinyTask(seed: 2, spikeAtCall: 4))
+            guarded = FinetuneRecipe.Train(Config(6) with { DivergenceFactor = 1.5 }, task, on.Path, TextWriter.Null);
+        using (var task = new TinyTask(seed: 2, spikeAtCall: 4))
+            unguarded = FinetuneRecipe.Train(Config(6), task, off.Path, TextWriter.Null);
+
+        Assert.Equal("diverged", guarded.Status);
+        Assert.Equal(4, guarded.DivergedAtStep);
+        Assert.Equal(3, guarded.StepsCompleted);
+        Assert.Contains("above divergence_factor 1.5 x the first step's", guarded.DivergenceReason);
+        Assert.Contains("\"monitor\":\"divergence\"", File.ReadAllText(on.File("metrics.jsonl")));
+        Assert.Equal("completed", unguarded.Status);
+    }
+
+    [Theory]
+    [InlineData("divergence_factor=1")]
+    [InlineData("divergence_factor=-2")]
+    public void DivergenceFactor_NotAboveOne_IsAConfigError(string set)
+    {
+        var e = Assert.Throws<LoraLab.Core.LoraLabException>(() =>
+            LoraLab.Core.Config.ConfigLoader.Load<FinetuneConfig>(null, [set]));
+
+        Assert.Contains("divergence_factor must be 0 (off) or > 1", e.Message);
+    }
+
+    [Fact]
     public void GradAccumulation_FourMicroBatchesOfEight_EqualOneBatchOf32()
     {
         // Dropout off (TinyTask has none; LoRA dropout 0), no clipping: the only difference is float summation order.

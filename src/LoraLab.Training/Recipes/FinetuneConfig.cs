@@ -35,7 +35,7 @@ public sealed record FinetuneConfig : IValidatable
     public OptimizerConfig Optim { get; init; } = new();
     public LrSchedule Schedule { get; init; } = new();
     /// <summary>A training loss above this × the first step's loss (before any update) ends the run as diverged,
-    /// like a non-finite one (0 = off; the toy's divergence_factor; 1.5 for the stability edges of docs/preregistration-2.md).
+    /// like a non-finite one (0 = off; the toy's divergence_factor; 1.5 is issue 14's stability-edge rule).
     /// </summary>
     public double DivergenceFactor { get; init; } = 0;
     /// <summary>Max global grad norm over all trainable parameters (0 = no clipping).</summary>

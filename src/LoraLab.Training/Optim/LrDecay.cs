@@ -9,4 +9,8 @@ public enum LrDecay
     Linear,
     /// <summary>Half cosine from the peak to min_lr_ratio·peak (HF get_cosine_schedule_with_warmup, nanoGPT get_lr).</summary>
     Cosine,
+    /// <summary>The LR range test's ramp (Smith 2017; Lightning's <c>_ExponentialLR</c>, fastai's <c>SchedExp</c>):
+    /// lr · min_lr_ratio^(1 − step/total_steps), exponential from min_lr_ratio·lr at step 0 towards lr; no warmup.
+    /// <c>loralab lr-find</c> runs it.</summary>
+    RangeTest,
 }

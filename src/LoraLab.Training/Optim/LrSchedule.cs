@@ -7,7 +7,8 @@ namespace LoraLab.Training.Optim;
 /// <see cref="WarmupSteps"/> steps (nanoGPT's (it+1)/warmup: no step at LR 0), then <see cref="Decay"/> towards
 /// <see cref="MinLrRatio"/>, reached just after the last step (HF get_linear/cosine_schedule_with_warmup).
 /// The optimizer multiplies each group's base LR by <see cref="Factor"/> (so LoRA+'s λ = lr_B/lr_A is kept).
-/// Step indices are 0-based; step s in [0, total_steps).
+/// Step indices are 0-based; step s in [0, total_steps). <see cref="LrDecay.RangeTest"/> replaces all of this by
+/// the LR range test's exponential ramp from min_lr_ratio·lr to lr.
 /// </summary>
 public sealed record LrSchedule : IValidatable
 {
@@ -19,6 +20,7 @@ public sealed record LrSchedule : IValidatable
     /// <summary>Multiplier of the base LR at 0-based <paramref name="step"/> of a run of <paramref name="totalSteps"/> steps.</summary>
     public double Factor(int step, int totalSteps)
     {
+        if (Decay == LrDecay.RangeTest) return Math.Pow(MinLrRatio, 1.0 - (double)step / totalSteps);
         if (step < WarmupSteps) return (step + 1.0) / WarmupSteps;                     // 1/w, 2/w, ..., 1
         var decaySteps = totalSteps - WarmupSteps;
         if (Decay == LrDecay.Constant || decaySteps <= 0) return 1.0;
@@ -28,7 +30,7 @@ public sealed record LrSchedule : IValidatable
         {
             LrDecay.Linear => 1.0 - progress,
             LrDecay.Cosine => 0.5 * (1.0 + Math.Cos(Math.PI * progress)),
-            LrDecay.Constant => 1.0,
+            LrDecay.Constant or LrDecay.RangeTest => 1.0,
         };
         return MinLrRatio + (1.0 - MinLrRatio) * shape;
     }
@@ -37,5 +39,9 @@ public sealed record LrSchedule : IValidatable
     {
         if (WarmupSteps < 0) yield return $"schedule.warmup_steps must be >= 0, got {WarmupSteps}";
         if (!(MinLrRatio is >= 0 and <= 1)) yield return $"schedule.min_lr_ratio must be in [0, 1], got {MinLrRatio}";
+        if (Decay == LrDecay.RangeTest && !(MinLrRatio > 0))
+            yield return "schedule.decay range-test ramps up from min_lr_ratio x lr: min_lr_ratio must be > 0";
+        if (Decay == LrDecay.RangeTest && WarmupSteps > 0)
+            yield return "schedule.decay range-test is its own ramp: set schedule.warmup_steps to 0";
     }
 }

@@ -32,7 +32,27 @@ internal sealed class InstabilityMonitors(MonitorConfig config, Dictionary<strin
         Spike("grad_spike_a", step, grads.NormA, config.GradSpike, "grad norm of lora_A", events);
         Spike("grad_spike_b", step, grads.NormB, config.GradSpike, "grad norm of lora_B", events);
         if (hasOther) Spike("grad_spike_other", step, grads.NormOther, config.GradSpike, "grad norm of other", events);
+        if (config.SmoothedLoss > 0) Smoothed(step, loss, events);
         return events;
+    }
+
+    /// <summary>Lightning's LearningRateFinder stop: the bias-corrected EMA of the loss against its minimum, from the
+    /// second step on. State [avg, t, best] in the window "smoothed_loss" (checkpointed like the others).</summary>
+    void Smoothed(int step, double loss, List<MonitorEvent> events)
+    {
+        var state = Window("smoothed_loss");
+        if (state.Count != 3) state.AddRange([0.0, 0.0, double.PositiveInfinity]);
+        var beta = config.Smoothing;
+        var avg = beta * state[0] + (1 - beta) * loss;
+        var t = state[1] + 1;
+        var smoothed = avg / (1 - Math.Pow(beta, t));
+        var best = state[2];
+        if (t > 1 && smoothed > config.SmoothedLoss * best)
+            events.Add(new("smoothed_loss", step, smoothed, config.SmoothedLoss * best, string.Format(
+                CultureInfo.InvariantCulture, "smoothed loss {0:G4} > {1} x its minimum {2:G4}", smoothed,
+                config.SmoothedLoss, best)));
+        if (smoothed < best || t == 1) best = smoothed;
+        (state[0], state[1], state[2]) = (avg, t, best);
     }
 
     /// <summary><paramref name="zaRms"/>: per layer over the last log_every steps; <paramref name="updateRatios"/>:

@@ -20,7 +20,8 @@ public enum MonitorAction
 /// or weight (always on). Every <c>log_every</c> steps: RMS of Z_A = A·x (max over layers) above
 /// <see cref="ZaGrowth"/> × its value <c>log_every</c> steps before (the paper's internal instability, growing
 /// faster than a bound), and the update/weight ratio ‖Δ(B·A)‖ / ‖B·A‖ of one step above <see cref="UpdateRatio"/>
-/// in any layer. Spike and growth monitors wait for <see cref="MinHistory"/> steps. A threshold of 0 turns one off.
+/// in any layer; the smoothed loss above <see cref="SmoothedLoss"/> × its minimum (the LR range test's stop, off by
+/// default). Spike and growth monitors wait for <see cref="MinHistory"/> steps. A threshold of 0 turns one off.
 /// </summary>
 public sealed record MonitorConfig : IValidatable
 {
@@ -37,15 +38,22 @@ public sealed record MonitorConfig : IValidatable
     public double GradSpike { get; init; } = 10.0;
     public double ZaGrowth { get; init; } = 4.0;
     public double UpdateRatio { get; init; } = 1.0;
+    /// <summary>The LR range test's stop (fastai <c>LRFinder</c>, Lightning <c>LearningRateFinder</c>: 4): fires when
+    /// the bias-corrected EMA of the train loss exceeds this × its lowest value so far (0 = off).</summary>
+    public double SmoothedLoss { get; init; } = 0.0;
+    /// <summary>β of that EMA: avg ← β·avg + (1 − β)·loss, smoothed = avg / (1 − β^t) (fastai's AvgSmoothLoss).</summary>
+    public double Smoothing { get; init; } = 0.98;
 
     public IEnumerable<string> Validate()
     {
         if (MaxRollbacks < 0) yield return $"monitors.max_rollbacks must be >= 0, got {MaxRollbacks}";
         if (Window < 1) yield return $"monitors.window must be >= 1, got {Window}";
         if (MinHistory < 1) yield return $"monitors.min_history must be >= 1, got {MinHistory}";
-        foreach (var (name, v) in new[] { ("loss_spike", LossSpike), ("grad_spike", GradSpike), ("za_growth", ZaGrowth) })
+        foreach (var (name, v) in new[] { ("loss_spike", LossSpike), ("grad_spike", GradSpike), ("za_growth", ZaGrowth),
+                                          ("smoothed_loss", SmoothedLoss) })
             if (!(v == 0 || v > 1) || double.IsInfinity(v)) yield return $"monitors.{name} must be 0 (off) or > 1, got {v}";
         if (!(UpdateRatio >= 0) || double.IsInfinity(UpdateRatio))
             yield return $"monitors.update_ratio must be >= 0 (0 = off), got {UpdateRatio}";
+        if (!(Smoothing is >= 0 and < 1)) yield return $"monitors.smoothing must be in [0, 1), got {Smoothing}";
     }
 }

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LoraLab.Core;
+using LoraLab.Core.Config;
+using LoraLab.Core.IO;
+using LoraLab.Experiments.Sweeps;
+using LoraLab.Training.Optim;
+using LoraLab.Training.Recipes;
+
+namespace LoraLab.Experiments.Tune;
+
+/// <summary>
+/// <c>loralab lr-find</c> on the sweep engine: a sweep of one ramp run per init (the user's finetune config with the
+/// <see cref="LrDecay.RangeTest"/> schedule and the smoothed-loss stop, so the ramp is the same training loop a
+/// finetune runs), then the suggestions read off each run's loss curve. Resumable like any sweep: a rerun of the
+/// same folder reuses finished ramps.
+/// </summary>
+public static class LrFind
+{
+    /// <summary>The config keys a ramp overrides (dotted paths), for <paramref name="baseConfig"/>'s optim.lr.</summary>
+    public static IReadOnlyList<(string Key, JsonNode? Value)> Overrides(JsonObject baseConfig, LrFindSettings s)
+    {
+        var optim = baseConfig["optim"] as JsonObject;
+        foreach (var key in new[] { "lr_a", "lr_b" })
+            if (optim?[key] is not null)
+                throw new LoraLabException($"lr-find ramps optim.lr; optim.{key} is set and would not follow it " +
+                                           "(use optim.loraplus_ratio for lr_b/lr_a)", ExitCodes.Usage);
+        var lr = optim?["lr"]?.GetValue<double>() ?? new OptimizerConfig().Lr;
+        var list = new List<(string, JsonNode?)>
+        {
+            ("steps", s.Steps), ("epochs", 0), ("optim.lr", s.MaxLr),
+            ("schedule.decay", "range-test"), ("schedule.warmup_steps", 0), ("schedule.min_lr_ratio", s.MinLr / s.MaxLr),
+            ("eval_every", 0), ("eval_at_start", false), ("eval_batches", 1), ("checkpoint_every", 0),
+            ("early_stopping_patience", 0), ("save_adapter", false),
+            ("monitors.enabled", true), ("monitors.action", "stop"), ("monitors.loss_spike", 0), ("monitors.grad_spike", 0),
+            ("monitors.za_growth", 0), ("monitors.update_ratio", 0),
+            ("monitors.smoothed_loss", s.StopFactor), ("monitors.smoothing", s.Smoothing),
+        };
+        // A head's own LR keeps its ratio to optim.lr, so every group ramps together (as fastai's lr_find does).
+        if (optim?["lr_other"]?.GetValue<double>() is { } other) list.Add(("optim.lr_other", other / lr * s.MaxLr));
+        return list;
+    }
+
+    public static SweepSpec Spec(string name, JsonObject baseConfig, LrFindSettings s, string kind = "finetune")
+    {
+        var merged = (JsonObject)baseConfig.DeepClone();
+        foreach (var (key, value) in Overrides(baseConfig, s)) SweepPlanner.Set(merged, key, value);
+        var inits = s.Inits.Select(i => (JsonNode?)JsonValue.Create(i)).ToList();
+        return new SweepSpec($"{name}-lr-find", kind, merged, [new GridAxis("lora.init", inits)]);
+    }
+
+    /// <summary>The LR of 0-based step <paramref name="step"/> of the ramp (what the optimizer gets for optim.lr).</summary>
+    public static double LrAt(LrFindSettings s, int step) =>
+        s.MaxLr * new LrSchedule { Decay = LrDecay.RangeTest, MinLrRatio = s.MinLr / s.MaxLr }.Factor(step, s.Steps);
+
+    /// <summary>Runs the ramps that are not finished in <paramref name="directory"/>, then reads them. A ramp that
+    /// failed (the model or data did not load) is a one-line error, exit 65.</summary>
+    public static LrFindResult Run(string name, JsonObject baseConfig, LrFindSettings s, string directory, RunKinds kinds,
+        SweepRunOptions options, TextWriter log, string kind = "finetune", CancellationToken ct = default)
+    {
+        var spec = Spec(name, baseConfig, s, kind);
+        var plan = SweepPlanner.Plan(spec, kinds, $"{name}: lr-find");
+        var store = new ResultStore(directory);
+        SweepRunner.Run(plan, store, kinds, options with { Jobs = Math.Min(options.Jobs, plan.Runs.Count) }, log, ct);
+        var reads = store.ReadAll(plan);
+        if (reads.FirstOrDefault(r => !r.Finished) is { } bad)
+            throw new LoraLabException($"lr-find: the ramp of init {bad.Run.Value("lora.init")} did not finish: " +
+                                       (bad.Result?.Error ?? bad.Corruption ?? "no result"), ExitCodes.BadInput);
+        var result = Analyse(name, s, reads, store);
+        AtomicFile.WriteAllText(Path.Combine(store.Directory, LrFindResult.FileName), ConfigJson.Serialize(result) + "\n");
+        return result;
+    }
+
+    /// <summary>Each finished ramp's curve and suggestions.</summary>
+    public static LrFindResult Analyse(string name, LrFindSettings s, IReadOnlyList<ResultRead> reads, ResultStore store)
+    {
+        var curves = reads.Select(r =>
+        {
+            var result = r.Result!;
+            var loss = result.Curves.TryGetValue("loss", out var l) ? l.Where(double.IsFinite).ToArray() : [];
+            var lrs = Enumerable.Range(0, loss.Length).Select(i => LrAt(s, i)).ToArray();
+            var smoothed = LrSuggestions.Smooth(loss, s.Smoothing);
+            var status = result.Status == RunStatus.Ok ? "completed" : "stopped";
+            return new LrFindCurve(r.Run.Value("lora.init")!, r.Run.Id, status, s.Steps, loss.Length,
+                StopReason(store, r.Run.Id), lrs, loss, smoothed, LrSuggestions.Suggest(lrs, smoothed, s.Steps));
+        }).ToList();
+        return new LrFindResult(name, s, curves);
+    }
+
+    /// <summary>Why a finetune ramp ended early (its result.json's divergence_reason), when the kind wrote one.</summary>
+    static string? StopReason(ResultStore store, string id)
+    {
+        var path = Path.Combine(store.RunDirectory(id), FinetuneRunKind.OutputFolder, "result.json");
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path))?["divergence_reason"]?.GetValue<string>();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using LoraLab.Core.Config;
+using LoraLab.IO.Config;
 using LoraLab.Training.Recipes;
 
 namespace LoraLab.Benchmarks;

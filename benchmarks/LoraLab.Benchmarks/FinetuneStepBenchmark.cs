@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using LoraLab.Core;
-using LoraLab.Core.Config;
+using LoraLab.IO.Config;
 using LoraLab.Training.Optim;
 using LoraLab.Training.Recipes;
 using static TorchSharp.torch;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using LoraLab.Core;
-using LoraLab.Core.Packing;
+using LoraLab.Experiments.Packing;
 using LoraLab.Models.Bert;
 using LoraLab.Training.Optim;
 using TorchSharp;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using LoraLab.Core.Safetensors;
+using LoraLab.IO.Safetensors;
 using static TorchSharp.torch;
 
 namespace LoraLab.Benchmarks;

@@ -1,5 +1,5 @@
 using LoraLab.Benchmarks;
-using LoraLab.Core.Runtime;
+using LoraLab.Runtime;
 using TorchSharp;
 
 // dotnet run -c Release --project benchmarks/LoraLab.Benchmarks -- <name> [--threads N] [--batch B] [--no-malloc-tuning]

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using LoraLab.Core;
+using LoraLab.IO;
 
 namespace LoraLab.Cli;
 

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using LoraLab.Core.Config;
+using LoraLab.IO.Config;
 
 namespace LoraLab.Core;
 

@@ -1,4 +1,5 @@
 using Module = TorchSharp.torch.nn.Module;
+using LoraLab.IO;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;

@@ -1,3 +1,4 @@
+using LoraLab.IO;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;

@@ -1,4 +1,5 @@
 using System.Reflection;
+using LoraLab.IO;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 using Module = TorchSharp.torch.nn.Module;

@@ -1,4 +1,5 @@
-using LoraLab.Core;
+using LoraLab.IO;
+using LoraLab.IO.Checkpoints;
 using LoraLab.Models.Generation;
 using LoraLab.Models.Gpt2;
 using LoraLab.Models.Llama;

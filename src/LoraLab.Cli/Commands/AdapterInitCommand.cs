@@ -1,7 +1,8 @@
 using System.CommandLine;
 using LoraLab.Core;
 using LoraLab.Core.Adapters;
-using LoraLab.Core.Config;
+using LoraLab.IO;
+using LoraLab.IO.Config;
 using LoraLab.Models.Mlp;
 using TorchSharp;
 

@@ -1,9 +1,8 @@
 using System.CommandLine;
-using LoraLab.Core;
-using LoraLab.Core.Config;
-using LoraLab.Core.IO;
 using LoraLab.Experiments.Compare;
 using LoraLab.Experiments.Sweeps;
+using LoraLab.IO;
+using LoraLab.IO.Config;
 
 namespace LoraLab.Cli.Commands;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using LoraLab.Core;
-using LoraLab.Core.Config;
 using LoraLab.Experiments.Eval;
+using LoraLab.IO;
+using LoraLab.IO.Config;
 
 namespace LoraLab.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using LoraLab.Core;
-using LoraLab.Core.Config;
+using LoraLab.IO;
+using LoraLab.IO.Config;
 using LoraLab.Training.Recipes;
 
 namespace LoraLab.Cli.Commands;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using LoraLab.Core;
-using LoraLab.Core.Config;
+using LoraLab.IO;
+using LoraLab.IO.Config;
 using LoraLab.Training.Recipes;
 
 namespace LoraLab.Cli.Commands;

@@ -1,6 +1,7 @@
 using System.CommandLine;
-using LoraLab.Core.Config;
+using LoraLab.IO.Config;
 using LoraLab.Models.Generation;
+using LoraLab.Training.Adapters;
 
 namespace LoraLab.Cli.Commands;
 
@@ -53,7 +54,7 @@ public static class GenerateCommand
             Flag("top_k", parse.GetValue(topK));
             Flag("seed", parse.GetValue(seed));
             var config = ConfigLoader.Load<GenerationConfig>(null, settings);
-            TextCompletion.Run(parse.GetValue(model)!, parse.GetValue(tokenizer), parse.GetValue(prompt)!, config,
+            AdapterTextCompletion.Run(parse.GetValue(model)!, parse.GetValue(tokenizer), parse.GetValue(prompt)!, config,
                 parse.InvocationConfiguration.Output, parse.GetValue(adapter), parse.GetValue(merge));
             return 0;
         });

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using LoraLab.Core;
-using LoraLab.Core.Config;
 using LoraLab.Experiments.Sweeps;
 using LoraLab.Experiments.Tune;
+using LoraLab.IO;
+using LoraLab.IO.Config;
 
 namespace LoraLab.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LoraLab.Models;
+using LoraLab.Training.Adapters;
 
 namespace LoraLab.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using LoraLab.Core;
 using LoraLab.Experiments.Sweeps;
+using LoraLab.IO;
 
 namespace LoraLab.Cli.Commands;
 

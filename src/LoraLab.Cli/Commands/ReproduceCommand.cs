@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LoraLab.Experiments.Reproduce;
+using LoraLab.IO;
 
 namespace LoraLab.Cli.Commands;
 
@@ -40,7 +41,7 @@ public static class ReproduceCommand
                 Sensitivity = parse.GetValue(sensitivity),
                 Jobs = parse.GetValue(jobs),
             };
-            if (options.Jobs < 1) throw new LoraLab.Core.LoraLabException($"--jobs must be >= 1, got {options.Jobs}", LoraLab.Core.ExitCodes.Usage);
+            if (options.Jobs < 1) throw new LoraLabException($"--jobs must be >= 1, got {options.Jobs}", ExitCodes.Usage);
             ReproduceRun.Run(options, io.Output, io.Error, CancellationToken.None);
             return 0;
         });

@@ -3,7 +3,8 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using LoraLab.Core.IO;
+using LoraLab.IO;
+using LoraLab.IO.Config;
 
 namespace LoraLab.Core.Adapters;
 
@@ -92,7 +93,7 @@ public static class AdapterConfigJsonFile
         try
         {
             var options = new JsonDocumentOptions { AllowDuplicateProperties = false };
-            var node = Config.ConfigLoader.ParseNode(json, options, source, ExitCodes.BadInput);
+            var node = ConfigLoader.ParseNode(json, options, source, ExitCodes.BadInput);
             return node as JsonObject ?? throw Fail(source, "expected a JSON object");
         }
         catch (JsonException ex)

@@ -1,3 +1,5 @@
+using LoraLab.IO;
+
 namespace LoraLab.Core.Adapters;
 
 /// <summary>

@@ -1,4 +1,5 @@
-using LoraLab.Core.Safetensors;
+using LoraLab.IO;
+using LoraLab.IO.Safetensors;
 using TorchSharp;
 using static TorchSharp.torch;
 using Module = TorchSharp.torch.nn.Module;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using LoraLab.Core;
 using LoraLab.Experiments.Sweeps;
+using LoraLab.IO;
 
 namespace LoraLab.Experiments.Compare;
 

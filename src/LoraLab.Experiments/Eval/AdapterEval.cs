@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using LoraLab.Core;
 using LoraLab.Core.Adapters;
-using LoraLab.Core.Config;
-using LoraLab.Core.IO;
+using LoraLab.IO;
+using LoraLab.IO.Config;
 using LoraLab.Training.Metrics;
 using LoraLab.Training.Recipes;
 using TorchSharp;

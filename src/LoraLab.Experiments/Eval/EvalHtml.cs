@@ -1,5 +1,5 @@
 using System.Globalization;
-using LoraLab.Core.Config;
+using LoraLab.IO.Config;
 using LoraLab.Reports;
 
 namespace LoraLab.Experiments.Eval;

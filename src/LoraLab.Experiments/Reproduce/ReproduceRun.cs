@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using LoraLab.Core.Config;
-using LoraLab.Core.IO;
 using LoraLab.Experiments.Sweeps;
+using LoraLab.IO;
+using LoraLab.IO.Config;
 
 namespace LoraLab.Experiments.Reproduce;
 
@@ -106,8 +106,8 @@ public static class ReproduceRun
         AtomicFile.WriteAllText(Path.Combine(store.Directory, "spec.json"), SlurmPlanner.SpecJson(spec));
         var summary = SweepRunner.Run(plan, store, kinds, new SweepRunOptions { Jobs = o.Jobs, Threads = 1, Pack = 64 }, log, ct);
         if (summary.Failed > 0)
-            throw new LoraLab.Core.LoraLabException($"{dir}: {summary.Failed} probe(s) failed (see runs/*/result.json); rerun to retry",
-                LoraLab.Core.ExitCodes.RunFailed);
+            throw new LoraLabException($"{dir}: {summary.Failed} probe(s) failed (see runs/*/result.json); rerun to retry",
+                ExitCodes.RunFailed);
         timings[spec.Name] = Math.Round(clock.Elapsed.TotalSeconds, 1);
         return SearchResults.Load(store.Directory);
     }

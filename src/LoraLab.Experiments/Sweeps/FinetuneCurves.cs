@@ -1,5 +1,5 @@
 using System.Text.Json;
-using LoraLab.Core.Config;
+using LoraLab.IO.Config;
 using LoraLab.Training.Recipes;
 
 namespace LoraLab.Experiments.Sweeps;

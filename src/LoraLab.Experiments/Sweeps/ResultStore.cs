@@ -1,7 +1,6 @@
 using System.Text.Json;
-using LoraLab.Core;
-using LoraLab.Core.Config;
-using LoraLab.Core.IO;
+using LoraLab.IO;
+using LoraLab.IO.Config;
 
 namespace LoraLab.Experiments.Sweeps;
 

@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
-using LoraLab.Core.Runtime;
+using LoraLab.Runtime;
 
 namespace LoraLab.Experiments.Sweeps;
 

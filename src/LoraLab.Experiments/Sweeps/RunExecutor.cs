@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using LoraLab.Core;
+using LoraLab.IO;
 
 namespace LoraLab.Experiments.Sweeps;
 

@@ -1,4 +1,4 @@
-using LoraLab.Core;
+using LoraLab.IO;
 
 namespace LoraLab.Experiments.Sweeps;
 

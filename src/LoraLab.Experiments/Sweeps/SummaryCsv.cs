@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using LoraLab.Core.IO;
+using LoraLab.IO;
 
 namespace LoraLab.Experiments.Sweeps;
 

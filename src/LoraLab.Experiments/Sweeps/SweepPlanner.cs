@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using LoraLab.Core;
+using LoraLab.IO;
 
 namespace LoraLab.Experiments.Sweeps;
 
@@ -82,7 +82,7 @@ public static class SweepPlanner
 
     /// <summary>Sets a dotted path, creating objects on the way (the kind's strict load rejects unknown keys).</summary>
     internal static void Set(JsonObject root, string dottedKey, JsonNode? value) =>
-        LoraLab.Core.Config.ConfigLoader.SetPath(root, dottedKey, value, create: true);
+        LoraLab.IO.Config.ConfigLoader.SetPath(root, dottedKey, value, create: true);
 
     internal static string Describe(JsonObject point) =>
         string.Join(", ", point.Select(p => $"{p.Key}={CanonicalJson.ScalarText(p.Value)}"));

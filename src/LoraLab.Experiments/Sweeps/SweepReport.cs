@@ -1,6 +1,6 @@
 using System.Globalization;
-using LoraLab.Core.IO;
 using LoraLab.Experiments.Compare;
+using LoraLab.IO;
 using LoraLab.Reports;
 
 namespace LoraLab.Experiments.Sweeps;

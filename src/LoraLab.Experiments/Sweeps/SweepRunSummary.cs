@@ -1,7 +1,9 @@
+using LoraLab.IO;
+
 namespace LoraLab.Experiments.Sweeps;
 
 /// <summary>What one <c>sweep run</c> invocation did: runs in its shard, skipped (already finished), executed, failed.</summary>
 public sealed record SweepRunSummary(int InShard, int Skipped, int Executed, int Failed, int Diverged)
 {
-    public int ExitCode => Failed > 0 ? LoraLab.Core.ExitCodes.RunFailed : LoraLab.Core.ExitCodes.Ok;
+    public int ExitCode => Failed > 0 ? ExitCodes.RunFailed : ExitCodes.Ok;
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using LoraLab.Core;
-using LoraLab.Core.Config;
+using LoraLab.IO;
+using LoraLab.IO.Config;
 
 namespace LoraLab.Experiments.Sweeps;
 

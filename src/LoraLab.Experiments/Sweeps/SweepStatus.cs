@@ -1,4 +1,5 @@
 using System.Text;
+using LoraLab.IO;
 
 namespace LoraLab.Experiments.Sweeps;
 
@@ -17,8 +18,8 @@ public sealed record SweepStatus(SweepPlan Plan, IReadOnlyList<ResultRead> Reads
     public bool Complete => !Todo.Any();
 
     public int ExitCode =>
-        Count(RunStatus.Failed) > 0 ? LoraLab.Core.ExitCodes.RunFailed
-        : Complete ? LoraLab.Core.ExitCodes.Ok : LoraLab.Core.ExitCodes.Incomplete;
+        Count(RunStatus.Failed) > 0 ? ExitCodes.RunFailed
+        : Complete ? ExitCodes.Ok : ExitCodes.Incomplete;
 
     /// <summary>Shards (of the Slurm plan) holding at least one run to redo, ascending.</summary>
     public IReadOnlyList<int> ShardsToResubmit =>

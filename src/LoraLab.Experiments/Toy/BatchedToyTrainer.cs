@@ -1,4 +1,5 @@
 using LoraLab.Core;
+using LoraLab.IO;
 using LoraLab.Models.TeacherStudent;
 using TorchSharp;
 using static TorchSharp.torch;

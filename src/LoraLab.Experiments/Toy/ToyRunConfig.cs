@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using LoraLab.Core;
-using LoraLab.Core.Config;
+using LoraLab.IO.Config;
 using LoraLab.Models.TeacherStudent;
 
 namespace LoraLab.Experiments.Toy;

@@ -1,9 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LoraLab.Core;
-using LoraLab.Core.Config;
-using LoraLab.Core.IO;
 using LoraLab.Experiments.Sweeps;
+using LoraLab.IO;
+using LoraLab.IO.Config;
 using LoraLab.Training.Optim;
 using LoraLab.Training.Recipes;
 

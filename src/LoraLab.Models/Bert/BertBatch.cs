@@ -1,4 +1,5 @@
-using LoraLab.Core;
+using LoraLab.IO;
+
 using static TorchSharp.torch;
 
 namespace LoraLab.Models.Bert;

@@ -1,4 +1,4 @@
-using LoraLab.Core;
+using LoraLab.IO;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;

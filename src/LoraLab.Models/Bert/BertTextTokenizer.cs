@@ -1,4 +1,4 @@
-using LoraLab.Core;
+using LoraLab.IO;
 using Microsoft.ML.Tokenizers;
 
 namespace LoraLab.Models.Bert;

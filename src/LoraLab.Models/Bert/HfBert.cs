@@ -1,4 +1,6 @@
-using LoraLab.Core;
+using LoraLab.IO;
+using LoraLab.IO.Checkpoints;
+
 using static TorchSharp.torch;
 
 namespace LoraLab.Models.Bert;

@@ -1,6 +1,6 @@
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
-using LoraLab.Core;
+using LoraLab.IO;
 
 namespace LoraLab.Models.Bert;
 

@@ -1,6 +1,6 @@
 using System.Reflection;
-using LoraLab.Core;
-using LoraLab.Core.IO;
+using LoraLab.IO;
+using LoraLab.IO.Checkpoints;
 
 namespace LoraLab.Models.Bert;
 

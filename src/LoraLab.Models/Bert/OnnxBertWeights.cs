@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using Google.Protobuf;
-using LoraLab.Core;
+using LoraLab.IO;
 using Onnx;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using LoraLab.Core;
+using LoraLab.IO;
 using TorchSharp;
 using static TorchSharp.torch;
 

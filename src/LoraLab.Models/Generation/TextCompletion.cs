@@ -1,31 +1,15 @@
-using LoraLab.Core;
-using LoraLab.Core.Adapters;
+using LoraLab.IO;
 
 namespace LoraLab.Models.Generation;
 
 /// <summary>
 /// Text in, text out, streamed: what llama2.c's <c>./run model.bin -z tokenizer.bin -i prompt</c> does, for any
-/// causal LM <see cref="PretrainedModels.LoadCausalLm"/> reads. The prompt is echoed, then each token's text is written
+/// causal LM <see cref="PretrainedModels.LoadCausalLm"/> reads (with a PEFT adapter: Training's
+/// <c>AdapterTextCompletion</c>). The prompt is echoed, then each token's text is written
 /// as soon as it is complete UTF-8 (a byte-level token can end inside a character).
 /// </summary>
 public static class TextCompletion
 {
-    /// <summary>
-    /// Loads the model (and the PEFT adapter in <paramref name="adapterDir"/>, folded into the weights when
-    /// <paramref name="merge"/> is set) and writes prompt + continuation to <paramref name="output"/>.
-    /// </summary>
-    public static void Run(string modelPath, string? tokenizerPath, string prompt, GenerationConfig config,
-        TextWriter output, string? adapterDir = null, bool merge = false)
-    {
-        var lm = PretrainedModels.LoadCausalLm(modelPath, tokenizerPath);
-        if (adapterDir is not null)
-        {
-            var layers = PeftAdapter.Apply(adapterDir, lm.Model).Layers;
-            if (merge) foreach (var layer in layers) layer.Layer.Merge();
-        }
-        Stream(lm, prompt, config, output);
-    }
-
     /// <summary>Generates after <paramref name="prompt"/> and streams the text; returns the generated ids.</summary>
     public static IReadOnlyList<int> Stream(PretrainedCausalLm lm, string prompt, GenerationConfig config, TextWriter output)
     {

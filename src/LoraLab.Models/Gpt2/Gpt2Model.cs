@@ -1,4 +1,4 @@
-using LoraLab.Core;
+using LoraLab.IO;
 using LoraLab.Models.Generation;
 using TorchSharp.Modules;
 using TorchSharp.Utils;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using LoraLab.Core;
-using static LoraLab.Models.HfCheckpoint;
+using LoraLab.IO;
+using LoraLab.IO.Checkpoints;
+using static LoraLab.IO.Checkpoints.HfCheckpoint;
 using static TorchSharp.torch;
 
 namespace LoraLab.Models.Gpt2;

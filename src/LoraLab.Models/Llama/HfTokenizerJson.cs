@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LoraLab.Core;
+using LoraLab.IO;
 
 namespace LoraLab.Models.Llama;
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
-using LoraLab.Core;
+using LoraLab.IO;
+using LoraLab.IO.Checkpoints;
 using static TorchSharp.torch;
 
 namespace LoraLab.Models.Llama;

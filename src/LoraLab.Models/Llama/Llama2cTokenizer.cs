@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using LoraLab.Core;
+using LoraLab.IO;
 
 namespace LoraLab.Models.Llama;
 

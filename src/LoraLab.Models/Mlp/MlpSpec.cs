@@ -1,5 +1,5 @@
 using System.Globalization;
-using LoraLab.Core;
+using LoraLab.IO;
 
 namespace LoraLab.Models.Mlp;
 

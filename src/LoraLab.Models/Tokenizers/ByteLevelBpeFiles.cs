@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LoraLab.Core;
+using LoraLab.IO;
 using AddedToken = LoraLab.Models.Tokenizers.ByteLevelBpeTokenizer.AddedToken;
 
 namespace LoraLab.Models.Tokenizers;

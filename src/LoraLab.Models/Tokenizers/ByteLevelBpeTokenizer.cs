@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using LoraLab.IO;
 
 namespace LoraLab.Models.Tokenizers;
 
@@ -128,7 +129,7 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
             }
         }
         var ids = parts.Select(p => _vocab.TryGetValue(p, out var id) ? id
-            : throw new Core.LoraLabException($"byte-level BPE: piece \"{p}\" of \"{word}\" is not in the vocab")).ToArray();
+            : throw new LoraLabException($"byte-level BPE: piece \"{p}\" of \"{word}\" is not in the vocab")).ToArray();
         if (_cache.Count < 100_000) _cache[word] = ids;
         return ids;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using LoraLab.Core;
+using LoraLab.IO;
+using LoraLab.IO.Checkpoints;
 using static LoraLab.Models.Tokenizers.ByteLevelBpeFiles;
 using AddedToken = LoraLab.Models.Tokenizers.ByteLevelBpeTokenizer.AddedToken;
 

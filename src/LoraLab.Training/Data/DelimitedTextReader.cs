@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using LoraLab.Core;
+using LoraLab.IO;
 
 namespace LoraLab.Training.Data;
 

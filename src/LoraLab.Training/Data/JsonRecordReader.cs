@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LoraLab.Core;
+using LoraLab.IO;
 
 namespace LoraLab.Training.Data;
 

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using LoraLab.Core;
+using LoraLab.IO;
 using Parquet;
 using Parquet.Serialization;
 

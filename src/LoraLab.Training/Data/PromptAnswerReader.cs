@@ -1,5 +1,4 @@
 using System.Text.Json;
-using LoraLab.Core;
 
 namespace LoraLab.Training.Data;
 

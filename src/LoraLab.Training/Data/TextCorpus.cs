@@ -1,5 +1,5 @@
 using System.Text;
-using LoraLab.Core;
+using LoraLab.IO;
 
 namespace LoraLab.Training.Data;
 

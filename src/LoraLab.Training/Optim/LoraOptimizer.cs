@@ -1,5 +1,6 @@
 using System.Globalization;
 using LoraLab.Core;
+using LoraLab.IO;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using LoraLab.Core.Config;
+using LoraLab.IO.Config;
 
 namespace LoraLab.Training.Optim;
 

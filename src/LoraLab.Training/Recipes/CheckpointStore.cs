@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using LoraLab.Core;
-using LoraLab.Core.IO;
+using LoraLab.IO;
 using static TorchSharp.torch;
 
 namespace LoraLab.Training.Recipes;

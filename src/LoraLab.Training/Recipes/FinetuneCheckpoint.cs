@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using LoraLab.Core;
-using LoraLab.Core.Config;
-using LoraLab.Core.Safetensors;
+using LoraLab.IO;
+using LoraLab.IO.Config;
+using LoraLab.IO.Safetensors;
 using static TorchSharp.torch;
 
 namespace LoraLab.Training.Recipes;

@@ -1,5 +1,5 @@
 using LoraLab.Core;
-using LoraLab.Core.Config;
+using LoraLab.IO.Config;
 using LoraLab.Models.Bert;
 using LoraLab.Training.Optim;
 

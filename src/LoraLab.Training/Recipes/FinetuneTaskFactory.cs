@@ -1,5 +1,5 @@
-using LoraLab.Core;
-using LoraLab.Core.Config;
+using LoraLab.IO;
+using LoraLab.IO.Config;
 using LoraLab.Models;
 using LoraLab.Models.Bert;
 using LoraLab.Models.Llama;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LoraLab.IO.Config;
 
 namespace LoraLab.Training.Recipes;
 
@@ -7,12 +8,12 @@ public sealed record MonitorEvent(string Monitor, int Step, double Value, double
 {
     public string Line(MonitorAction action) => string.Format(CultureInfo.InvariantCulture,
         "monitor {0} at step {1}: {2} (value {3:G4}, threshold {4:G4}) -> {5}",
-        Monitor, Step, Detail, Value, Threshold, Core.Config.EnumNames.Of(action));
+        Monitor, Step, Detail, Value, Threshold, EnumNames.Of(action));
 
     public StepRecord Record(MonitorAction action) => new()
     {
         Kind = "event", Step = Step, Monitor = Monitor, Value = Value, Threshold = Threshold,
-        Action = Core.Config.EnumNames.Of(action), Detail = Detail,
+        Action = EnumNames.Of(action), Detail = Detail,
     };
 }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using LoraLab.Core.Config;
+using LoraLab.IO;
+using LoraLab.IO.Config;
 using LoraLab.Training.TensorBoard;
 
 namespace LoraLab.Training.Recipes;
@@ -27,8 +28,8 @@ public sealed class MetricsLog : IDisposable
         if (stream.Length < keepBytes)
         {
             stream.Dispose();
-            throw new Core.LoraLabException($"{path}: {stream.Length} bytes, shorter than the {keepBytes} the checkpoint recorded",
-                                            Core.ExitCodes.BadInput);
+            throw new LoraLabException($"{path}: {stream.Length} bytes, shorter than the {keepBytes} the checkpoint recorded",
+                                            ExitCodes.BadInput);
         }
         stream.SetLength(keepBytes);
         stream.Seek(0, SeekOrigin.End);

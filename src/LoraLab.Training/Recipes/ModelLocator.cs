@@ -1,5 +1,5 @@
 using System.Text.Json;
-using LoraLab.Core;
+using LoraLab.IO;
 
 namespace LoraLab.Training.Recipes;
 

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using LoraLab.Core.Runtime;
+using LoraLab.Runtime;
 using TorchSharp;
 
 namespace LoraLab.Training.Recipes;

@@ -1,4 +1,5 @@
 using LoraLab.Core;
+using LoraLab.IO;
 using LoraLab.Training.Optim;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using LoraLab.Core;
+using LoraLab.IO;
 using LoraLab.Training.Data;
 
 namespace LoraLab.Training.Recipes;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using LoraLab.Core;
 using LoraLab.Core.Adapters;
+using LoraLab.IO;
 
 namespace LoraLab.Tests.Cli;
 

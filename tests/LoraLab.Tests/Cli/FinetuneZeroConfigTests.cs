@@ -1,8 +1,8 @@
 using System.Text.Json;
 using LoraLab.Cli.Commands;
-using LoraLab.Core;
 using LoraLab.Core.Adapters;
-using LoraLab.Core.Config;
+using LoraLab.IO;
+using LoraLab.IO.Config;
 using LoraLab.Training.Data;
 using LoraLab.Training.Recipes;
 

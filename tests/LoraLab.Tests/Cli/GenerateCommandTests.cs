@@ -1,7 +1,7 @@
 using System.CommandLine;
 using LoraLab.Cli;
 using LoraLab.Cli.Commands;
-using LoraLab.Core;
+using LoraLab.IO;
 
 namespace LoraLab.Tests.Cli;
 

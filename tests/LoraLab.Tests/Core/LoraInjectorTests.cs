@@ -1,4 +1,5 @@
 using LoraLab.Core;
+using LoraLab.IO;
 using LoraLab.Models.Mlp;
 using TorchSharp;
 using TorchSharp.Utils;

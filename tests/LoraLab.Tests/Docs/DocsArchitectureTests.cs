@@ -65,6 +65,24 @@ public sealed partial class DocsArchitectureTests
         }
     }
 
+    [Theory]
+    [InlineData("LoraLab.Models", "LoraLab.Core")]     // models carry no LoRA: merge/apply live in Training
+    [InlineData("LoraLab.IO", "LoraLab.Core")]         // files know nothing of LoRA
+    [InlineData("LoraLab.Core", "LoraLab.Models")]     // LoRA works on any module tree
+    public void Project_DoesNotReach(string from, string to)
+    {
+        var graph = Declared();
+        var seen = new HashSet<string>();
+        var stack = new Stack<string>(graph[from]);
+        while (stack.Count > 0)
+        {
+            var next = stack.Pop();
+            Assert.NotEqual(to, next);
+            if (seen.Add(next) && graph.TryGetValue(next, out var onward))
+                foreach (var n in onward) stack.Push(n);
+        }
+    }
+
     [GeneratedRegex(@"```project-references\n(?<body>.*?)```", RegexOptions.Singleline)]
     private static partial Regex ReferencesBlock();
 }

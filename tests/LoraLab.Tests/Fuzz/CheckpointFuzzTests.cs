@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json.Nodes;
-using LoraLab.Tests.Core.Safetensors;
+using LoraLab.Tests.IO.Safetensors;
 using LoraLab.Tests.Training;
 using LoraLab.Training.Optim;
 using LoraLab.Training.Recipes;

@@ -1,7 +1,7 @@
-using LoraLab.Core;
 using LoraLab.Core.Adapters;
-using LoraLab.Core.Config;
 using LoraLab.Experiments.Sweeps;
+using LoraLab.IO;
+using LoraLab.IO.Config;
 using LoraLab.Training.Recipes;
 
 namespace LoraLab.Tests.Fuzz;

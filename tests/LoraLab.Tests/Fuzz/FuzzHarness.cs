@@ -1,4 +1,4 @@
-using LoraLab.Core;
+using LoraLab.IO;
 using Xunit.Abstractions;
 
 namespace LoraLab.Tests.Fuzz;

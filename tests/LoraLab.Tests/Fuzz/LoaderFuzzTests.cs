@@ -1,10 +1,10 @@
 using System.Text;
 using LoraLab.Core;
 using LoraLab.Core.Adapters;
-using LoraLab.Core.Config;
-using LoraLab.Core.Safetensors;
 using LoraLab.Experiments.Sweeps;
-using LoraLab.Tests.Core.Safetensors;
+using LoraLab.IO.Config;
+using LoraLab.IO.Safetensors;
+using LoraLab.Tests.IO.Safetensors;
 using LoraLab.Training.Recipes;
 using TorchSharp;
 using Xunit.Abstractions;

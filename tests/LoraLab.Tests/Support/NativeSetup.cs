@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using LoraLab.Core.Runtime;
+using LoraLab.Runtime;
 
 namespace LoraLab.Tests.Support;
 

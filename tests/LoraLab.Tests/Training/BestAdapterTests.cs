@@ -1,5 +1,5 @@
-using LoraLab.Core;
-using LoraLab.Core.Config;
+using LoraLab.IO;
+using LoraLab.IO.Config;
 using LoraLab.Training.Optim;
 using LoraLab.Training.Recipes;
 

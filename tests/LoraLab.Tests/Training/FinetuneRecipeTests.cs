@@ -1,5 +1,6 @@
 using System.Text.Json;
-using LoraLab.Core.Safetensors;
+using LoraLab.IO;
+using LoraLab.IO.Safetensors;
 using LoraLab.Training.Optim;
 using LoraLab.Training.Recipes;
 
@@ -113,8 +114,8 @@ public sealed class FinetuneRecipeTests
     [InlineData("divergence_factor=-2")]
     public void DivergenceFactor_NotAboveOne_IsAConfigError(string set)
     {
-        var e = Assert.Throws<LoraLab.Core.LoraLabException>(() =>
-            LoraLab.Core.Config.ConfigLoader.Load<FinetuneConfig>(null, [set]));
+        var e = Assert.Throws<LoraLabException>(() =>
+            LoraLab.IO.Config.ConfigLoader.Load<FinetuneConfig>(null, [set]));
 
         Assert.Contains("divergence_factor must be 0 (off) or > 1", e.Message);
     }

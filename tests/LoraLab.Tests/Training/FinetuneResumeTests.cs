@@ -1,4 +1,4 @@
-using LoraLab.Core;
+using LoraLab.IO;
 using LoraLab.Training.Optim;
 using LoraLab.Training.Recipes;
 
@@ -77,7 +77,7 @@ public sealed class FinetuneResumeTests
         Uninterrupted(dir, Config());
         var files = Directory.GetFiles(Path.Combine(dir.Path, "checkpoints")).Select(Path.GetFileName).Order().ToList();
         Assert.Equal(["step-00000009.safetensors", "step-00000012.safetensors"], files);
-        var reloaded = LoraLab.Core.Config.ConfigLoader.Load<FinetuneConfig>(dir.File(FinetuneRecipe.ConfigFile));
+        var reloaded = LoraLab.IO.Config.ConfigLoader.Load<FinetuneConfig>(dir.File(FinetuneRecipe.ConfigFile));
         Assert.Equal(0.25, reloaded.Lora.Dropout);
         Assert.Equal(["query", "value"], reloaded.Lora.TargetModules);
     }

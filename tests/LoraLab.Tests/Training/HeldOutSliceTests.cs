@@ -1,4 +1,4 @@
-using LoraLab.Core;
+using LoraLab.IO;
 using LoraLab.Tests.Models.Llama;
 using LoraLab.Training.Recipes;
 using static TorchSharp.torch;
@@ -65,7 +65,7 @@ public sealed class HeldOutSliceTests
     public void Config_FractionOutsideZeroToOne_IsAConfigError(string set)
     {
         var e = Assert.Throws<LoraLabException>(() =>
-            LoraLab.Core.Config.ConfigLoader.Load<FinetuneConfig>(null, [set]));
+            LoraLab.IO.Config.ConfigLoader.Load<FinetuneConfig>(null, [set]));
 
         Assert.Contains("data.heldout_fraction must be in [0, 1)", e.Message);
     }

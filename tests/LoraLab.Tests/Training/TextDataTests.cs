@@ -1,4 +1,4 @@
-using LoraLab.Core;
+using LoraLab.IO;
 using LoraLab.Training.Data;
 
 namespace LoraLab.Tests.Training;

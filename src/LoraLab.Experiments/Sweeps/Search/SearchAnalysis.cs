@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LoraLab.IO;
 
 namespace LoraLab.Experiments.Sweeps;
 
@@ -26,5 +27,5 @@ public static class SearchAnalysis
     public static double Number(JsonObject point, string axis) =>
         point[axis] is JsonValue v && v.TryGetValue<double>(out var x)
             ? x
-            : throw new LoraLab.Core.LoraLabException($"axis '{axis}' is not a number in every grid point", LoraLab.Core.ExitCodes.Usage);
+            : throw new LoraLabException($"axis '{axis}' is not a number in every grid point", ExitCodes.Usage);
 }

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using LoraLab.Core;
-using LoraLab.Core.Config;
-using LoraLab.Core.IO;
+using LoraLab.IO;
+using LoraLab.IO.Config;
 
 namespace LoraLab.Experiments.Sweeps;
 

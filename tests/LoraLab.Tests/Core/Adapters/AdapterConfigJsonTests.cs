@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using LoraLab.Core;
 using LoraLab.Core.Adapters;
+using LoraLab.IO;
 
 namespace LoraLab.Tests.Core.Adapters;
 

@@ -1,5 +1,5 @@
-using LoraLab.Core;
 using LoraLab.Core.Adapters;
+using LoraLab.IO;
 
 namespace LoraLab.Tests.Core.Adapters;
 

@@ -1,5 +1,6 @@
 using LoraLab.Core;
 using LoraLab.Core.Adapters;
+using LoraLab.IO;
 using LoraLab.Models.Mlp;
 using TorchSharp;
 using static TorchSharp.torch;

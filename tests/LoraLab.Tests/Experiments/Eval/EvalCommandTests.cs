@@ -1,5 +1,5 @@
 using System.Text.Json;
-using LoraLab.Core;
+using LoraLab.IO;
 using LoraLab.Training.Recipes;
 
 namespace LoraLab.Tests.Experiments.Eval;

@@ -1,6 +1,6 @@
-using LoraLab.Core;
 using LoraLab.Experiments.Compare;
 using LoraLab.Experiments.Sweeps;
+using LoraLab.IO;
 
 namespace LoraLab.Tests.Experiments.Sweeps;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using LoraLab.Core;
-using LoraLab.Core.Config;
 using LoraLab.Experiments.Sweeps;
+using LoraLab.IO;
+using LoraLab.IO.Config;
 
 namespace LoraLab.Tests.Experiments.Sweeps;
 

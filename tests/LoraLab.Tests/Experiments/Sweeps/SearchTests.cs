@@ -1,6 +1,6 @@
-using LoraLab.Core;
-using LoraLab.Core.Config;
 using LoraLab.Experiments.Sweeps;
+using LoraLab.IO;
+using LoraLab.IO.Config;
 
 namespace LoraLab.Tests.Experiments.Sweeps;
 

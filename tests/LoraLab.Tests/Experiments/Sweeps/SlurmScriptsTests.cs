@@ -1,4 +1,5 @@
 using LoraLab.Experiments.Sweeps;
+using LoraLab.IO;
 
 namespace LoraLab.Tests.Experiments.Sweeps;
 
@@ -39,7 +40,7 @@ public class SlurmScriptsTests
     [InlineData("")]
     [InlineData("#SBATCH --a\n#SBATCH --b")]
     public void Directive_NotAnOption_Rejected(string line) =>
-        Assert.Throws<LoraLab.Core.LoraLabException>(() => SlurmScripts.Directive(line));
+        Assert.Throws<LoraLabException>(() => SlurmScripts.Directive(line));
 
     [Fact]
     public void Quote_SingleQuoteInside_Escaped() => Assert.Equal("'a'\\''b'", SlurmScripts.Quote("a'b"));

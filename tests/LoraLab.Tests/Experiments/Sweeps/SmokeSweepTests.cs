@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using LoraLab.Experiments.Compare;
 using LoraLab.Experiments.Sweeps;
+using LoraLab.IO;
 
 namespace LoraLab.Tests.Experiments.Sweeps;
 
@@ -80,9 +81,9 @@ public class SmokeSweepTests
     public void Pack_OnAKindThatCannotPack_IsAUsageErrorBeforeAnyRun()
     {
         using var f = new SweepFixture();
-        var ex = Assert.Throws<LoraLab.Core.LoraLabException>(() =>
+        var ex = Assert.Throws<LoraLabException>(() =>
             SweepRunner.Run(f.Plan(), f.Store, f.Kinds, new SweepRunOptions { Pack = 2 }, TextWriter.Null));
-        Assert.Equal(LoraLab.Core.ExitCodes.Usage, ex.ExitCode);
+        Assert.Equal(ExitCodes.Usage, ex.ExitCode);
         Assert.Contains("'synthetic' cannot be packed", ex.Message);
         Assert.False(Directory.Exists(f.Directory), "nothing may be written before the options are checked");
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LoraLab.Cli;
 using LoraLab.Cli.Commands;
+using LoraLab.IO;
 
 namespace LoraLab.Tests.Experiments.Sweeps;
 
@@ -26,7 +27,7 @@ public class SweepCliTests
     public void Command_BadInput_OneLineErrorUsageCode(params string[] args)
     {
         var (code, err) = Invoke(args);
-        Assert.Equal(LoraLab.Core.ExitCodes.Usage, code);
+        Assert.Equal(ExitCodes.Usage, code);
         Assert.Single(err.TrimEnd().Split('\n'));
         Assert.StartsWith("error: ", err);
     }
@@ -39,7 +40,7 @@ public class SweepCliTests
         try
         {
             var (code, err) = Invoke("sweep", "run", spec, "--out", Path.GetTempPath());
-            Assert.Equal(LoraLab.Core.ExitCodes.Usage, code);
+            Assert.Equal(ExitCodes.Usage, code);
             Assert.Contains("unknown sweep kind 'nope'", err);
             Assert.Single(err.TrimEnd().Split('\n'));
         }

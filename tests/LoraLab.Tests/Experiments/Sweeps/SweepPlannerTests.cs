@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using LoraLab.Core;
 using LoraLab.Experiments.Sweeps;
+using LoraLab.IO;
 
 namespace LoraLab.Tests.Experiments.Sweeps;
 
@@ -77,7 +77,7 @@ public class SweepPlannerTests
     public void Spec_Malformed_OneLineError(string json, string mention)
     {
         var ex = Assert.Throws<LoraLabException>(() =>
-            SweepSpec.Parse(LoraLab.Core.Config.ConfigLoader.ParseObject(json, "s.json"), "s.json"));
+            SweepSpec.Parse(LoraLab.IO.Config.ConfigLoader.ParseObject(json, "s.json"), "s.json"));
         Assert.Contains(mention, ex.Message);
         Assert.Equal(ExitCodes.Usage, ex.ExitCode);
     }

@@ -1,5 +1,5 @@
-using LoraLab.Core;
 using LoraLab.Experiments.Sweeps;
+using LoraLab.IO;
 
 namespace LoraLab.Tests.Experiments.Sweeps;
 

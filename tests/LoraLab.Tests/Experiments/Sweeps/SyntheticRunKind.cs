@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using LoraLab.Core.Config;
 using LoraLab.Experiments.Sweeps;
+using LoraLab.IO.Config;
 
 namespace LoraLab.Tests.Experiments.Sweeps;
 

@@ -1,5 +1,6 @@
 using LoraLab.Core;
 using LoraLab.Experiments.Toy;
+using LoraLab.IO;
 using LoraLab.Models.TeacherStudent;
 
 namespace LoraLab.Tests.Experiments.Toy;
@@ -63,11 +64,11 @@ public sealed class ToyRunTests
     public void Config_RoundTripsThroughJson_NoDerivedKeys_EveryKeySettableWithSet()
     {
         var config = Small with { Readout = ToyReadout.LayerRelu, Scaling = ToyScaling.AlphaOverSqrtR, Diagnostics = false, LrB = 0.5 };
-        var tree = (System.Text.Json.Nodes.JsonObject)LoraLab.Core.Config.ConfigJson.ToNode(config);
-        Assert.Equal(config, LoraLab.Core.Config.ConfigLoader.FromTree<ToyRunConfig>(tree, null, "tree"));
+        var tree = (System.Text.Json.Nodes.JsonObject)LoraLab.IO.Config.ConfigJson.ToNode(config);
+        Assert.Equal(config, LoraLab.IO.Config.ConfigLoader.FromTree<ToyRunConfig>(tree, null, "tree"));
         foreach (var derived in new[] { "scale", "effective_lr_b", "init_seed", "problem_spec" }) Assert.False(tree.ContainsKey(derived), derived);
         var sets = tree.Select(p => $"{p.Key}={p.Value?.ToJsonString() ?? "null"}").ToList();
-        Assert.Equal(config, LoraLab.Core.Config.ConfigLoader.FromTree<ToyRunConfig>(null, sets, "--set"));
+        Assert.Equal(config, LoraLab.IO.Config.ConfigLoader.FromTree<ToyRunConfig>(null, sets, "--set"));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using LoraLab.Core;
-using LoraLab.Core.Safetensors;
+using LoraLab.IO;
+using LoraLab.IO.Safetensors;
 using LoraLab.Models.Bert;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using LoraLab.Core;
+using LoraLab.IO;
 using LoraLab.Models.Bert;
 
 namespace LoraLab.Tests.Models.Bert;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using LoraLab.Core;
+using LoraLab.IO;
 using LoraLab.Models.Gpt2;
 using static TorchSharp.torch;
 

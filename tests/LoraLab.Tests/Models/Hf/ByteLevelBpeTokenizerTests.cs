@@ -1,4 +1,4 @@
-using LoraLab.Core;
+using LoraLab.IO;
 using LoraLab.Models;
 using LoraLab.Models.Tokenizers;
 using LoraLab.Tests.Support;

@@ -1,4 +1,4 @@
-using LoraLab.Core;
+using LoraLab.IO;
 using LoraLab.Tests.Support;
 
 namespace LoraLab.Tests.Models.Hf;

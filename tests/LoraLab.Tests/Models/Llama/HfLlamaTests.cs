@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using LoraLab.Core;
+using LoraLab.IO;
+using LoraLab.IO.Checkpoints;
 using LoraLab.Models;
 using LoraLab.Models.Llama;
 using static TorchSharp.torch;
@@ -48,7 +49,7 @@ public sealed class HfLlamaTests(Stories260K stories) : IClassFixture<Stories260
         Assert.Equal(172, (int)config["intermediate_size"]!);
         Assert.Equal(4, (int)config["num_key_value_heads"]!);
         Assert.True((bool)config["tie_word_embeddings"]!);
-        var names = LoraLab.Core.Safetensors.SafetensorsFile.ReadHeader(Path.Combine(_dir, "model.safetensors")).Entries.Select(e => e.Name).ToList();
+        var names = LoraLab.IO.Safetensors.SafetensorsFile.ReadHeader(Path.Combine(_dir, "model.safetensors")).Entries.Select(e => e.Name).ToList();
         Assert.Contains("model.layers.0.self_attn.q_proj.weight", names);
         Assert.DoesNotContain("lm_head.weight", names);
     }

@@ -1,4 +1,4 @@
-using LoraLab.Core;
+using LoraLab.IO;
 using LoraLab.Models.Llama;
 using static TorchSharp.torch;
 

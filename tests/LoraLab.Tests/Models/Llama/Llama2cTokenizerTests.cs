@@ -1,5 +1,5 @@
 using System.Text;
-using LoraLab.Core;
+using LoraLab.IO;
 using LoraLab.Models.Llama;
 
 namespace LoraLab.Tests.Models.Llama;

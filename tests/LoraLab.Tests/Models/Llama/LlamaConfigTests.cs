@@ -1,5 +1,5 @@
-using LoraLab.Core;
-using LoraLab.Core.Config;
+using LoraLab.IO;
+using LoraLab.IO.Config;
 using LoraLab.Models.Gpt2;
 using LoraLab.Models.Llama;
 

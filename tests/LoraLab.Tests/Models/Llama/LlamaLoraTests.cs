@@ -1,6 +1,6 @@
 using LoraLab.Core;
 using LoraLab.Core.Adapters;
-using LoraLab.Core.Safetensors;
+using LoraLab.IO.Safetensors;
 using LoraLab.Models.Llama;
 using static TorchSharp.torch;
 

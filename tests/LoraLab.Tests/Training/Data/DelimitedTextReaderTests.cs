@@ -1,5 +1,5 @@
-using LoraLab.Core;
-using LoraLab.Tests.Core.Safetensors;
+using LoraLab.IO;
+using LoraLab.Tests.IO.Safetensors;
 using LoraLab.Training.Data;
 
 namespace LoraLab.Tests.Training.Data;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using LoraLab.Core;
-using LoraLab.Tests.Core.Safetensors;
+using LoraLab.IO;
+using LoraLab.Tests.IO.Safetensors;
 using LoraLab.Training.Data;
 using Parquet.Schema;
 using Parquet.Serialization;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using LoraLab.Tests.Core.Safetensors;
+using LoraLab.IO;
+using LoraLab.Tests.IO.Safetensors;
 using LoraLab.Training.Data;
 
 namespace LoraLab.Tests.Training.Data;
@@ -125,7 +126,7 @@ public sealed class PromptTemplateTests
     [Fact]
     public void Encode_MissingSpecialToken_IsAUsageError()
     {
-        var ex = Assert.Throws<LoraLab.Core.LoraLabException>(() =>
+        var ex = Assert.Throws<LoraLabException>(() =>
             SegmentEncoder.Encode(ChatFormatter.Segments(ChatTemplateKind.Chatml, Conversation), new CharTokenizer(),
                                   100));
 

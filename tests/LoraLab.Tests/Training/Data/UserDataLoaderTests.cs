@@ -1,4 +1,4 @@
-using LoraLab.Tests.Core.Safetensors;
+using LoraLab.Tests.IO.Safetensors;
 using LoraLab.Training.Data;
 using LoraLab.Training.Recipes;
 using Parquet.Schema;

@@ -7,20 +7,20 @@ using static TorchSharp.torch;
 namespace LoraLab.Training.Recipes;
 
 /// <summary>
-/// Sequence classification (GLUE) on a BERT encoder: examples are tokenized once up front, batches are padded to
+/// Sequence classification (GLUE) on a BERT or RoBERTa encoder: examples are tokenized once up front, batches are padded to
 /// their longest example (dynamic padding), the loss is cross-entropy, and evaluation reports accuracy plus the
 /// task's GLUE metric (MCC for CoLA, F1 for MRPC); with a held-out slice of the training data (data.heldout_fraction)
 /// the same metrics on it as heldout_*.
 /// </summary>
 public sealed class ClassificationTask : IFinetuneTask, IScoresExamples
 {
-    readonly BertClassifier _model;
+    readonly nn.Module<BertInput, Tensor> _model; // (B, T) ids → (B, classes) logits
     readonly int _padId;
     readonly IReadOnlyList<(TokenizedPair Tokens, int Label)> _train;
     readonly IReadOnlyList<(TokenizedPair Tokens, int Label)> _eval;
     readonly IReadOnlyList<(TokenizedPair Tokens, int Label)> _heldOut;
 
-    public ClassificationTask(BertClassifier model, IPairTokenizer tokenizer, int maxSeqLen,
+    public ClassificationTask(nn.Module<BertInput, Tensor> model, IPairTokenizer tokenizer, int maxSeqLen,
                               IReadOnlyList<ClassificationExample> train, IReadOnlyList<ClassificationExample> eval,
                               IReadOnlyList<DatasetLoadReport> reports, string primaryMetric, LabelMap? labels = null,
                               IReadOnlyList<ClassificationExample>? heldOut = null)

@@ -84,7 +84,7 @@ public sealed record FinetuneConfig : IValidatable
     /// (TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING: bert → query, value; llama → q_proj, v_proj; gpt2 → c_attn).</summary>
     public static IReadOnlyList<string> DefaultTargets(ModelKind kind) => kind switch
     {
-        ModelKind.Minilm or ModelKind.HfBert => ["query", "value"],
+        ModelKind.Minilm or ModelKind.HfBert or ModelKind.HfRoberta => ["query", "value"],
         ModelKind.Llama2c or ModelKind.HfLlama => ["q_proj", "v_proj"],
         ModelKind.HfGpt2 => ["c_attn"],
     };
@@ -95,11 +95,13 @@ public sealed record FinetuneConfig : IValidatable
         foreach (var e in Optim.Validate()) yield return e;
         foreach (var e in Schedule.Validate()) yield return e;
         foreach (var e in Monitors.Validate()) yield return e;
-        if (Model.Kind is (ModelKind.HfLlama or ModelKind.HfGpt2 or ModelKind.HfBert) && string.IsNullOrEmpty(Model.Path))
+        if (Model.Kind is (ModelKind.HfLlama or ModelKind.HfGpt2 or ModelKind.HfBert or ModelKind.HfRoberta)
+            && string.IsNullOrEmpty(Model.Path))
             yield return $"model.path must name the Hugging Face folder for model.kind {EnumNames.Of(Model.Kind)}";
         var classification = FinetuneTasks.IsClassification(Task);
-        if (classification && Model.Kind is not (ModelKind.Minilm or ModelKind.HfBert))
-            yield return $"task {EnumNames.Of(Task)} is classification and needs an encoder model (minilm, hf-bert), got {EnumNames.Of(Model.Kind)}";
+        if (classification && Model.Kind is not (ModelKind.Minilm or ModelKind.HfBert or ModelKind.HfRoberta))
+            yield return $"task {EnumNames.Of(Task)} is classification and needs an encoder model " +
+                         $"(minilm, hf-bert, hf-roberta), got {EnumNames.Of(Model.Kind)}";
         if (!classification && Model.Kind is not (ModelKind.Llama2c or ModelKind.HfLlama or ModelKind.HfGpt2))
             yield return $"task {EnumNames.Of(Task)} is language modelling and needs a decoder model (llama2c, hf-llama, hf-gpt2), got {EnumNames.Of(Model.Kind)}";
         if (FinetuneTasks.IsUserData(Task) && string.IsNullOrEmpty(Data.TrainPath))

@@ -364,7 +364,8 @@ public static class FinetuneRecipe
     static string BaseModelName(ModelSpec model) => model.Kind switch
     {
         ModelKind.Minilm => MiniLm.HubId,
-        ModelKind.HfLlama or ModelKind.HfGpt2 or ModelKind.HfBert => PretrainedModels.NameOf(model.Path!),
+        ModelKind.HfLlama or ModelKind.HfGpt2 or ModelKind.HfBert or ModelKind.HfRoberta =>
+            PretrainedModels.NameOf(model.Path!),
         ModelKind.Llama2c => model.Path ?? "karpathy/tinyllamas", // the Hub repo of the default stories260K.bin
     };
 }

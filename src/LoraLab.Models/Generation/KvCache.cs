@@ -1,41 +1,66 @@
+using LoraLab.IO;
 using static TorchSharp.torch;
 
 namespace LoraLab.Models.Generation;
 
 /// <summary>
 /// Keys and values of every attention layer for the positions seen so far, so a decoding step runs only the new
-/// token: per layer (B, n_kv_heads, T_past, head_dim) each, before grouped-query repetition. The tensors live outside
-/// any dispose scope (a step's scope must not free them); the cache frees them when replaced or disposed.
+/// token. Per layer one (B, n_kv_heads, capacity, head_dim) buffer for keys and one for values (before grouped-query
+/// repetition), allocated at the layer's first append with capacity = the model's context: a step writes its new
+/// positions in place and attends over a view of the first ones, so nothing is concatenated or allocated per token.
+/// For inference: stored keys/values carry no gradient. The buffers live outside any dispose scope (a step's scope
+/// must not free them); <see cref="Dispose"/> frees them.
 /// </summary>
-public sealed class KvCache : IDisposable
+public sealed class KvCache(int layers, long capacity) : IDisposable
 {
-    private readonly (Tensor K, Tensor V)?[] _layers;
-
-    public KvCache(int layers) => _layers = new (Tensor, Tensor)?[layers];
+    private readonly (Tensor K, Tensor V)?[] _layers = new (Tensor, Tensor)?[layers];
 
     /// <summary>Positions cached (the position of the next token).</summary>
     public long Length { get; private set; }
 
-    /// <summary>Appends this step's (B, nkv, T_new, hd) keys/values of <paramref name="layer"/>; returns all (B, nkv, T_past + T_new, hd).</summary>
+    /// <summary>Writes this step's (B, nkv, T_new, hd) keys/values of <paramref name="layer"/> after the cached
+    /// positions; returns views of all (B, nkv, T_past + T_new, hd). Every layer appends once per step, in order.</summary>
     internal (Tensor K, Tensor V) Append(int layer, Tensor k, Tensor v)
     {
-        var (allK, allV) = _layers[layer] is { } past ? (cat([past.K, k], 2), cat([past.V, v], 2)) : (k.alias(), v.alias());
-        if (_layers[layer] is { } old) { old.K.Dispose(); old.V.Dispose(); }
-        _layers[layer] = (allK.detach().DetachFromDisposeScope(), allV.detach().DetachFromDisposeScope());
-        if (layer == _layers.Length - 1) Length = allK.shape[2];
-        return (allK, allV);
+        var (t, end) = (k.shape[2], Length + k.shape[2]);
+        if (end > capacity)
+            throw new LoraLabException($"KV cache holds {capacity} positions; {Length} cached + {t} new do not fit");
+        if (_layers[layer] is not { } buffers || (Length == 0 && !Fits(buffers.K, k))) // new, or another batch shape
+        {
+            Free(layer);
+            buffers = (Buffer(k), Buffer(v));
+            _layers[layer] = buffers;
+        }
+        using (no_grad())
+        {
+            buffers.K.narrow(2, Length, t).copy_(k);
+            buffers.V.narrow(2, Length, t).copy_(v);
+        }
+        if (layer == _layers.Length - 1) Length = end;
+        return (buffers.K.narrow(2, 0, end), buffers.V.narrow(2, 0, end));
     }
 
-    /// <summary>Forgets every position (frees the tensors).</summary>
-    public void Clear()
+    // (B, nkv, capacity, hd) like x (B, nkv, T, hd).
+    private Tensor Buffer(Tensor x) =>
+        empty([x.shape[0], x.shape[1], capacity, x.shape[3]], x.dtype, x.device).DetachFromDisposeScope();
+
+    private static bool Fits(Tensor buffer, Tensor x) =>
+        buffer.dtype == x.dtype && buffer.device_type == x.device_type && buffer.device_index == x.device_index
+        && buffer.shape[0] == x.shape[0]
+        && buffer.shape[1] == x.shape[1] && buffer.shape[3] == x.shape[3];
+
+    private void Free(int layer)
     {
-        for (var i = 0; i < _layers.Length; i++)
-        {
-            if (_layers[i] is { } old) { old.K.Dispose(); old.V.Dispose(); }
-            _layers[i] = null;
-        }
+        if (_layers[layer] is { } old) { old.K.Dispose(); old.V.Dispose(); }
+        _layers[layer] = null;
+    }
+
+    /// <summary>Forgets every position (the buffers are kept for the next positions).</summary>
+    public void Clear() => Length = 0;
+
+    public void Dispose()
+    {
+        for (var i = 0; i < _layers.Length; i++) Free(i);
         Length = 0;
     }
-
-    public void Dispose() => Clear();
 }

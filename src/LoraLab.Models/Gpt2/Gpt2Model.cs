@@ -170,7 +170,7 @@ public sealed class Gpt2Model : nn.Module<Tensor, Tensor>, ICausalLm
         return nn.functional.linear(_transformer.Forward(tokens, cache), _transformer.Wte.weight!);
     }
 
-    public KvCache NewCache() => new(Config.NLayer);
+    public KvCache NewCache() => new(Config.NLayer, Config.NPositions);
 
     public int MaxContext => Config.NPositions;
 }

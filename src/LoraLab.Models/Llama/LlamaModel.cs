@@ -37,24 +37,60 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>, ICausalLm
     }
 
     /// <summary>
-    /// Rotary position embedding (Su et al. 2021): rotates channel pairs of q and k by pos·θ_i, θ_i = base^(−2i/hd),
-    /// for positions start, start+1, ... Tables are rebuilt per call: cheap next to the matmuls, nothing to keep.
+    /// Rotary position embedding (Su et al. 2021): rotates channel pairs of q and k by pos·θ_i, θ_i = base^(−2i/hd).
+    /// The cos/sin tables of every position are built once per dtype and device (HF's rotary_emb cache); a forward
+    /// takes its positions' rows once and every layer rotates q and k with them: x·cos + rotate(x)·sin, where the
+    /// tables are laid out over the whole head (cos repeated, sin signed) so that a rotation is four elementwise ops.
     /// </summary>
-    internal static class RotaryEmbedding
+    internal sealed class RotaryEmbedding(LlamaConfig cfg) : IDisposable
     {
-        public static Tensor Apply(Tensor x, LlamaConfig cfg, long start) // (B, H, T, hd) → (B, H, T, hd)
+        private (Tensor Cos, Tensor Sin)? _tables; // (max_seq_len, hd) each, laid out for cfg.RopeLayout
+
+        /// <summary>The rows of positions start..start+T−1: (T, hd) each.</summary>
+        public (Tensor Cos, Tensor Sin) At(long start, long t, ScalarType dtype, Device device)
         {
-            var (t, hd) = (x.shape[2], x.shape[3]);
-            var invFreq = 1.0 / pow(cfg.RopeTheta, arange(0, hd, 2, float64, x.device) / hd); // (hd/2,)
-            if (cfg.RopeScaling is { } scaling) invFreq = Llama3Scaled(invFreq, scaling);
-            var positions = arange(start, start + t, dtype: float64, device: x.device); // (T,)
-            var angles = outer(positions, invFreq).to(x.dtype); // (T, hd/2)
-            var (cos, sin) = (angles.cos(), angles.sin());
-            return cfg.RopeLayout switch
+            if (_tables is not { } tables || tables.Cos.dtype != dtype || tables.Cos.device_type != device.type
+                || tables.Cos.device_index != device.index) // (Device has no value equality)
             {
-                RopeLayout.HalfSplit => RotateHalfSplit(x, cos, sin),
-                RopeLayout.Interleaved => RotateInterleaved(x, cos, sin),
+                Dispose();
+                tables = Build(dtype, device);
+                _tables = tables;
+            }
+            return (tables.Cos.narrow(0, start, t), tables.Sin.narrow(0, start, t));
+        }
+
+        /// <summary>x (B, H, T, hd) rotated by the rows <paramref name="rope"/> of <see cref="At"/>.</summary>
+        public static Tensor Apply(Tensor x, (Tensor Cos, Tensor Sin) rope, RopeLayout layout) =>
+            x * rope.Cos + Rotate(x, layout) * rope.Sin;
+
+        // HF rotate_half: (x1, x2) → (x2, x1) for the halves of a head (the sign sits in the sin table);
+        // llama2.c run.c: (x[2i], x[2i+1]) → (x[2i+1], x[2i]).
+        private static Tensor Rotate(Tensor x, RopeLayout layout) => layout switch
+        {
+            RopeLayout.HalfSplit => x.roll(x.shape[^1] / 2, -1),
+            RopeLayout.Interleaved => x.unflatten(x.dim() - 1, [x.shape[^1] / 2, 2]).flip(-1).flatten(-2),
+        };
+
+        // Half split: (x1·cos − x2·sin, x2·cos + x1·sin) = x·[cos, cos] + (x2, x1)·[−sin, sin].
+        // Interleaved: (x0·cos − x1·sin, x0·sin + x1·cos) = x·[cos, cos]ᵢ + (x1, x0)·[−sin, sin]ᵢ, pair by pair.
+        // Each element is the same two products and one sum as the written-out forms (a − b computed as a + (−b)).
+        private (Tensor Cos, Tensor Sin) Build(ScalarType dtype, Device device)
+        {
+            using var scope = NewDisposeScope();
+            using var normal = inference_mode(false); // built during generation, used in training later too
+            using var noGrad = no_grad();
+            var hd = cfg.HeadDim;
+            var invFreq = 1.0 / pow(cfg.RopeTheta, arange(0, hd, 2, float64, device) / hd); // (hd/2,)
+            if (cfg.RopeScaling is { } scaling) invFreq = Llama3Scaled(invFreq, scaling);
+            var positions = arange(0, cfg.MaxSeqLen, dtype: float64, device: device); // (max_seq_len,)
+            var angles = outer(positions, invFreq).to(dtype); // (max_seq_len, hd/2)
+            var (cos, sin) = (angles.cos(), angles.sin());
+            var (cosFull, sinFull) = cfg.RopeLayout switch
+            {
+                RopeLayout.HalfSplit => (cat([cos, cos], -1), cat([-sin, sin], -1)),
+                RopeLayout.Interleaved => (stack([cos, cos], -1).flatten(-2), stack([-sin, sin], -1).flatten(-2)),
             };
+            return (cosFull.DetachFromDisposeScope(), sinFull.DetachFromDisposeScope());
         }
 
         // HF _compute_llama3_parameters: long wavelengths (low frequencies) slowed by `factor`, short ones kept,
@@ -70,20 +106,10 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>, ICausalLm
             return where(inBand, blended, scaled);
         }
 
-        // HF rotate_half: (x1, x2) = halves of the head; (x1, x2) → (x1·cos − x2·sin, x2·cos + x1·sin).
-        private static Tensor RotateHalfSplit(Tensor x, Tensor cos, Tensor sin)
+        public void Dispose()
         {
-            var halves = x.chunk(2, -1); // 2 × (B, H, T, hd/2)
-            var (x1, x2) = (halves[0], halves[1]);
-            return cat([x1 * cos - x2 * sin, x2 * cos + x1 * sin], -1); // (B, H, T, hd)
-        }
-
-        // llama2.c run.c: (x[2i], x[2i+1]) → (x0·cos − x1·sin, x0·sin + x1·cos).
-        private static Tensor RotateInterleaved(Tensor x, Tensor cos, Tensor sin)
-        {
-            var pairs = x.unflatten(3, [x.shape[3] / 2, 2]); // (B, H, T, hd/2, 2)
-            var (x0, x1) = (pairs.select(-1, 0), pairs.select(-1, 1)); // (B, H, T, hd/2) each
-            return stack([x0 * cos - x1 * sin, x0 * sin + x1 * cos], -1).flatten(-2); // (B, H, T, hd)
+            if (_tables is { } tables) { tables.Cos.Dispose(); tables.Sin.Dispose(); }
+            _tables = null;
         }
     }
 
@@ -91,7 +117,7 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>, ICausalLm
     /// Causal self-attention; n_heads/n_kv_heads query heads share each key/value head (GQA). With a sliding window
     /// (Mistral) a query at position i sees keys j with i − window &lt; j ≤ i, as HF's sliding-window mask.
     /// </summary>
-    internal sealed class Attention : nn.Module<Tensor, Tensor>
+    internal sealed class Attention : nn.Module
     {
         // Typed Module<Tensor, Tensor> (not Linear) so LoraInjector can swap in a LoraLinear.
         [ComponentName(Name = "q_proj")] private nn.Module<Tensor, Tensor> _qProj;
@@ -111,29 +137,39 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>, ICausalLm
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor x) => Forward(x, null, 0); // (B, T, C) → (B, T, C)
-
-        /// <summary>(B, T, C) → (B, T, C) for positions start..start+T−1; with a cache, keys/values of earlier
-        /// positions come from it and this step's are appended to it.</summary>
-        public Tensor Forward(Tensor x, (KvCache Cache, int Layer)? cache, long start)
+        /// <summary>(B, T, C) → (B, T, C) for the positions whose RoPE rows are <paramref name="rope"/>; with a cache,
+        /// keys/values of earlier positions come from it and this step's are written to it.</summary>
+        public Tensor Forward(Tensor x, (Tensor Cos, Tensor Sin) rope, (KvCache Cache, int Layer)? cache)
         {
             var (b, t, hd) = (x.shape[0], x.shape[1], (long)_cfg.HeadDim);
-            var q = _qProj.forward(x).view(b, t, _cfg.NHeads, hd).transpose(1, 2); // (B, nh, T, hd)
-            var k = _kProj.forward(x).view(b, t, _cfg.NKvHeads, hd).transpose(1, 2); // (B, nkv, T, hd)
-            var v = _vProj.forward(x).view(b, t, _cfg.NKvHeads, hd).transpose(1, 2); // (B, nkv, T, hd)
-            q = RotaryEmbedding.Apply(q, _cfg, start);
-            k = RotaryEmbedding.Apply(k, _cfg, start);
+            var (nh, nkv) = (_cfg.NHeads, _cfg.NKvHeads);
+            var q = _qProj.forward(x).view(b, t, nh, hd).transpose(1, 2); // (B, nh, T, hd)
+            var k = _kProj.forward(x).view(b, t, nkv, hd).transpose(1, 2); // (B, nkv, T, hd)
+            var v = _vProj.forward(x).view(b, t, nkv, hd).transpose(1, 2); // (B, nkv, T, hd)
+            q = RotaryEmbedding.Apply(q, rope, _cfg.RopeLayout);
+            k = RotaryEmbedding.Apply(k, rope, _cfg.RopeLayout);
             if (cache is var (kv, layer)) (k, v) = kv.Append(layer, k, v); // (B, nkv, S, hd), S = start + T
-            // Query head h reads key/value head h / (nh/nkv), as in llama2.c: repeat each kv head nh/nkv times.
-            var groups = _cfg.NHeads / _cfg.NKvHeads;
-            k = k.repeat_interleave(groups, dim: 1); // (B, nh, S, hd)
-            v = v.repeat_interleave(groups, dim: 1); // (B, nh, S, hd)
-            // softmax(q·kᵀ/√hd + mask)·v; the default scale of libtorch's SDPA is 1/√hd.
-            var y = Mask(t, k.shape[2], x.device) is { } mask
-                ? nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask) // (B, nh, T, hd)
-                : nn.functional.scaled_dot_product_attention(q, k, v, is_casual: t > 1);
-            y = y.transpose(1, 2).contiguous().view(b, t, _cfg.NHeads * hd); // (B, T, nh·hd)
-            return _oProj.forward(y);
+            var groups = nh / nkv;
+            var mask = Mask(t, k.shape[2], x.device);
+            Tensor y;
+            if (t == 1 && mask is null)
+            {
+                // One new query (a decoding step): the nh/nkv query heads that share a key/value head attend as the
+                // rows of one group, (B, nkv, nh/nkv, hd), so the cached keys/values are not repeated per token.
+                y = nn.functional.scaled_dot_product_attention(q.reshape(b, nkv, groups, hd), k, v); // (B, nkv, g, hd)
+            }
+            else
+            {
+                // Query head h reads key/value head h / (nh/nkv), as in llama2.c: repeat each kv head nh/nkv times.
+                k = k.repeat_interleave(groups, dim: 1); // (B, nh, S, hd)
+                v = v.repeat_interleave(groups, dim: 1); // (B, nh, S, hd)
+                // softmax(q·kᵀ/√hd + mask)·v; the default scale of libtorch's SDPA is 1/√hd.
+                y = mask is not null
+                    ? nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask) // (B, nh, T, hd)
+                    : nn.functional.scaled_dot_product_attention(q, k, v, is_casual: t > 1);
+                y = y.transpose(1, 2); // (B, T, nh, hd)
+            }
+            return _oProj.forward(y.reshape(b, t, nh * hd)); // (B, T, nh·hd) → (B, T, C)
         }
 
         // (T, S) bool, true where query i (position S−T+i) may read key j; null when plain causal attention does.
@@ -171,7 +207,7 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>, ICausalLm
     }
 
     /// <summary>Pre-norm residual block: x + attn(norm(x)), then x + mlp(norm(x)).</summary>
-    internal sealed class Block : nn.Module<Tensor, Tensor>
+    internal sealed class Block : nn.Module
     {
         [ComponentName(Name = "input_layernorm")] private readonly RmsNorm _inputLayernorm;
         [ComponentName(Name = "self_attn")] private readonly Attention _selfAttn;
@@ -187,11 +223,9 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>, ICausalLm
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor x) => Forward(x, null, 0); // (B, T, C) → (B, T, C)
-
-        public Tensor Forward(Tensor x, (KvCache, int)? cache, long start) // (B, T, C) → (B, T, C)
+        public Tensor Forward(Tensor x, (Tensor Cos, Tensor Sin) rope, (KvCache, int)? cache) // (B, T, C) → (B, T, C)
         {
-            x = x + _selfAttn.Forward(_inputLayernorm.forward(x), cache, start);
+            x = x + _selfAttn.Forward(_inputLayernorm.forward(x), rope, cache);
             return x + _mlp.forward(_postAttentionLayernorm.forward(x));
         }
     }
@@ -208,8 +242,11 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>, ICausalLm
             EmbedTokens = nn.Embedding(cfg.VocabSize, cfg.Dim);
             _layers = new ModuleList<Block>(Enumerable.Range(0, cfg.NLayers).Select(_ => new Block(cfg)).ToArray());
             _norm = new RmsNorm(cfg.Dim, cfg.NormEps);
+            _rope = new RotaryEmbedding(cfg);
             RegisterComponents();
         }
+
+        private readonly RotaryEmbedding _rope; // not a module: no parameters, no state-dict entries
 
         public override Tensor forward(Tensor tokens) => Forward(tokens, null); // (B, T) long → (B, T, C)
 
@@ -217,8 +254,15 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>, ICausalLm
         {
             var start = cache?.Length ?? 0;
             var x = EmbedTokens.forward(tokens); // (B, T, C)
-            for (var i = 0; i < _layers.Count; i++) x = _layers[i].Forward(x, cache is null ? null : (cache, i), start);
+            var rope = _rope.At(start, tokens.shape[1], x.dtype, x.device); // (T, hd) cos and sin, for every layer
+            for (var i = 0; i < _layers.Count; i++) x = _layers[i].Forward(x, rope, cache is null ? null : (cache, i));
             return _norm.forward(x);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) _rope.Dispose();
+            base.Dispose(disposing);
         }
     }
 
@@ -244,7 +288,7 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>, ICausalLm
     /// <inheritdoc />
     public Tensor Forward(Tensor tokens, KvCache cache) => Logits(tokens, cache);
 
-    public KvCache NewCache() => new(Config.NLayers);
+    public KvCache NewCache() => new(Config.NLayers, Config.MaxSeqLen);
 
     public int MaxContext => Config.MaxSeqLen;
 

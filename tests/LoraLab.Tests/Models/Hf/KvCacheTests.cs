@@ -22,6 +22,19 @@ public sealed class KvCacheTests
         Assert.Equal(50, cached.Count); // no early stop: the comparison covers all 50 tokens
     }
 
+    [Fact]
+    public void Stories260K_TrainAfterGenerating_Backpropagates()
+    {
+        // Generation runs in inference mode; what it builds lazily (the RoPE tables) must still serve autograd after.
+        var model = Llama2cCheckpoint.Load(RepoPaths.Data("stories260K/stories260K.bin"));
+        Generate(model, [Llama2cTokenizer.Bos, 403], 3, model.Config.MaxSeqLen, kvCache: true);
+        model.train();
+        var tokens = tensor(new long[] { Llama2cTokenizer.Bos, 403, 407, 261 }).unsqueeze(0); // (1, 4)
+        model.forward(tokens).logsumexp(-1).sum().backward();
+        var grad = model.named_parameters().Single(p => p.name.EndsWith("layers.0.self_attn.q_proj.weight")).parameter.grad;
+        Assert.True(grad is not null && grad.abs().sum().item<float>() > 0, "no gradient reached layer 0's q_proj");
+    }
+
     [Theory]
     [MemberData(nameof(Archs))]
     public void Fixture_CachedGreedy_EqualsUncached_PastTheSlidingWindowAndTheContext(string arch)

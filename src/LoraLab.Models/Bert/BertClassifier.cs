@@ -15,7 +15,7 @@ namespace LoraLab.Models.Bert;
 public sealed class BertClassifier : nn.Module<BertInput, Tensor>
 {
     [ComponentName(Name = "bert")] private readonly BertModel _bert;
-    [ComponentName(Name = "dropout")] private readonly Dropout _dropout;
+    [ComponentName(Name = "dropout")] private readonly HashDropout _dropout;
     [ComponentName(Name = "classifier")] private readonly nn.Module<Tensor, Tensor> _classifier;
 
     /// <param name="bert">The encoder (pretrained or not).</param>
@@ -30,7 +30,7 @@ public sealed class BertClassifier : nn.Module<BertInput, Tensor>
             throw new LoraLabException("pooling \"pooler\" needs a BERT model with a pooler", ExitCodes.Usage);
         _bert = bert;
         Pooling = pooling;
-        _dropout = nn.Dropout(dropout ?? bert.Config.HiddenDropout);
+        _dropout = new HashDropout(dropout ?? bert.Config.HiddenDropout);
         var head = nn.Linear(bert.Config.HiddenSize, numLabels);
         using (no_grad())
         {

@@ -22,7 +22,7 @@ public sealed class BertModel : nn.Module<BertInput, Tensor>
         [ComponentName(Name = "position_embeddings")] private readonly Embedding _position;
         [ComponentName(Name = "token_type_embeddings")] private readonly Embedding _tokenType;
         [ComponentName(Name = "LayerNorm")] private readonly LayerNorm _norm;
-        [ComponentName(Name = "dropout")] private readonly Dropout _dropout;
+        [ComponentName(Name = "dropout")] private readonly HashDropout _dropout;
         private readonly int _positionOffset;
         private readonly int _maxPositions;
 
@@ -32,7 +32,7 @@ public sealed class BertModel : nn.Module<BertInput, Tensor>
             _position = nn.Embedding(c.MaxPositionEmbeddings, c.HiddenSize);
             _tokenType = nn.Embedding(c.TypeVocabSize, c.HiddenSize);
             _norm = nn.LayerNorm(c.HiddenSize, c.LayerNormEps);
-            _dropout = nn.Dropout(c.HiddenDropout);
+            _dropout = new HashDropout(c.HiddenDropout);
             _positionOffset = c.PositionOffset;
             _maxPositions = c.MaxPositionEmbeddings;
             RegisterComponents();
@@ -90,14 +90,13 @@ public sealed class BertModel : nn.Module<BertInput, Tensor>
             return y.transpose(1, 2).reshape(b, tq, h);                         // (B, Tq, H)
         }
 
-        // HF's eager BertSelfAttention. libtorch's SDPA with dropout takes its math path, which computes the same
-        // plus a NaN-safe softmax (isneginf, all, where over the (B, nh, Tq, T) scores: ~5 % of a MiniLM step) and
-        // scales q and a transposed copy of k; the dropout mask is drawn by the same at::dropout call either way.
+        // HF's eager BertSelfAttention. (libtorch's SDPA with dropout takes its math path, which computes the same
+        // plus a NaN-safe softmax — isneginf, all, where over the (B, nh, Tq, T) scores — and draws its mask serially.)
         private Tensor AttendWithDropout(Tensor q, Tensor k, Tensor v, Tensor? keep)
         {
             var scores = q.matmul(k.transpose(-2, -1)).mul_(1.0 / Math.Sqrt(q.shape[^1])); // (B, nh, Tq, T)
             if (keep is not null) scores = scores.masked_fill(keep.logical_not(), double.NegativeInfinity);
-            return F.dropout(F.softmax(scores, -1), _dropout, training: true).matmul(v);  // (B, nh, Tq, hd)
+            return HashDropout.Apply(F.softmax(scores, -1), _dropout).matmul(v);         // (B, nh, Tq, hd)
         }
 
         private Tensor SplitHeads(Tensor x, long b, long t) => x.view(b, t, _heads, -1).transpose(1, 2);
@@ -108,13 +107,13 @@ public sealed class BertModel : nn.Module<BertInput, Tensor>
     {
         [ComponentName(Name = "dense")] private readonly nn.Module<Tensor, Tensor> _dense;
         [ComponentName(Name = "LayerNorm")] private readonly LayerNorm _norm;
-        [ComponentName(Name = "dropout")] private readonly Dropout _dropout;
+        [ComponentName(Name = "dropout")] private readonly HashDropout _dropout;
 
         public Output(BertConfig c, int inFeatures) : base("output")
         {
             _dense = nn.Linear(inFeatures, c.HiddenSize);
             _norm = nn.LayerNorm(c.HiddenSize, c.LayerNormEps);
-            _dropout = nn.Dropout(c.HiddenDropout);
+            _dropout = new HashDropout(c.HiddenDropout);
             RegisterComponents();
         }
 

@@ -18,7 +18,7 @@ public sealed class RobertaClassifier : nn.Module<BertInput, Tensor>
     internal sealed class ClassificationHead : nn.Module<Tensor, Tensor>
     {
         [ComponentName(Name = "dense")] private nn.Module<Tensor, Tensor> _dense;
-        [ComponentName(Name = "dropout")] private readonly Dropout _dropout;
+        [ComponentName(Name = "dropout")] private readonly HashDropout _dropout;
         [ComponentName(Name = "out_proj")] private nn.Module<Tensor, Tensor> _outProj;
 
         public ClassificationHead(BertConfig c, int numLabels) : base("classifier")
@@ -30,7 +30,7 @@ public sealed class RobertaClassifier : nn.Module<BertInput, Tensor>
                     nn.init.normal_(layer.weight!, 0.0, 0.02); // HF initializer_range
                     nn.init.zeros_(layer.bias!);
                 }
-            (_dense, _outProj, _dropout) = (dense, outProj, nn.Dropout(c.HiddenDropout));
+            (_dense, _outProj, _dropout) = (dense, outProj, new HashDropout(c.HiddenDropout));
             RegisterComponents();
         }
 

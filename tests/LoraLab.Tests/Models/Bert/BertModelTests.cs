@@ -1,4 +1,5 @@
 using LoraLab.IO;
+using LoraLab.Models;
 using LoraLab.Models.Bert;
 using static TorchSharp.torch;
 
@@ -53,10 +54,11 @@ public sealed class BertModelTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void SelfAttention_TrainingWithDropout_EqualsLibtorchAttentionWithTheSameMask(bool padded)
+    public void SelfAttention_TrainingWithDropout_EqualsLibtorchProbabilitiesTimesTheMask(bool padded)
     {
-        // The written-out training path must draw the same dropout mask as libtorch's scaled_dot_product_attention
-        // (one at::dropout over the (B, nh, Tq, T) probabilities) and compute the same attention.
+        // The written-out training path = (P ⊙ M) v, with P the attention probabilities from libtorch's
+        // scaled_dot_product_attention (values = the identity, so SDPA returns P itself) and M the dropout mask that
+        // HashDropout draws with the same seed.
         manual_seed(3);
         using var attention = new BertModel.SelfAttention(Tiny with { AttentionDropout = 0.3 });
         attention.train();
@@ -65,12 +67,15 @@ public sealed class BertModelTests
         var p = attention.named_parameters().ToDictionary(kv => kv.name, kv => kv.parameter);
         Tensor Heads(string name) =>
             nn.functional.linear(x, p[name + ".weight"], p[name + ".bias"]).view(2, 5, 4, 4).transpose(1, 2);
+        var probabilities = nn.functional.scaled_dot_product_attention(Heads("query"), Heads("key"),
+            eye(5).expand(2, 4, 5, 5), keep);                                   // (B, nh, T, T)
+        manual_seed(11);
+        var mask = HashDropout.Mask([2, 4, 5, 5], 0.3);
+        var expected = (probabilities * mask).matmul(Heads("value")).transpose(1, 2).reshape(2, 5, 16);
         manual_seed(11);
         var actual = attention.call(x, keep);
-        manual_seed(11);
-        var expected = nn.functional.scaled_dot_product_attention(Heads("query"), Heads("key"), Heads("value"), keep,
-            0.3).transpose(1, 2).reshape(2, 5, 16);
-        Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-6), "training attention differs from libtorch's");
+        Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-6), "training attention differs from (P ⊙ M) v");
+        Assert.True(mask.eq(0).any().item<bool>(), "the mask must drop something at p = 0.3 over 100 probabilities");
         manual_seed(12);
         Assert.False(attention.call(x, keep).allclose(actual), "another seed must drop other probabilities");
     }

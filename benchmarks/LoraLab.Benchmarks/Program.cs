@@ -34,6 +34,8 @@ var benchmarks = new Dictionary<string, Action>
     ["stories-peer"] = () => StoriesPeerBenchmark.Run(export, check),
     ["generate-peer"] = () => GeneratePeerBenchmark.Run(export, check),
     ["toy-peer"] = () => ToyPeerBenchmark.Run(export, check),
+    ["toy-pass"] = ToyPassBenchmark.Run,
+    ["gemm-rows"] = GemmRowsCheck.Run,
     ["finetune-step"] = () => FinetuneStepBenchmark.Run(configPath, Option("--steps", 20)),
     ["generate"] = GenerateBenchmark.Run,
     ["finetune-monitors"] = () => FinetuneMonitorsBenchmark.Run(threads),

@@ -35,12 +35,12 @@ public sealed class ToyRunKind : IPackableRunKind
     public RunOutcome Execute(JsonObject resolved, RunContext context) =>
         Outcome(ToyRun.Execute(Load(resolved, context.RunId, context.Threads), context.CancellationToken));
 
-    /// <summary>Toy runs that differ only in init and learning rates share the problem (teacher, features H):
-    /// <see cref="ToyRun.ExecuteMany"/> trains them as one batch, as <c>loralab reproduce</c> does.</summary>
+    /// <summary>Toy runs of one shape (differing only in seed, init and learning rates) are one batch for
+    /// <see cref="ToyRun.ExecuteMany"/>; the runs of a seed share its problem (teacher, features H).</summary>
     public string PackKey(JsonObject resolved)
     {
         var shared = (JsonObject)resolved.DeepClone();
-        foreach (var varying in new[] { "init", "lr", "lr_b" }) shared.Remove(varying);
+        foreach (var varying in new[] { "seed", "init", "lr", "lr_b" }) shared.Remove(varying);
         return CanonicalJson.Serialize(shared);
     }
 

@@ -7,42 +7,47 @@ using static TorchSharp.torch;
 namespace LoraLab.Experiments.Toy;
 
 /// <summary>
-/// Trains K toy runs that share one problem instance (same width, seed, readout, steps, optimizer constants) as one
-/// batched computation: A (K, r, n), B (K, n, r), per-configuration LRs, shared features H (n, N). Per step: one
-/// stacked GEMM G = A·H (K·r×n by n×N), the r×r algebra of <see cref="LowRankObjective"/>, one stacked GEMM
-/// ∂L/∂A = ∂L/∂G·Hᵀ, and <see cref="BatchedAdam"/>. Large buffers are allocated once.
+/// Trains K toy runs of one shape (same width, readout, rank, steps, optimizer constants; any seeds, inits and learning
+/// rates) as one batched computation: A (K, r, n), B (K, n, r), per-configuration LRs; the rows of one seed share its
+/// problem (features H (n, N), teacher) and are kept next to each other. Per step: G = A·H per row
+/// (<see cref="LowRankObjective.Project"/>: one batched GEMM per problem and block of H), the r×r algebra of
+/// <see cref="LowRankObjective"/> over all rows, ∂L/∂A = ∂L/∂G·Hᵀ, and <see cref="BatchedAdam"/>. Large buffers are
+/// allocated once; a run that diverges leaves the batch at that step. A run's numbers do not depend on the others in
+/// its pass (every operation is per row), which ToyRunTests checks.
 /// </summary>
 internal static class BatchedToyTrainer
 {
     // torch's global RNG draws the LoRA factors; concurrent batches must not interleave seeding and drawing.
     static readonly Lock InitGate = new();
 
-    /// <summary>Runs every configuration in <paramref name="runs"/> (all must share <paramref name="problem"/>).</summary>
+    /// <summary>Runs every configuration in <paramref name="runs"/>; <paramref name="problems"/> gives the problem of
+    /// each run's <see cref="ToyRunConfig.ProblemSpec"/>.</summary>
     public static IReadOnlyList<ToyRunResult> Train(
-        TeacherStudentProblem problem, IReadOnlyList<ToyRunConfig> runs, Action<int>? onStep, CancellationToken ct)
+        Func<TeacherStudentSpec, ToyProblem> problems, IReadOnlyList<ToyRunConfig> runs, Action<int>? onStep,
+        CancellationToken ct)
     {
         var c = runs[0];
         RequireShared(runs);
         torch.set_num_threads(c.Threads);
         int K = runs.Count, r = c.Rank, n = c.Width, T = c.Steps;
-        int nTrain = c.TrainPoints, nTest = c.TestPoints;
         using var noGrad = no_grad();
-        var pre = c.Readout == ToyReadout.LayerRelu ? problem.FrozenPreActivations() : ((Tensor, Tensor)?)null;
-        using var train = new LowRankObjective(problem.HTrain, problem.TeacherA, problem.TeacherB, problem.Readout, c.Scale, c.Readout, pre?.Item1);
-        using var test = new LowRankObjective(problem.HTest, problem.TeacherA, problem.TeacherB, problem.Readout, c.Scale, c.Readout, pre?.Item2);
+        // Rows grouped by problem (seed), in order of first appearance; row i is configuration order[i].
+        var order = Enumerable.Range(0, K).GroupBy(k => runs[k].Seed).SelectMany(g => g).ToArray();
+        ToySplit TrainOf(int k) => problems(runs[k].ProblemSpec).Train;
+        ToySplit TestOf(int k) => problems(runs[k].ProblemSpec).Test;
         var initial = new double[K];
         var stoppedAt = new int?[K];
         var h = new StepHistory(K, T);
-        var batch = NewBatch(runs, r, n, nTrain);
-        var initialTest = FinalLoss(test, batch, K);
-        var hT = problem.HTrain.t();
+        var batch = NewBatch(runs, order, r, n, c.TrainPoints);
+        var train = new LowRankObjective(order.Select(TrainOf).ToList(), c.Scale, c.Readout);
         try
         {
+            var initialTest = FinalLoss(order.Select(TestOf).ToList(), c, batch, K);
             int t = 0;
             for (; t < T && batch.Rows > 0; t++)
             {
                 ct.ThrowIfCancellationRequested();
-                Step(batch, train, problem.HTrain, hT, h, t, c.Scale, c.Diagnostics);
+                Step(batch, train, h, t, c.Scale, c.Diagnostics);
                 if (t == 0) Array.Copy(h.Loss[0], initial, K);
                 var alive = Enumerable.Range(0, batch.Rows).Where(i =>
                 {
@@ -56,47 +61,51 @@ internal static class BatchedToyTrainer
                     var kept = batch.Keep(alive);
                     batch.Dispose();
                     batch = kept;
+                    var keptObjective = train.Keep(alive);
+                    train.Dispose();
+                    train = keptObjective;
                 }
                 if (batch.Rows > 0) batch.Adam.Step([batch.GradA, batch.GradB]);
                 onStep?.Invoke(t + 1);
             }
             for (; t < T; t++) onStep?.Invoke(t + 1);   // every run stopped early: the progress still counts the steps
-            var finalTrain = FinalLoss(train, batch, K);
-            var finalTest = FinalLoss(test, batch, K);
-            return Enumerable.Range(0, K).Select(k => Result(runs[k], k, initial[k], initialTest[k], finalTrain[k], finalTest[k], stoppedAt[k], h)).ToList();
+            var finalTrain = FinalLoss(batch.Configs.Select(TrainOf).ToList(), c, batch, K);
+            var finalTest = FinalLoss(batch.Configs.Select(TestOf).ToList(), c, batch, K);
+            return Enumerable.Range(0, K).Select(k =>
+                Result(runs[k], k, initial[k], initialTest[k], finalTrain[k], finalTest[k], stoppedAt[k], h)).ToList();
         }
         finally
         {
             batch.Dispose();
+            train.Dispose();
         }
     }
 
-    /// <summary>Forward, gradients and diagnostics of every live row at step <paramref name="t"/> (no update). The two
-    /// GEMMs with the shared features run one configuration at a time (r×n by n×N): a stacked K·r×n GEMM would let
-    /// MKL pick kernels by K, and a run's numbers would then depend on which runs share its pass.</summary>
-    static void Step(ToyBatch batch, LowRankObjective train, Tensor h, Tensor hT, StepHistory history, int t, double scale,
-        bool diagnostics)
+    /// <summary>Forward, gradients and diagnostics of every live row at step <paramref name="t"/> (no update).</summary>
+    static void Step(ToyBatch batch, LowRankObjective train, StepHistory history, int t, double scale, bool diagnostics)
     {
         using var scope = NewDisposeScope();
-        for (long i = 0; i < batch.Rows; i++) batch.G[i].addmm_(batch.A[i], h, beta: 0, alpha: 1);
-        var values = train.Evaluate(batch.B, batch.G, batch.GradG, batch.GradB);
-        for (long i = 0; i < batch.Rows; i++) batch.GradA[i].addmm_(batch.GradG[i], hT, beta: 0, alpha: 1);
+        train.Project(batch.A, batch.G);
+        var values = train.Evaluate(batch.B, batch.G, batch.GradG, batch.GradB, diagnostics);
+        train.BackProject(batch.GradG, batch.GradA);
         if (diagnostics)
             history.Record(t, batch.Configs, values, DeltaWNorm(batch.A, batch.B, scale),
                 batch.GradA.flatten(1).norm(1).to(float64), batch.GradB.flatten(1).norm(1).to(float64));
         else history.RecordLoss(t, batch.Configs, values.Loss);
     }
 
-    static ToyBatch NewBatch(IReadOnlyList<ToyRunConfig> runs, int r, int n, int points)
+    static ToyBatch NewBatch(IReadOnlyList<ToyRunConfig> runs, int[] order, int r, int n, int points)
     {
         var c = runs[0];
         var a = zeros(runs.Count, r, n);
         var b = zeros(runs.Count, n, r);
-        lock (InitGate) InitFactors(runs, a, b);
-        return new ToyBatch(a, b, points, runs.Select(x => x.Lr).ToArray(), runs.Select(x => x.EffectiveLrB).ToArray(), c.Beta1, c.Beta2, c.Eps);
+        lock (InitGate) InitFactors(order.Select(k => runs[k]).ToList(), a, b);
+        return new ToyBatch(order, a, b, points, order.Select(k => runs[k].Lr).ToArray(),
+            order.Select(k => runs[k].EffectiveLrB).ToArray(), c.Beta1, c.Beta2, c.Eps);
     }
 
-    static ToyRunResult Result(ToyRunConfig run, int k, double initial, double initialTest, double finalTrain, double finalTest, int? stopped, StepHistory h)
+    static ToyRunResult Result(ToyRunConfig run, int k, double initial, double initialTest, double finalTrain, double finalTest,
+        int? stopped, StepHistory h)
     {
         var (loss, za, zb, dw, ga, gb) = h.Column(k, stopped);
         var limit = run.DivergenceFactor * initial;
@@ -107,16 +116,16 @@ internal static class BatchedToyTrainer
     }
 
     /// <summary>The factors of each distinct (init, init seed) are drawn once with <see cref="LoraInitializer"/> from
-    /// torch's global RNG seeded with the run's <see cref="ToyRunConfig.InitSeed"/>, then copied to its configurations.</summary>
-    static void InitFactors(IReadOnlyList<ToyRunConfig> runs, Tensor a, Tensor b)
+    /// torch's global RNG seeded with the run's <see cref="ToyRunConfig.InitSeed"/>, then copied to its rows.</summary>
+    static void InitFactors(IReadOnlyList<ToyRunConfig> rows, Tensor a, Tensor b)
     {
-        foreach (var group in runs.Select((run, k) => (run, k)).GroupBy(x => (x.run.Init, x.run.InitSeed)))
+        foreach (var group in rows.Select((run, k) => (run, k)).GroupBy(x => (x.run.Init, x.run.InitSeed)))
         {
             using var scope = NewDisposeScope();
             torch.manual_seed(group.Key.InitSeed);
             var a1 = empty(1, a.shape[1], a.shape[2]);
             var b1 = empty(1, b.shape[1], b.shape[2]);
-            LoraInitializer.Apply(group.Key.Init, a1, b1, runs[0].Scale);
+            LoraInitializer.Apply(group.Key.Init, a1, b1, rows[0].Scale);
             foreach (var (_, k) in group)
             {
                 a[k].copy_(a1[0]);
@@ -133,33 +142,34 @@ internal static class BatchedToyTrainer
         return aat.mul(btb).sum([1, 2]).clamp_min(0).sqrt().mul_(scale);
     }
 
-    /// <summary>Loss of every configuration at the batch's current factors: (K,) with NaN for rows no longer live.</summary>
-    static double[] FinalLoss(LowRankObjective objective, ToyBatch batch, int configs)
+    /// <summary>Loss of every configuration at the batch's current factors on the splits of its live rows: (K,) with
+    /// NaN for configurations no longer live. G = A·H in float64: a float32 GEMM this thin (N_test points) was not
+    /// bit-reproducible from run to run.</summary>
+    static double[] FinalLoss(IReadOnlyList<ToySplit> rows, ToyRunConfig c, ToyBatch batch, int configs)
     {
         var result = Enumerable.Repeat(double.NaN, configs).ToArray();
         if (batch.Rows == 0) return result;
         using var scope = NewDisposeScope();
-        long k = batch.Rows, r = batch.A.shape[1], n = batch.A.shape[2];
-        // float64: a float32 GEMM this thin (points = N_test) was not bit-reproducible from run to run; one
-        // configuration at a time, as in Step.
-        var features = objective.Features.to(float64);
-        var g = stack(Enumerable.Range(0, (int)k).Select(i => batch.A[i].to(float64).mm(features)).ToArray());
-        var values = objective.Evaluate(batch.B, g).Loss.cpu().data<double>().ToArray();
-        for (int i = 0; i < k; i++) result[batch.Configs[i]] = values[i];
+        using var objective = new LowRankObjective(rows, c.Scale, c.Readout);
+        var g = zeros(batch.Rows, batch.A.shape[1], objective.Points, dtype: float64);
+        objective.Project(batch.A, g, float64: true);
+        var values = objective.Evaluate(batch.B, g, diagnostics: false).Loss.cpu().data<double>().ToArray();
+        for (int i = 0; i < batch.Rows; i++) result[batch.Configs[i]] = values[i];
         return result;
     }
 
     static void RequireShared(IReadOnlyList<ToyRunConfig> runs)
     {
         if (runs.Count == 0) throw new ArgumentException("no runs to train");
-        var shared = runs[0] with { Init = LoraInit.A, Lr = 0, LrB = null };
+        static ToyRunConfig Shape(ToyRunConfig run) => run with { Init = LoraInit.A, Lr = 0, LrB = null, Seed = 0 };
+        var shared = Shape(runs[0]);
         foreach (var run in runs)
         {
             var problems = run.Validate().ToList();
             if (problems.Count > 0)
                 throw new LoraLabException($"toy run: invalid config: {string.Join("; ", problems)}", ExitCodes.Usage);
-            if (run with { Init = LoraInit.A, Lr = 0, LrB = null } != shared)
-                throw new ArgumentException("a batch of toy runs must differ only in init and learning rates");
+            if (Shape(run) != shared)
+                throw new ArgumentException("a batch of toy runs must differ only in seed, init and learning rates");
         }
     }
 }

@@ -16,8 +16,8 @@ internal sealed class StepHistory(int configs, int steps)
     public void Record(int step, int[] configs, ObjectiveValues values, Tensor deltaW, Tensor gradA, Tensor gradB)
     {
         Copy(values.Loss, Loss[step], configs);
-        Copy(values.RmsZa, RmsZa[step], configs);
-        Copy(values.RmsZb, RmsZb[step], configs);
+        Copy(values.RmsZa!, RmsZa[step], configs);
+        Copy(values.RmsZb!, RmsZb[step], configs);
         Copy(deltaW, DeltaW[step], configs);
         Copy(gradA, GradA[step], configs);
         Copy(gradB, GradB[step], configs);

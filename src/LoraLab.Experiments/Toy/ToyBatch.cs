@@ -21,8 +21,10 @@ internal sealed class ToyBatch : IDisposable
         GradB = zeros_like(b).DetachFromDisposeScope();
     }
 
-    public ToyBatch(Tensor a, Tensor b, long points, double[] lrA, double[] lrB, double beta1, double beta2, double eps)
-        : this(Enumerable.Range(0, (int)a.shape[0]).ToArray(), a, b, points)
+    /// <param name="configs">The configuration of each row (rows of one problem next to each other).</param>
+    public ToyBatch(int[] configs, Tensor a, Tensor b, long points, double[] lrA, double[] lrB, double beta1,
+        double beta2, double eps)
+        : this(configs, a, b, points)
     {
         Adam = new BatchedAdam([A, B], [lrA, lrB], beta1, beta2, eps);
     }

@@ -4,37 +4,41 @@ namespace LoraLab.Experiments.Toy;
 
 /// <summary>
 /// Problem instances shared by the toy runs of one process: a search runs the same (width, seed) problem once per
-/// probe, and the layer-relu readout's W*·H costs n²·N multiply-adds, so problems are kept (least recently used
-/// first out, at most <see cref="MaxBytes"/> of tensors not in use). Thread-safe; a leased problem is never disposed.
+/// wave, and building one costs (features, the teacher's G* in float64, and for the layer-relu readout W*·H with
+/// n²·N multiply-adds), so problems are kept (least recently used first out, at most <see cref="MaxBytes"/> of
+/// tensors not in use). Thread-safe; a leased problem is never disposed.
 /// </summary>
 internal static class ToyProblemCache
 {
-    public const long MaxBytes = 1L << 30;
+    public const long MaxBytes = 2L << 30;
 
     static readonly Lock Gate = new();
     static readonly Dictionary<TeacherStudentSpec, Entry> Entries = new();
     static long _clock;
 
-    sealed class Entry(TeacherStudentProblem problem)
+    sealed class Entry(ToyProblem problem)
     {
-        public TeacherStudentProblem Problem { get; } = problem;
+        public ToyProblem Problem { get; } = problem;
         public int Leases;
         public long LastUse;
     }
 
-    /// <summary>Runs <paramref name="use"/> with the problem of <paramref name="spec"/> (built on first use).</summary>
-    public static T With<T>(TeacherStudentSpec spec, Func<TeacherStudentProblem, T> use)
+    /// <summary>Runs <paramref name="use"/> with the problems of <paramref name="specs"/> (built on first
+    /// use).</summary>
+    public static T With<T>(IReadOnlyList<TeacherStudentSpec> specs,
+        Func<IReadOnlyDictionary<TeacherStudentSpec, ToyProblem>, T> use)
     {
-        var entry = Lease(spec);
+        var entries = new List<Entry>();
         try
         {
-            return use(entry.Problem);
+            foreach (var spec in specs.Distinct()) entries.Add(Lease(spec));
+            return use(entries.ToDictionary(e => e.Problem.Problem.Spec, e => e.Problem));
         }
         finally
         {
             lock (Gate)
             {
-                entry.Leases--;
+                foreach (var entry in entries) entry.Leases--;
                 Evict();
             }
         }
@@ -51,7 +55,7 @@ internal static class ToyProblemCache
                 return hit;
             }
         }
-        var fresh = new Entry(new TeacherStudentProblem(spec));
+        var fresh = new Entry(new ToyProblem(spec));
         lock (Gate)
         {
             if (Entries.TryGetValue(spec, out var raced))

@@ -11,13 +11,16 @@ public static class ToyRun
         return ExecuteMany([config], cancellationToken)[0];
     }
 
-    /// <summary>K runs that differ only in init and learning rates, trained as one batch on one shared problem
-    /// (each result equals its separate run's to float tolerance).</summary>
-    public static IReadOnlyList<ToyRunResult> ExecuteMany(IReadOnlyList<ToyRunConfig> configs, CancellationToken cancellationToken = default)
+    /// <summary>K runs of one shape that differ only in seed, init and learning rates, trained as one batch (the runs
+    /// of a seed share its problem); each result equals its separate run's, bit for bit.</summary>
+    public static IReadOnlyList<ToyRunResult> ExecuteMany(IReadOnlyList<ToyRunConfig> configs,
+        CancellationToken cancellationToken = default)
     {
         var problems = configs.SelectMany(c => c.Validate()).Distinct().ToList();
         if (problems.Count > 0)
             throw new LoraLabException($"toy run: invalid config: {string.Join("; ", problems)}", ExitCodes.Usage);
-        return ToyProblemCache.With(configs[0].ProblemSpec, problem => BatchedToyTrainer.Train(problem, configs, null, cancellationToken));
+        var specs = configs.Select(c => c.ProblemSpec).Distinct().ToList();
+        return ToyProblemCache.With(specs, leased =>
+            BatchedToyTrainer.Train(spec => leased[spec], configs, null, cancellationToken));
     }
 }

@@ -1,7 +1,6 @@
 using LoraLab.Core;
 using LoraLab.Experiments.Toy;
 using LoraLab.IO;
-using LoraLab.Models.TeacherStudent;
 
 namespace LoraLab.Tests.Experiments.Toy;
 
@@ -23,17 +22,38 @@ public sealed class ToyRunTests
         Assert.True(first.FinalTrainLoss < first.InitialLoss);
     }
 
-    [Fact]
-    public void Execute_MatchesTheSameConfigInsideABatch()
+    [Theory]
+    [InlineData(32, 50, ToyReadout.Layer)]
+    [InlineData(32, 50, ToyReadout.Scalar)]
+    [InlineData(32, 50, ToyReadout.LayerRelu)]
+    [InlineData(4096, 600, ToyReadout.Layer)]   // H is 9.8 MB: multiplied in blocks
+    public void Execute_InsideAPackOfSeveralSeeds_BitIdenticalToAlone(int width, int points, ToyReadout readout)
     {
-        var runs = new[] { Small with { Lr = 1e-3 }, Small, Small with { Init = LoraInit.B, Lr = 3e-3 } };
-        using var problem = new TeacherStudentProblem(Small.ProblemSpec);
-        var batched = BatchedToyTrainer.Train(problem, runs, null, CancellationToken.None);
-        var single = ToyRun.Execute(Small);
-        // Bit-identical: the GEMMs with the shared features run per configuration, so a pass's company cannot
-        // change a run's numbers (a search's resumed waves pack differently from the interrupted ones).
-        Assert.Equal(single.Loss, batched[1].Loss);
-        Assert.Equal(single.FinalTestLoss, batched[1].FinalTestLoss);
+        // Given a pack of several seeds, both inits and learning rates (one of them diverging), in mixed order
+        var c = Small with { Width = width, TrainPoints = points, Readout = readout, Steps = width > 1000 ? 6 : 30 };
+        var runs = new[]
+        {
+            c with { Lr = 1e-3 }, c with { Seed = 7, Init = LoraInit.B }, c, c with { Init = LoraInit.B, Lr = 50 },
+            c with { Seed = 7, Lr = 3e-3 }, c with { Init = LoraInit.B, Lr = 3e-3 },
+        };
+
+        // When they are trained as one pass, and each alone
+        var packed = ToyRun.ExecuteMany(runs);
+
+        // Then every run's numbers are bit-identical to its separate run's: every operation of a pass is per row, so
+        // a pass's company cannot change them (a search's resumed waves pack differently from the interrupted ones)
+        Assert.Equal(ToyRunStatus.Diverged, packed[3].Status);
+        for (int k = 0; k < runs.Length; k++)
+        {
+            var single = ToyRun.Execute(runs[k]);
+            Assert.Equal(single.Loss, packed[k].Loss);
+            Assert.Equal(single.RmsZa, packed[k].RmsZa);
+            Assert.Equal(single.GradNormA, packed[k].GradNormA);
+            Assert.Equal(single.FinalTrainLoss, packed[k].FinalTrainLoss);
+            Assert.Equal(single.FinalTestLoss, packed[k].FinalTestLoss);
+            Assert.Equal(single.InitialTestLoss, packed[k].InitialTestLoss);
+            Assert.Equal(single.Status, packed[k].Status);
+        }
     }
 
     [Fact]

@@ -14,6 +14,10 @@ public interface IPackableRunKind : IRunKind
     /// pack may vary (e.g. init and learning rates).</summary>
     string PackKey(JsonObject resolved);
 
+    /// <summary>The relative cost of one run in a pass (any unit, the same for every run of the kind): how a search
+    /// wave splits and orders its passes so that the jobs finish together.</summary>
+    double Cost(JsonObject resolved);
+
     /// <summary>Runs all of <paramref name="resolved"/> (same <see cref="PackKey"/>) in one pass; outcomes in order.</summary>
     IReadOnlyList<RunOutcome> ExecutePacked(IReadOnlyList<JsonObject> resolved, int threads, CancellationToken ct);
 }

@@ -58,8 +58,8 @@ public static class SweepRunner
         {
             var results = new List<RunResult>[packs.Count];
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Jobs, CancellationToken = ct };
-            // Largest passes first, so that the last ones to finish are short.
-            var order = Enumerable.Range(0, packs.Count).OrderByDescending(i => packs[i].Count).ToList();
+            // Costliest passes first, so that the last ones to finish are short.
+            var order = Enumerable.Range(0, packs.Count).OrderByDescending(i => Cost(packs[i], kind)).ToList();
             Parallel.ForEach(order, parallel, i => results[i] = RunInProcess([packs[i]], kind, store, 1, progress, ct));
             return results.SelectMany(r => r).ToList();
         }
@@ -68,15 +68,27 @@ public static class SweepRunner
     }
 
     /// <summary>The units of work: runs grouped by pack key in plan order, up to <paramref name="pack"/> per group
-    /// (single runs when packing is off).</summary>
-    internal static List<IReadOnlyList<PlannedRun>> Packs(List<PlannedRun> todo, IRunKind kind, int pack)
+    /// (single runs when packing is off). With <paramref name="jobs"/> > 1, a pass that would cost more than a job's
+    /// share of the whole (<see cref="IPackableRunKind.Cost"/>) is split into equal parts, so that the jobs finish
+    /// together (a search's wave waits for its last pass; a run's numbers do not depend on its pass).</summary>
+    internal static List<IReadOnlyList<PlannedRun>> Packs(List<PlannedRun> todo, IRunKind kind, int pack, int jobs = 1)
     {
         if (pack == 1 || kind is not IPackableRunKind packable) return todo.Select(r => (IReadOnlyList<PlannedRun>)[r]).ToList();
-        return todo.GroupBy(r => packable.PackKey(r.Config), StringComparer.Ordinal)
-                   .SelectMany(g => g.Chunk(pack))
-                   .Select(c => (IReadOnlyList<PlannedRun>)c)
-                   .ToList();
+        var packs = todo.GroupBy(r => packable.PackKey(r.Config), StringComparer.Ordinal)
+                        .SelectMany(g => g.Chunk(pack))
+                        .Select(c => (IReadOnlyList<PlannedRun>)c)
+                        .ToList();
+        if (jobs == 1) return packs;
+        var share = packs.Sum(p => Cost(p, kind)) / jobs;
+        return packs.SelectMany(p =>
+        {
+            var parts = (int)Math.Min(p.Count, Math.Ceiling(Cost(p, kind) / share - 1e-9));
+            return parts <= 1 ? [p] : p.Chunk((p.Count + parts - 1) / parts).Select(c => (IReadOnlyList<PlannedRun>)c);
+        }).ToList();
     }
+
+    static double Cost(IReadOnlyList<PlannedRun> pack, IRunKind kind) =>
+        kind is IPackableRunKind packable ? pack.Sum(r => packable.Cost(r.Config)) : pack.Count;
 
     static List<RunResult> RunInProcess(List<IReadOnlyList<PlannedRun>> packs, IRunKind kind, ResultStore store, int threads,
         SweepProgress progress, CancellationToken ct)

@@ -44,6 +44,14 @@ public sealed class ToyRunKind : IPackableRunKind
         return CanonicalJson.Serialize(shared);
     }
 
+    /// <summary>Steps × n × (r for the linear readouts' GEMMs; + 40 for layer-relu, whose (n, N) output per run and
+    /// step costs about as much as r = 40 would: ToyPassBenchmark, 12 ms vs 0.27·r ms per step at n = 2048).</summary>
+    public double Cost(JsonObject resolved)
+    {
+        var c = ConfigLoader.FromTree<ToyRunConfig>(resolved, null, "cost");
+        return (double)c.Steps * c.Width * (c.Rank + (c.Readout == ToyReadout.LayerRelu ? 40 : 0));
+    }
+
     public IReadOnlyList<RunOutcome> ExecutePacked(IReadOnlyList<JsonObject> resolved, int threads, CancellationToken ct) =>
         ToyRun.ExecuteMany(resolved.Select((r, i) => Load(r, $"packed run {i}", threads)).ToList(), ct).Select(Outcome).ToList();
 

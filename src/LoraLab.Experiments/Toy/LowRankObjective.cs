@@ -181,14 +181,19 @@ internal sealed class LowRankObjective : IDisposable
             var (u0, y) = split.Relu;
             var bg = b.narrow(0, start, count);
             var gg = g.narrow(0, start, count);
-            var pre = bg.bmm(gg).mul_(_scale).add_(u0);                      // P: (k, n, N)
-            var e = pre.relu().sub_(y);                                       // E: (k, n, N)
+            // Memory-bound (each (k, n, N) pass streams k·n·N floats), so as few passes as the formulas allow:
+            // P in one GEMM with U₀ as its addend, E in place, and 2/(N·n) folded into the two small products.
+            // TorchSharp's baddbmm is batch1.baddbmm(batch2, addend): U₀ + s·B·G
+            var pre = bg.baddbmm(gg, u0.expand(count, Width, Points), beta: 1, alpha: (float)_scale); // P: (k, n, N)
+            var mask = pre.gt(0);
+            var e = pre.relu_().sub_(y);                                      // E: (k, n, N)
             losses.Add(e.square().sum([1, 2], type: ScalarType.Float64).div_(nN));
             if (gradG is not null && gradB is not null)
             {
-                var d = e.mul_(pre.gt(0)).mul_(2 / nN);                       // D: (k, n, N)
-                gradG.narrow(0, start, count).copy_(bg.transpose(1, 2).bmm(d).mul_(_scale));
-                gradB.narrow(0, start, count).copy_(d.bmm(gg.transpose(1, 2)).mul_(_scale));
+                var d = e.mul_(mask);                                         // D·(N·n)/2: (k, n, N)
+                var k = 2 * _scale / nN;
+                gradG.narrow(0, start, count).copy_(bg.transpose(1, 2).bmm(d).mul_(k));
+                gradB.narrow(0, start, count).copy_(d.bmm(gg.transpose(1, 2)).mul_(k));
             }
         }
         return losses.Count == 1 ? losses[0] : cat(losses, 0);

@@ -38,7 +38,7 @@ public static class SearchDriver
             if (need.Count == 0) break;
             store.WritePlan(plan with { Runs = state.Probes });
             var todo = need.Where(r => !state.IsFinished(r.Id)).ToList();
-            var packs = SweepRunner.Packs(todo, kind, options.Pack);
+            var packs = SweepRunner.Packs(todo, kind, options.Pack, options.Jobs);
             var jobs = Math.Min(options.Jobs, Math.Max(1, packs.Count));
             var progress = new SweepProgress(log, todo.Count, 0, jobs, perRun: false);
             var waveClock = Stopwatch.StartNew();

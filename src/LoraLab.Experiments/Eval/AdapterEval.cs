@@ -38,9 +38,6 @@ public static class AdapterEval
         var tree = ConfigLoader.ParseObject(File.ReadAllText(result), result);
         if (tree["config"] is not JsonObject config)
             throw new LoraLabException($"{result}: no \"config\" object", ExitCodes.BadInput);
-        if (config["optim"] is JsonObject optim) // derived values, not config keys
-            foreach (var derived in new[] { "effective_lr_a", "effective_lr_b", "effective_lr_other" })
-                optim.Remove(derived);
         return (JsonObject)config.DeepClone();
     }
 

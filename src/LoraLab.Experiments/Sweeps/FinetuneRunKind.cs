@@ -54,11 +54,8 @@ public sealed class FinetuneRunKind : IRunKind
         var config = ConfigLoader.FromTree<FinetuneConfig>(merged, null, source);
         config = config with { Lora = config.ResolvedLora() };
         CheckFilesExist(config, source);
-        var tree = (JsonObject)ConfigJson.ToNode(config);
-        // Derived, read-only properties are not config: keep only what a config file may set.
-        if (tree["optim"] is JsonObject optim)
-            foreach (var derived in new[] { "effective_lr_a", "effective_lr_b", "effective_lr_other" }) optim.Remove(derived);
-        return tree;
+        // Derived values are [JsonIgnore]: the tree holds exactly the keys a config file may set.
+        return (JsonObject)ConfigJson.ToNode(config);
     }
 
     public RunOutcome Execute(JsonObject resolved, RunContext context)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using LoraLab.IO.Config;
 
 namespace LoraLab.Training.Optim;
@@ -29,8 +30,12 @@ public sealed record OptimizerConfig : IValidatable
     /// <summary>False freezes every lora_B (LoRA-FA-like one-sided training).</summary>
     public bool TrainB { get; init; } = true;
 
+    // Derived, not config: never serialized, so a resolved config holds exactly the keys a file may set.
+    [JsonIgnore]
     public double EffectiveLrA => LrA ?? Lr;
+    [JsonIgnore]
     public double EffectiveLrB => LrB ?? (LoraplusRatio is { } ratio ? EffectiveLrA * ratio : Lr);
+    [JsonIgnore]
     public double EffectiveLrOther => LrOther ?? Lr;
 
     public IEnumerable<string> Validate()

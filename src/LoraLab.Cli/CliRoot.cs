@@ -20,6 +20,7 @@ public static class CliRoot
         root.Subcommands.Add(SweepCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(LrFindCommand.Create());
+        root.Subcommands.Add(TuneCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());

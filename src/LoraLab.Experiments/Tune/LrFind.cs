@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using LoraLab.Experiments.Sweeps;
 using LoraLab.IO;
@@ -27,14 +26,15 @@ public static class LrFind
         var lr = optim?["lr"]?.GetValue<double>() ?? new OptimizerConfig().Lr;
         var list = new List<(string, JsonNode?)>
         {
-            ("steps", s.Steps), ("epochs", 0), ("optim.lr", s.MaxLr),
-            ("schedule.decay", "range-test"), ("schedule.warmup_steps", 0), ("schedule.min_lr_ratio", s.MinLr / s.MaxLr),
-            ("eval_every", 0), ("eval_at_start", false), ("eval_batches", 1), ("checkpoint_every", 0),
-            ("early_stopping_patience", 0), ("save_adapter", false),
-            ("monitors.enabled", true), ("monitors.action", "stop"), ("monitors.loss_spike", 0), ("monitors.grad_spike", 0),
-            ("monitors.za_growth", 0), ("monitors.update_ratio", 0),
+            ("steps", (double)s.Steps), ("epochs", 0.0), ("optim.lr", s.MaxLr),
+            ("schedule.decay", "range-test"), ("schedule.warmup_steps", 0.0), ("schedule.min_lr_ratio", s.MinLr / s.MaxLr),
+            ("eval_every", 0.0), ("eval_at_start", false), ("eval_batches", 1.0), ("checkpoint_every", 0.0),
+            ("early_stopping_patience", 0.0), ("save_adapter", false),
+            ("monitors.enabled", true), ("monitors.action", "stop"), ("monitors.loss_spike", 0.0), ("monitors.grad_spike", 0.0),
+            ("monitors.za_growth", 0.0), ("monitors.update_ratio", 0.0),
             ("monitors.smoothed_loss", s.StopFactor), ("monitors.smoothing", s.Smoothing),
         };
+        // Numbers as doubles: CanonicalJson (run ids) reads every number node as a double.
         // A head's own LR keeps its ratio to optim.lr, so every group ramps together (as fastai's lr_find does).
         if (optim?["lr_other"]?.GetValue<double>() is { } other) list.Add(("optim.lr_other", other / lr * s.MaxLr));
         return list;
@@ -70,6 +70,22 @@ public static class LrFind
         return result;
     }
 
+    /// <summary>Plan mode (<c>tune plan --slurm</c>): writes the ramps' plan.json and throws
+    /// <see cref="TuneWavePending"/> when a ramp is not finished; else reads and writes lr_find.json.</summary>
+    public static LrFindResult Replay(string name, JsonObject baseConfig, LrFindSettings s, string directory, RunKinds kinds,
+        string kind = "finetune")
+    {
+        var plan = SweepPlanner.Plan(Spec(name, baseConfig, s, kind), kinds, $"{name}: lr-find");
+        var store = new ResultStore(directory);
+        store.EnsurePlan(plan);
+        var reads = store.ReadAll(plan);
+        if (reads.Where(r => !r.Finished).Select(r => r.Run.Id).ToList() is { Count: > 0 } todo)
+            throw new TuneWavePending($"lr-find: {todo.Count} ramp(s)", store.Directory, todo);
+        var result = Analyse(name, s, reads, store);
+        AtomicFile.WriteAllText(Path.Combine(store.Directory, LrFindResult.FileName), ConfigJson.Serialize(result) + "\n");
+        return result;
+    }
+
     /// <summary>Each finished ramp's curve and suggestions.</summary>
     public static LrFindResult Analyse(string name, LrFindSettings s, IReadOnlyList<ResultRead> reads, ResultStore store)
     {
@@ -81,23 +97,8 @@ public static class LrFind
             var smoothed = LrSuggestions.Smooth(loss, s.Smoothing);
             var status = result.Status == RunStatus.Ok ? "completed" : "stopped";
             return new LrFindCurve(r.Run.Value("lora.init")!, r.Run.Id, status, s.Steps, loss.Length,
-                StopReason(store, r.Run.Id), lrs, loss, smoothed, LrSuggestions.Suggest(lrs, smoothed, s.Steps));
+                RunNotes.StopReason(store, r.Run.Id), lrs, loss, smoothed, LrSuggestions.Suggest(lrs, smoothed, s.Steps));
         }).ToList();
         return new LrFindResult(name, s, curves);
-    }
-
-    /// <summary>Why a finetune ramp ended early (its result.json's divergence_reason), when the kind wrote one.</summary>
-    static string? StopReason(ResultStore store, string id)
-    {
-        var path = Path.Combine(store.RunDirectory(id), FinetuneRunKind.OutputFolder, "result.json");
-        if (!File.Exists(path)) return null;
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(path))?["divergence_reason"]?.GetValue<string>();
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }

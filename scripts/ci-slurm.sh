@@ -2,7 +2,9 @@
 # ci-slurm.sh - the Slurm path end to end on a one-node Slurm (scripts/slurm-local.sh; installs slurm-wlm + munge
 # from Debian when missing; run as root). A tiny sweep goes through `sweep plan --slurm` + submit.sh (job array +
 # merge job chained with afterany), its summary.csv is compared byte for byte with a local run, two results are
-# then destroyed and `sweep status`'s resubmit line re-runs only their shards, and Slurm is stopped.
+# then destroyed and `sweep status`'s resubmit line re-runs only their shards. Then a small toy search sweep runs as
+# Slurm waves (driver job -> wave array -> driver again -> ... -> merge), is compared byte for byte with the same
+# search run in one process, survives a cancelled driver chain with lost results, and Slurm is stopped.
 # Every wait is bounded by `timeout`. Ends with "slurm: N passed, N failed".
 #
 # Knobs: SPEC=configs/sweeps/smoke.json  SHARDS=4  JOB_TIMEOUT=300  LORALAB=<loralab executable>  KEEP=0
@@ -90,4 +92,43 @@ before=$(cd "$W/cluster/runs" && find . -name result.json -exec sha1sum {} + | s
 timeout "$JOB_TIMEOUT" sbatch --wait "$W/cluster/sweep.sbatch" >/dev/null; rc=$?
 after=$(cd "$W/cluster/runs" && find . -name result.json -exec sha1sum {} + | sort | sha1sum)
 check "full resubmit exits 0 (exit $rc) and rewrites no result" [ "$rc.$before" = "0.$after" ]
+# ---- a search sweep as Slurm array waves (docs/sweeps.md, "Search sweeps on Slurm"): 2 widths x 2 inits x 2 seeds,
+# edge + optimum on a coarse lattice, 30 toy steps; the driver job plans each wave and resubmits itself
+cat >"$W/search-spec.json" <<'JSON'
+{ "name": "ci-search", "kind": "toy",
+  "base": { "steps": 30, "train_points": 100, "test_points": 20, "diagnostics": false },
+  "grid": { "width": [32, 64], "init": ["a", "b"], "seed": [0, 1] },
+  "search": { "key": "lr", "strategies": ["edge", "optimum"], "start": 0.01, "resolution": 1.4142135623730951,
+              "bracket_factor": 2, "min": 1e-5, "max": 100 } }
+JSON
+timeout "$JOB_TIMEOUT" "$LORALAB" sweep run "$W/search-spec.json" --out "$W/search-local" --jobs 1 --threads 1 --pack 16 \
+  2>"$W/search-local.log"
+check "local search run" [ $? = 0 ]
+# Wait (bounded) until the driver chain has merged: summary.csv written and no job of ours left in the queue.
+wait_search() {
+  local i
+  for ((i = 0; i < JOB_TIMEOUT * 2; i++)); do
+    [ -f "$1/summary.csv" ] && [ -z "$(squeue -h -n loralab-ci-search-driver,loralab-ci-search-wave 2>/dev/null)" ] && return 0
+    sleep 0.5
+  done
+  return 1
+}
+timeout 60 "$LORALAB" sweep plan "$W/search-spec.json" --out "$W/search-cluster" --slurm --shards 3 --threads 1 --pack 16 \
+  --tool "$LORALAB" --sbatch "#SBATCH --time=10" >"$W/search-plan.log" 2>&1
+check "sweep plan --slurm of a search spec wrote driver.sbatch" grep -q "sweep wave" "$W/search-cluster/driver.sbatch"
+timeout 30 "$W/search-cluster/submit.sh" >/dev/null
+wait_search "$W/search-cluster"; check "driver chain ended with a merge" [ $? = 0 ]
+waves=$(ls "$W/search-cluster/logs" | grep -c '^driver_')
+check "search.json of the Slurm waves byte-identical to the one-process search ($waves driver jobs)" \
+  cmp -s "$W/search-local/search.json" "$W/search-cluster/search.json"
+# ---- lose the last wave's bookkeeping and two probes' results; submitting the driver again resumes
+rm -f "$W/search-cluster/summary.csv" "$W/search-cluster/search.json" "$W/search-cluster/wave.json"
+find "$W/search-cluster/runs" -name result.json | sort | sed -n '3p;9p' | xargs rm -f
+timeout 30 "$W/search-cluster/submit.sh" >/dev/null
+wait_search "$W/search-cluster"; check "resubmitted driver finished" [ $? = 0 ]
+check "search.json still byte-identical after the lost results were redone" \
+  cmp -s "$W/search-local/search.json" "$W/search-cluster/search.json"
+n=$(find "$W/search-cluster/runs" -name result.json | wc -l)
+m=$(find "$W/search-local/runs" -name result.json | wc -l)
+check "as many probe results as the local search ($n vs $m)" [ "$n" = "$m" ]
 echo "[ci-slurm] total $(el)s"

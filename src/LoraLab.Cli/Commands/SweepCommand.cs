@@ -13,6 +13,7 @@ public static class SweepCommand
         sweep.Subcommands.Add(SweepStatusCommand.Create());
         sweep.Subcommands.Add(SweepMergeCommand.Create());
         sweep.Subcommands.Add(SweepPlanCommand.Create());
+        sweep.Subcommands.Add(SweepWaveCommand.Create());
         return sweep;
     }
 }

@@ -14,7 +14,10 @@ public static class SweepRunner
         TextWriter log, CancellationToken ct = default)
     {
         if (options.Jobs < 1) throw new LoraLabException($"--jobs must be >= 1, got {options.Jobs}", ExitCodes.Usage);
-        if (plan.Search is not null) return SearchDriver.Run(plan, store, kinds, options, log, ct);
+        if (plan.Search is not null)
+            return options.Shard == ShardSpec.All
+                ? SearchDriver.Run(plan, store, kinds, options, log, ct)
+                : SearchWaves.RunShard(plan, store, kinds, options, log, ct);
         var kind = kinds.Get(plan.Kind);
         CheckPack(kind, options.Pack);
         store.EnsurePlan(plan);

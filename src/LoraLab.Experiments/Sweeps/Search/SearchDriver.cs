@@ -21,9 +21,6 @@ public static class SearchDriver
     {
         var spec = plan.Search ?? throw new ArgumentException("not a search plan", nameof(plan));
         var kind = kinds.Get(plan.Kind);
-        if (options.Shard != ShardSpec.All)
-            throw new LoraLabException("--shard: a search sweep cannot be sharded (its probes depend on earlier results); run it whole",
-                ExitCodes.Usage);
         SweepRunner.CheckPack(kind, options.Pack);
         var state = new SearchState(plan, spec, kind, store);
         store.RemoveStaleTemps();
@@ -60,18 +57,25 @@ public static class SearchDriver
                           $"{state.Open} of {plan.Cells.Count} grid points still searching; elapsed " +
                           $"{clock.Elapsed.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s)");
         }
-        var final = state.Replay();
-        store.WritePlan(plan with { Runs = state.Probes });
-        var results2 = new SearchResults(spec, plan.Axes, final.Cells);
-        AtomicFile.WriteAllText(Path.Combine(store.Directory, SearchResults.FileName), ConfigJson.Serialize(results2) + "\n");
-        var failures = final.Cells.Count(c => c.Failure is not null);
+        var failures = WriteResults(plan, state, store);
         log.WriteLine($"[search] done: {state.Probes.Count} probes ({executed} run now), {failures} grid point(s) without a result");
         return new SweepRunSummary(state.Probes.Count, skipped, executed, failed, diverged);
     }
 
-    /// <summary>The probes known to a search and their results (finished on disk, or failed in this
-    /// invocation).</summary>
-    sealed class SearchState
+    /// <summary>Writes plan.json and DIR/search.json from what is known; returns the grid points without a
+    /// result.</summary>
+    internal static int WriteResults(SweepPlan plan, SearchState state, ResultStore store)
+    {
+        var final = state.Replay();
+        store.WritePlan(plan with { Runs = state.Probes });
+        var results = new SearchResults(plan.Search!, plan.Axes, final.Cells);
+        AtomicFile.WriteAllText(Path.Combine(store.Directory, SearchResults.FileName), ConfigJson.Serialize(results) + "\n");
+        return final.Cells.Count(c => c.Failure is not null);
+    }
+
+    /// <summary>The probes known to a search and their results (finished on disk, or failed in this invocation; with
+    /// <c>failedOnDisk</c>, failed results on disk too, which stop their grid point's search).</summary>
+    internal sealed class SearchState
     {
         readonly SweepPlan _plan;
         readonly SearchSpec _spec;
@@ -81,14 +85,15 @@ public static class SearchDriver
         readonly Dictionary<(int Cell, int J), PlannedRun> _byLattice = new();
         readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
 
-        public SearchState(SweepPlan plan, SearchSpec spec, IRunKind kind, ResultStore store)
+        public SearchState(SweepPlan plan, SearchSpec spec, IRunKind kind, ResultStore store, bool failedOnDisk = false)
         {
             (_plan, _spec, _kind, _store) = (plan, spec, kind, store);
             Probes = store.BeginSearch(plan);
             foreach (var probe in Probes)
             {
                 _index[probe.Id] = probe.Index;
-                if (store.Read(probe) is { Finished: true, Result: { } r }) _results[probe.Id] = r;
+                if (store.Read(probe) is { Result: { } r } read && (read.Finished || failedOnDisk && r.Status == RunStatus.Failed))
+                    _results[probe.Id] = r;
             }
         }
 

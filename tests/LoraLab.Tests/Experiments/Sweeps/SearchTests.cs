@@ -141,15 +141,68 @@ public sealed class SearchTests : IDisposable
     }
 
     [Fact]
-    public void SlurmPlan_OfASearchSpec_IsRefusedWithOneLine()
+    public void SlurmPlan_OfASearchSpec_WritesADriverThatPlansWavesAndAWaveArray()
     {
         var kinds = RunKinds.Default.With(new PowerLawRunKind());
         var spec = Spec(widths: "[8, 16]", seeds: "[0]");
-        var ex = Assert.Throws<LoraLabException>(() => SlurmPlanner.Write(spec, SweepPlanner.Plan(spec, kinds), new ResultStore(_dir), null, 1, 1,
-            new ChildCommand("/bin/loralab", []), []));
+        var settings = SlurmPlanner.Write(spec, SweepPlanner.Plan(spec, kinds), new ResultStore(_dir), null, 1, 1,
+            new ChildCommand("/bin/loralab", []), []);
+
+        var driver = File.ReadAllText(settings.ScriptPath);
+        Assert.EndsWith("driver.sbatch", settings.ScriptPath);
+        Assert.Equal(2, settings.Shards);                                 // one task per grid point at most
+        Assert.Contains("sweep wave", driver);
+        Assert.Contains("--tasks 2", driver);
+        Assert.Contains("--dependency=afterany:", driver);
+        Assert.Contains("sweep merge", driver);
+        Assert.Contains("--shard \"$SLURM_ARRAY_TASK_ID/$LORALAB_WAVE_TASKS\"", File.ReadAllText(Path.Combine(_dir, "wave.sbatch")));
+        Assert.Contains("driver.sbatch", File.ReadAllText(Path.Combine(_dir, "submit.sh")));
+    }
+
+    [Fact]
+    public void Waves_RunAsArrayTasks_GiveTheSameSearchAsOneProcess_AndResumeAfterALostTask()
+    {
+        // Given a search run whole in one process, and the same search as waves: each wave planned from the files
+        // (sweep wave), its probes run by N separate shard runs (array tasks), one task of wave 2 lost
+        var whole = Path.Combine(_dir, "whole");
+        var waves = Path.Combine(_dir, "waves");
+        var spec = Spec(widths: "[128, 1024, 8192]", seeds: "[0, 1, 2]");
+        var kinds = RunKinds.Default.With(new PowerLawRunKind());
+        SweepRunner.Run(SweepPlanner.Plan(spec, kinds), new ResultStore(whole), kinds, new SweepRunOptions(), TextWriter.Null);
+
+        var store = new ResultStore(waves);
+        int planned = 0;
+        while (true)
+        {
+            var wave = SearchWaves.Plan(SweepPlanner.Plan(spec, kinds), store, kinds, maxTasks: 4, TextWriter.Null);
+            Assert.True(++planned < 100, "the waves do not end");
+            if (wave.Tasks == 0) break;
+            Assert.Equal(Math.Min(4, wave.Ids.Count), wave.Tasks);
+            for (int k = 0; k < wave.Tasks; k++)
+            {
+                if (wave.Number == 2 && k == 1 && wave.Stalled == 0 && planned == 2) continue;   // a task that never ran
+                var summary = SweepRunner.Run(SweepPlanner.Plan(spec, kinds), store, kinds,
+                    new SweepRunOptions { Shard = new ShardSpec(k, wave.Tasks) }, TextWriter.Null);
+                Assert.Equal(0, summary.Failed);
+            }
+        }
+
+        // Then search.json is byte-identical to the one-process run's
+        Assert.Equal(File.ReadAllText(Path.Combine(whole, SearchResults.FileName)),
+            File.ReadAllText(Path.Combine(waves, SearchResults.FileName)));
+        Assert.Equal(0, SearchWave.TryLoad(waves)!.Tasks);
+    }
+
+    [Fact]
+    public void WaveShard_WithAnotherTaskCountThanTheWave_IsAUsageError()
+    {
+        var kinds = RunKinds.Default.With(new PowerLawRunKind());
+        var spec = Spec(widths: "[8, 16]", seeds: "[0]");
+        var wave = SearchWaves.Plan(SweepPlanner.Plan(spec, kinds), new ResultStore(_dir), kinds, 2, TextWriter.Null);
+        var ex = Assert.Throws<LoraLabException>(() => SweepRunner.Run(SweepPlanner.Plan(spec, kinds), new ResultStore(_dir), kinds,
+            new SweepRunOptions { Shard = new ShardSpec(0, wave.Tasks + 1) }, TextWriter.Null));
         Assert.Equal(ExitCodes.Usage, ex.ExitCode);
-        Assert.Contains("searches lr", ex.Message);
-        Assert.False(File.Exists(Path.Combine(_dir, "plan.json")));
+        Assert.Contains("has 2 task(s)", ex.Message);
     }
 
     [Fact]

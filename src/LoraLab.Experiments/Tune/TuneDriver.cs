@@ -14,7 +14,9 @@ namespace LoraLab.Experiments.Tune;
 /// (once, then kept in DIR/budget.json so a rerun plans the same); neither: the default plan's cost.</summary>
 public sealed record TuneBudgetOption(long? Steps = null, double? Minutes = null)
 {
-    public string Source => Steps is { } s ? $"--budget-steps {s}" : Minutes is { } m ? $"--budget-minutes {m.ToString(CultureInfo.InvariantCulture)}" : "default";
+    public string Source => Steps is { } s ? $"--budget-steps {s}"
+        : Minutes is { } m ? $"--budget-minutes {m.ToString(CultureInfo.InvariantCulture)}"
+        : "default";
 }
 
 /// <summary>
@@ -29,29 +31,32 @@ public static class TuneDriver
     public const string SpecFile = "tune-spec.json";
 
     /// <summary>Everything checkable before a file is written: the spec against its kind, the metric, and a step
-    /// budget against the smallest plan. Returns the trial builder and the plan for a step budget (else null).</summary>
-    public static (TuneTrials Trials, MetricInfo Metric, MetricInfo Report, TunePlan? Plan) Check(TuneSpec spec, RunKinds kinds, TuneBudgetOption budget)
+    /// budget against the smallest plan. Returns the trial builder and the plan for a step budget (else
+    /// null).</summary>
+    public static (TuneTrials Trials, MetricInfo Metric, MetricInfo Report, TunePlan? Plan) Check(TuneSpec spec,
+        RunKinds kinds, TuneBudgetOption budget)
     {
         var kind = kinds.Get(spec.Kind);
         var resolved = SweepPlanner.Resolve(kind, (JsonObject)spec.Base.DeepClone(), $"{spec.Name}: base");
         var trials = new TuneTrials(spec, kind, resolved);
         var arms = trials.Arms();
-        foreach (var arm in arms) trials.Run(arm, trials.BaseLr, trials.FullSteps, trials.BaseSeed);   // every axis value resolves
+        foreach (var arm in arms) trials.Run(arm, trials.BaseLr, trials.FullSteps, trials.BaseSeed);   // axes resolve
         var (metric, report) = MetricsOf(spec, kind, resolved);
         if (budget is { Steps: not null, Minutes: not null })
             throw new LoraLabException("tune: give --budget-steps or --budget-minutes, not both", ExitCodes.Usage);
         if (budget.Minutes is <= 0 || budget.Steps is <= 0)
             throw new LoraLabException("tune: the budget must be > 0", ExitCodes.Usage);
         var plan = budget.Minutes is null
-            ? TuneBudget.Choose(trials.FullSteps, arms.Count, spec.Settings.LrFind.Inits.Count, spec.Settings, budget.Steps, budget.Source)
+            ? TuneBudget.Choose(trials.FullSteps, arms.Count, spec.Settings.LrFind.Inits.Count, spec.Settings,
+                budget.Steps, budget.Source)
             : null;
         return (trials, metric, report, plan);
     }
 
     /// <param name="planOnly">Train nothing: at the first wave with runs to do, throw <see cref="TuneWavePending"/>
     /// (after writing its plan.json); with every wave done, write the outputs (<c>tune plan --slurm</c>).</param>
-    public static TuneResult Run(TuneSpec spec, string directory, RunKinds kinds, TuneBudgetOption budget, SweepRunOptions options,
-        TextWriter log, CancellationToken ct = default, bool planOnly = false)
+    public static TuneResult Run(TuneSpec spec, string directory, RunKinds kinds, TuneBudgetOption budget,
+        SweepRunOptions options, TextWriter log, CancellationToken ct = default, bool planOnly = false)
     {
         var (trials, metric, reportMetric, stepPlan) = Check(spec, kinds, budget);
         var kind = kinds.Get(spec.Kind);
@@ -84,7 +89,7 @@ public static class TuneDriver
             return (Arm: arm, Lrs: LrLattice.Window(valley, minimum, plan.LrsPerArm, LrLattice.ZeroA(arm.Init)));
         }).ToList();
         foreach (var (arm, lrs) in candidates)
-            log.WriteLine($"[tune] {arm.Label}: LRs {string.Join(", ", lrs.Select(l => l.ToString("G3", CultureInfo.InvariantCulture)))}");
+            log.WriteLine($"[tune] {arm.Label}: LRs {string.Join(", ", lrs.Select(G3))}");
 
         var store = new ResultStore(Path.Combine(directory, "trials"));
         var waves = new TuneWaves(spec, kind, store, options, log, clock, plan.Total - lrFindSteps, planOnly, ct);
@@ -95,15 +100,19 @@ public static class TuneDriver
         List<(Arm Arm, double Lr, PlannedRun Run, RunResult Result)> rung = [];
         foreach (var r in plan.Rungs)
         {
-            var runs = alive.Select(a => (a.Arm, a.Lr, Run: trials.Run(a.Arm, a.Lr, r.Steps, trials.BaseSeed))).ToList();
-            var results = waves.Run($"rung {r.Index + 1}/{plan.Rungs.Count}: {runs.Count} trials x {r.Steps} steps", runs.Select(x => x.Run));
+            var runs = alive.Select(a => (a.Arm, a.Lr, Run: trials.Run(a.Arm, a.Lr, r.Steps, trials.BaseSeed)))
+                .ToList();
+            var results = waves.Run($"rung {r.Index + 1}/{plan.Rungs.Count}: {runs.Count} trials x {r.Steps} steps",
+                runs.Select(x => x.Run));
             rung = runs.Select(x => (x.Arm, x.Lr, x.Run, results[x.Run.Id])).ToList();
             for (int extension = 1; r.Index == 0 && extension <= s.EdgeExtensions; extension++)
             {
-                var more = TuneLadder.EdgeCandidates(rung.Select(x => (x.Arm, x.Lr, x.Result)).ToList(), metric, s.LrFind)
+                var tried = rung.Select(x => (x.Arm, x.Lr, x.Result)).ToList();
+                var more = TuneLadder.EdgeCandidates(tried, metric, s.LrFind)
                     .Select(a => (a.Arm, a.Lr, Run: trials.Run(a.Arm, a.Lr, r.Steps, trials.BaseSeed))).ToList();
                 if (more.Count == 0) break;
-                var extra = waves.Run($"rung 1 edge extension {extension}: {more.Count} trials x {r.Steps} steps", more.Select(x => x.Run));
+                var extra = waves.Run($"rung 1 edge extension {extension}: {more.Count} trials x {r.Steps} steps",
+                    more.Select(x => x.Run));
                 rung.AddRange(more.Select(x => (x.Arm, x.Lr, x.Run, extra[x.Run.Id])));
             }
             var ranked = TuneLadder.Rank(rung.Select(x => (x.Arm, x.Lr, x.Result)), metric);
@@ -112,8 +121,8 @@ public static class TuneDriver
                 rows.Add(Row($"rung {r.Index + 1}", r.Index, x.Arm, x.Lr, x.Run, x.Result, (metric, reportMetric),
                              keep.Any(k => k.Arm == x.Arm && k.Lr == x.Lr), store));
             if (ranked.All(x => x.Result.Status != RunStatus.Ok))
-                throw new LoraLabException($"tune: every trial of rung {r.Index + 1} diverged or was pruned (lower tune.lr_find.max_lr " +
-                                           "or check the config)", ExitCodes.RunFailed);
+                throw new LoraLabException($"tune: every trial of rung {r.Index + 1} diverged or was pruned " +
+                                           "(lower tune.lr_find.max_lr or check the config)", ExitCodes.RunFailed);
             alive = keep.Count > 0 ? keep.Select(k => (k.Arm, k.Lr)).ToList() : alive;
         }
 
@@ -124,19 +133,26 @@ public static class TuneDriver
         var baselineArm = trials.BaselineArm;
         var finalRuns = finalists.Select(f => (f.Arm, f.Lr, Stage: "seeds"))
             .Append((Arm: baselineArm, Lr: trials.BaseLr, Stage: "baseline"))
-            .SelectMany(f => seeds.Select(seed => (f.Arm, f.Lr, f.Stage, Run: trials.Run(f.Arm, f.Lr, trials.FullSteps, seed)))).ToList();
-        var finalResults = waves.Run($"seeds: {finalists.Count} finalist(s) and the baseline x {s.Seeds} seeds x {trials.FullSteps} steps",
+            .SelectMany(f => seeds.Select(seed =>
+                (f.Arm, f.Lr, f.Stage, Run: trials.Run(f.Arm, f.Lr, trials.FullSteps, seed)))).ToList();
+        var finalResults = waves.Run(
+            $"seeds: {finalists.Count} finalist(s) and the baseline x {s.Seeds} seeds x {trials.FullSteps} steps",
             finalRuns.Select(f => f.Run));
         foreach (var f in finalRuns)
-            rows.Add(Row(f.Stage, plan.Rungs.Count, f.Arm, f.Lr, f.Run, finalResults[f.Run.Id], (metric, reportMetric), false, store));
+            rows.Add(Row(f.Stage, plan.Rungs.Count, f.Arm, f.Lr, f.Run, finalResults[f.Run.Id], (metric, reportMetric),
+                         false, store));
         SeededConfig Seeded(Arm arm, double lr)
         {
-            var runs = finalRuns.Where(f => f.Arm.Label == arm.Label && f.Lr == lr).Select(f => finalResults[f.Run.Id]).Distinct().ToList();
-            List<double> Values(MetricInfo m) =>
-                runs.Where(r => r.Status == RunStatus.Ok && r.Metrics.ContainsKey(m.Name)).Select(r => r.Metrics[m.Name]).ToList();
+            var runs = finalRuns.Where(f => f.Arm.Label == arm.Label && f.Lr == lr).Select(f => finalResults[f.Run.Id])
+                .Distinct().ToList();
+            List<double> Values(MetricInfo m) => runs
+                .Where(r => r.Status == RunStatus.Ok && r.Metrics.ContainsKey(m.Name)).Select(r => r.Metrics[m.Name])
+                .ToList();
             var (report, selection) = (Values(reportMetric), Values(metric));
-            return new SeededConfig(arm.Label, arm.Init, lr, AxesText(arm), report, report.Count > 0 ? Statistics.MeanInterval(report) : null,
-                selection, selection.Count > 0 ? Statistics.MeanInterval(selection) : null, runs.Count(r => r.Status != RunStatus.Ok), runs[0].Id);
+            return new SeededConfig(arm.Label, arm.Init, lr, AxesText(arm),
+                report, report.Count > 0 ? Statistics.MeanInterval(report) : null,
+                selection, selection.Count > 0 ? Statistics.MeanInterval(selection) : null,
+                runs.Count(r => r.Status != RunStatus.Ok), runs[0].Id);
         }
         var finalistSummaries = finalists.Select(f => Seeded(f.Arm, f.Lr)).ToList();
         var baseline = Seeded(baselineArm, trials.BaseLr);
@@ -148,26 +164,31 @@ public static class TuneDriver
         var isBaseline = best is null || baseline.Diverged == 0 && baseline.SelectionMean is not null
                          && metric.IsBetter(baseline.SelectionMean.Estimate, best.SelectionMean!.Estimate);
         var recommended = isBaseline ? baseline : best!;
-        var comparison = TuneVerdict.Compare(spec, kind, store, reportMetric, recommended, baseline, finalRuns.Select(f => (f.Stage, f.Run)), isBaseline);
+        var comparison = TuneVerdict.Compare(spec, kind, store, reportMetric, recommended, baseline,
+            finalRuns.Select(f => (f.Stage, f.Run)), isBaseline);
         var verdict = comparison?.VerdictLine
                       ?? (best is not null && best.FirstSeedRunId == baseline.FirstSeedRunId
                           ? "the best finalist is the baseline configuration itself: nothing to compare"
                           : $"no finalist beat the baseline on {metric.Name}: the baseline is recommended");
-        log.WriteLine($"[tune] recommended: {recommended.Arm}, optim.lr {recommended.Lr.ToString("G3", CultureInfo.InvariantCulture)}; {verdict}");
+        log.WriteLine($"[tune] recommended: {recommended.Arm}, optim.lr {G3(recommended.Lr)}; {verdict}");
 
         var trialSteps = rows.GroupBy(r => r.Id).Sum(g => (long)(g.First().StepsCompleted ?? g.First().Steps));
         var result = new TuneResult
         {
-            Name = spec.Name, Metric = metric.Name, Direction = metric.Direction, ReportMetric = reportMetric.Name, Plan = plan, LrFind = lrFind, Trials = rows,
+            Name = spec.Name, Metric = metric.Name, Direction = metric.Direction, ReportMetric = reportMetric.Name,
+            Plan = plan, LrFind = lrFind, Trials = rows,
             Finalists = finalistSummaries, Baseline = baseline, Recommended = recommended,
             RecommendedIsBaseline = recommended.FirstSeedRunId == baseline.FirstSeedRunId,
             Comparison = comparison, Verdict = verdict, LrFindStepsUsed = lrFindSteps, TrialStepsUsed = trialSteps,
         };
-        var recommendedArm = isBaseline ? baselineArm : finalists.First(f => f.Arm.Label == recommended.Arm && f.Lr == recommended.Lr).Arm;
+        var recommendedArm = isBaseline
+            ? baselineArm
+            : finalists.First(f => f.Arm.Label == recommended.Arm && f.Lr == recommended.Lr).Arm;
         TuneOutputs.Write(result, trials.Recommended(recommendedArm, recommended.Lr), store, directory, spec);
-        log.WriteLine($"[tune] done in {clock.Elapsed.TotalMinutes.ToString("0.0", CultureInfo.InvariantCulture)} min: " +
-                      $"{result.StepsUsed} training steps ({(double)result.StepsUsed / plan.FullGridSteps:P0} of a full grid of the same " +
-                      $"candidates, {plan.FullGridSteps}); outputs in {directory}");
+        var minutes = clock.Elapsed.TotalMinutes.ToString("0.0", CultureInfo.InvariantCulture);
+        var share = ((double)result.StepsUsed / plan.FullGridSteps).ToString("P0", CultureInfo.InvariantCulture);
+        log.WriteLine($"[tune] done in {minutes} min: {result.StepsUsed} training steps ({share} of a full " +
+                      $"grid of the same candidates, {plan.FullGridSteps}); outputs in {directory}");
         return result;
     }
 
@@ -195,12 +216,13 @@ public static class TuneDriver
         var text = CanonicalJson.Serialize(claim) + "\n";
         var path = Path.Combine(directory, SpecFile);
         if (File.Exists(path) && File.ReadAllText(path) != text)
-            throw new LoraLabException($"{path}: this folder holds another tune (spec or budget differ); use another --out", ExitCodes.Usage);
+            throw new LoraLabException(
+                $"{path}: this folder holds another tune (spec or budget differ); use another --out", ExitCodes.Usage);
         AtomicFile.WriteAllText(path, text);
     }
 
-    static TunePlan PlanForMinutes(TuneSpec spec, TuneTrials trials, TuneBudgetOption budget, List<RunResult> lrFindRuns,
-        SweepRunOptions options, string directory)
+    static TunePlan PlanForMinutes(TuneSpec spec, TuneTrials trials, TuneBudgetOption budget,
+        List<RunResult> lrFindRuns, SweepRunOptions options, string directory)
     {
         var path = Path.Combine(directory, TunePlan.FileName);
         long steps;
@@ -211,15 +233,19 @@ public static class TuneDriver
             var seconds = lrFindRuns.Sum(r => r.Timing.WallSeconds);
             var perStep = seconds / Math.Max(1, lrFindRuns.Sum(StepsOf));
             var parallel = Math.Max(1, Math.Min(options.Jobs, options.Cores / Math.Max(1, options.ThreadsPerJob)));
-            steps = lrFindRuns.Sum(StepsOf) + (long)Math.Floor(Math.Max(0, budget.Minutes!.Value * 60 - seconds) / perStep * parallel);
+            var left = Math.Max(0, budget.Minutes!.Value * 60 - seconds);
+            steps = lrFindRuns.Sum(StepsOf) + (long)Math.Floor(left / perStep * parallel);
             AtomicFile.WriteAllText(path, new JsonObject
             {
-                ["budget_steps"] = steps, ["minutes"] = budget.Minutes, ["seconds_per_step"] = perStep, ["parallel_jobs"] = parallel,
+                ["budget_steps"] = steps, ["minutes"] = budget.Minutes, ["seconds_per_step"] = perStep,
+                ["parallel_jobs"] = parallel,
             }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         }
-        return TuneBudget.Choose(trials.FullSteps, trials.Arms().Count, spec.Settings.LrFind.Inits.Count, spec.Settings, steps,
-            $"{budget.Source} = {steps} steps at lr-find's speed");
+        return TuneBudget.Choose(trials.FullSteps, trials.Arms().Count, spec.Settings.LrFind.Inits.Count, spec.Settings,
+            steps, $"{budget.Source} = {steps} steps at lr-find's speed");
     }
+
+    static string G3(double x) => x.ToString("G3", CultureInfo.InvariantCulture);
 
     static long StepsOf(RunResult r) => r.Metrics.TryGetValue("steps_completed", out var s) ? (long)s
         : r.Curves.TryGetValue("loss", out var l) ? l.Length : 0;
@@ -233,13 +259,13 @@ public static class TuneDriver
     static IReadOnlyDictionary<string, string> AxesText(Arm arm) =>
         arm.Axes.ToDictionary(a => a.Key, a => CanonicalJson.ScalarText(a.Value));
 
-    static TrialRow Row(string stage, int rung, Arm arm, double lr, PlannedRun run, RunResult result, (MetricInfo Rank, MetricInfo Report) metric,
-        bool promoted, ResultStore store) =>
-        new(stage, rung, run.Id, arm.Label, arm.Init, lr, AxesText(arm), int.Parse(run.Value("steps")!, CultureInfo.InvariantCulture),
+    static TrialRow Row(string stage, int rung, Arm arm, double lr, PlannedRun run, RunResult result,
+        (MetricInfo Rank, MetricInfo Report) metric, bool promoted, ResultStore store) =>
+        new(stage, rung, run.Id, arm.Label, arm.Init, lr, AxesText(arm),
+            int.Parse(run.Value("steps")!, CultureInfo.InvariantCulture),
             int.Parse(run.Value("seed")!, CultureInfo.InvariantCulture), result.Status.ToString().ToLowerInvariant(),
             result.Metrics.TryGetValue(metric.Rank.Name, out var m) && result.Status == RunStatus.Ok ? m : null,
             result.Metrics.TryGetValue(metric.Report.Name, out var rep) && result.Status == RunStatus.Ok ? rep : null,
             result.Metrics.TryGetValue("steps_completed", out var sc) ? (int)sc : null, promoted,
             result.Status == RunStatus.Ok ? null : RunNotes.StopReason(store, run.Id) ?? result.Error ?? "diverged");
-
 }

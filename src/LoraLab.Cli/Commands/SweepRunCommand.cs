@@ -14,8 +14,8 @@ public static class SweepRunCommand
         var shard = new Option<string?>("--shard") { Description = "Run only shard k/N (plan index mod N = k)." };
         var pack = new Option<int>("--pack")
         {
-            Description = "Train up to K runs that differ only in init and learning rates in one pass (toy runs: one batch on " +
-                          "the shared problem, results equal to separate runs to float tolerance).",
+            Description = "Train up to K runs that differ only in seed, init and learning rates in one pass (toy runs: one " +
+                          "batch, the runs of a seed on its problem; results bit-identical to separate runs).",
             DefaultValueFactory = _ => 1,
         };
         var cmd = new Command("run",

@@ -35,7 +35,7 @@ var benchmarks = new Dictionary<string, Action>
     ["generate-peer"] = () => GeneratePeerBenchmark.Run(export, check),
     ["toy-peer"] = () => ToyPeerBenchmark.Run(export, check),
     ["toy-pass"] = ToyPassBenchmark.Run,
-    ["gemm-rows"] = GemmRowsCheck.Run,
+    ["gemm-blocks"] = GemmBlocksBenchmark.Run,
     ["finetune-step"] = () => FinetuneStepBenchmark.Run(configPath, Option("--steps", 20)),
     ["generate"] = GenerateBenchmark.Run,
     ["finetune-monitors"] = () => FinetuneMonitorsBenchmark.Run(threads),

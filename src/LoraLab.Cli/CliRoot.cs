@@ -4,7 +4,7 @@ using LoraLab.Cli.Commands;
 namespace LoraLab.Cli;
 
 /// <summary>The command tree; each command lives in Commands/&lt;Name&gt;Command.cs and calls one library function.</summary>
-public static class CliRoot
+internal static class CliRoot
 {
     public static RootCommand Build()
     {

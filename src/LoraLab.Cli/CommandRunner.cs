@@ -7,7 +7,7 @@ namespace LoraLab.Cli;
 /// Runs a command's action so that a user error is one line on stderr and a non-zero exit code; the stack trace is
 /// printed only with <c>--verbose</c>.
 /// </summary>
-public static class CommandRunner
+internal static class CommandRunner
 {
     public static readonly Option<bool> Verbose = new("--verbose")
     {

@@ -10,7 +10,7 @@ public enum LoraScaling
     AlphaOverSqrtR,
 }
 
-public static class LoraScalingExtensions
+internal static class LoraScalingExtensions
 {
     /// <summary>s for a layer of rank <paramref name="rank"/> and α <paramref name="alpha"/>: the one place it is
     /// computed (PEFT <c>LoraLayer.update_layer</c>: <c>lora_alpha / r</c> or

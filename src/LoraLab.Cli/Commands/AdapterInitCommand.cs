@@ -9,7 +9,7 @@ using TorchSharp;
 namespace LoraLab.Cli.Commands;
 
 /// <summary><c>loralab adapter init</c>: a fresh, untrained adapter for a built-in model, to inspect an init scheme.</summary>
-public static class AdapterInitCommand
+internal static class AdapterInitCommand
 {
     public static Command Create()
     {

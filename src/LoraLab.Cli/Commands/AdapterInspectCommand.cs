@@ -5,7 +5,7 @@ using LoraLab.IO;
 namespace LoraLab.Cli.Commands;
 
 /// <summary><c>loralab adapter inspect DIR</c>: config, per-tensor statistics, and whether B·A = 0.</summary>
-public static class AdapterInspectCommand
+internal static class AdapterInspectCommand
 {
     public static Command Create()
     {

@@ -6,7 +6,7 @@ using LoraLab.IO.Config;
 
 namespace LoraLab.Cli.Commands;
 
-public static class CompareCommand
+internal static class CompareCommand
 {
     public static Command Create()
     {

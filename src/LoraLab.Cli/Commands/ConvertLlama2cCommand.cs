@@ -4,7 +4,7 @@ using LoraLab.Models.Llama;
 namespace LoraLab.Cli.Commands;
 
 /// <summary><c>loralab convert-llama2c</c>: llama2.c legacy .bin → Hugging Face Llama folder.</summary>
-public static class ConvertLlama2cCommand
+internal static class ConvertLlama2cCommand
 {
     public static Command Create()
     {

@@ -8,7 +8,7 @@ namespace LoraLab.Cli.Commands;
 
 /// <summary><c>loralab eval --adapter NEW (--baseline-adapter OLD | --baseline base) [--data DEV] --out DIR</c>
 /// (AdapterEval).</summary>
-public static class EvalCommand
+internal static class EvalCommand
 {
     public static Command Create()
     {

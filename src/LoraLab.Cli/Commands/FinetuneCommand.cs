@@ -8,7 +8,7 @@ namespace LoraLab.Cli.Commands;
 
 /// <summary><c>loralab finetune [--config FILE] [--model M --data FILE --task T ...] [--set key=value ...]
 /// --out DIR</c>, or <c>--resume DIR</c>.</summary>
-public static class FinetuneCommand
+internal static class FinetuneCommand
 {
     public static Command Create()
     {

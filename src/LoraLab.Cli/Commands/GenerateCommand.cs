@@ -6,7 +6,7 @@ using LoraLab.Training.Adapters;
 namespace LoraLab.Cli.Commands;
 
 /// <summary><c>loralab generate</c>: stream a continuation from a causal LM (llama2.c .bin or HF folder).</summary>
-public static class GenerateCommand
+internal static class GenerateCommand
 {
     public static Command Create()
     {

@@ -7,7 +7,7 @@ using LoraLab.IO.Config;
 
 namespace LoraLab.Cli.Commands;
 
-public static class LrFindCommand
+internal static class LrFindCommand
 {
     public static Command Create()
     {

@@ -5,7 +5,7 @@ using LoraLab.Training.Adapters;
 namespace LoraLab.Cli.Commands;
 
 /// <summary><c>loralab merge</c>: fold a LoRA adapter into its base model and write a plain HF model folder.</summary>
-public static class MergeCommand
+internal static class MergeCommand
 {
     public static Command Create()
     {

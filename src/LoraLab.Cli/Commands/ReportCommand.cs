@@ -4,7 +4,7 @@ using LoraLab.IO;
 
 namespace LoraLab.Cli.Commands;
 
-public static class ReportCommand
+internal static class ReportCommand
 {
     public static Command Create()
     {

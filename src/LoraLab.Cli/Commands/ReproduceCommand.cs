@@ -5,7 +5,7 @@ using LoraLab.IO;
 namespace LoraLab.Cli.Commands;
 
 /// <summary><c>loralab reproduce</c>: the toy's LR scaling in width and rank, measured by search sweeps.</summary>
-public static class ReproduceCommand
+internal static class ReproduceCommand
 {
     public static Command Create()
     {

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace LoraLab.Cli.Commands;
 
 /// <summary>The <c>sweep</c> group: plan, run, run-one (internal), status, merge.</summary>
-public static class SweepCommand
+internal static class SweepCommand
 {
     public static Command Create()
     {

@@ -4,7 +4,7 @@ using LoraLab.IO;
 
 namespace LoraLab.Cli.Commands;
 
-public static class SweepMergeCommand
+internal static class SweepMergeCommand
 {
     public static Command Create()
     {

@@ -4,7 +4,7 @@ using LoraLab.IO;
 
 namespace LoraLab.Cli.Commands;
 
-public static class SweepPlanCommand
+internal static class SweepPlanCommand
 {
     public static Command Create()
     {

@@ -3,7 +3,7 @@ using LoraLab.Experiments.Sweeps;
 
 namespace LoraLab.Cli.Commands;
 
-public static class SweepRunCommand
+internal static class SweepRunCommand
 {
     public static Command Create()
     {

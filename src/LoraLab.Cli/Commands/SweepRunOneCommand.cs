@@ -3,7 +3,7 @@ using LoraLab.Experiments.Sweeps;
 
 namespace LoraLab.Cli.Commands;
 
-public static class SweepRunOneCommand
+internal static class SweepRunOneCommand
 {
     public static Command Create()
     {

@@ -3,7 +3,7 @@ using LoraLab.Experiments.Sweeps;
 
 namespace LoraLab.Cli.Commands;
 
-public static class SweepStatusCommand
+internal static class SweepStatusCommand
 {
     public static Command Create()
     {

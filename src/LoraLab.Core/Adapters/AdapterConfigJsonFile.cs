@@ -14,7 +14,7 @@ namespace LoraLab.Core.Adapters;
 /// <see cref="LoraLabException"/> (<see cref="ExitCodes.BadInput"/>) for malformed JSON, a missing or non-LORA
 /// <c>peft_type</c>, a missing <c>r</c>/<c>lora_alpha</c>, a mistyped known key or an invalid value.
 /// </summary>
-public static class AdapterConfigJsonFile
+internal static class AdapterConfigJsonFile
 {
     static readonly JsonSerializerOptions Options = new()
     {

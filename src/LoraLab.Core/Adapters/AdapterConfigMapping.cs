@@ -3,7 +3,7 @@ using LoraLab.IO.Config;
 namespace LoraLab.Core.Adapters;
 
 /// <summary>Our <see cref="LoraConfig"/> ⇄ PEFT's <c>adapter_config.json</c>.</summary>
-public static class AdapterConfigMapping
+internal static class AdapterConfigMapping
 {
     /// <summary>The adapter_config.json for layers injected with <paramref name="lora"/>. <paramref name="rankFactor"/>
     /// is 2 for an adapter exported relative to the original base weight ([A | A₀], [B | −B₀]).</summary>

@@ -6,7 +6,7 @@ namespace LoraLab.Core.Adapters;
 /// What differs between the tensors a model expects from an adapter and those a file holds (PyTorch's
 /// <c>load_state_dict</c> missing/unexpected keys, plus shape mismatches). Lists are in ordinal order.
 /// </summary>
-public sealed record AdapterMismatch(
+internal sealed record AdapterMismatch(
     IReadOnlyList<string> Missing,
     IReadOnlyList<string> Unexpected,
     IReadOnlyList<AdapterShapeMismatch> ShapeMismatches)

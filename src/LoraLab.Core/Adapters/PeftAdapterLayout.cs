@@ -7,7 +7,7 @@ namespace LoraLab.Core.Adapters;
 /// <c>base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight</c> (PEFT <c>save_and_load.py</c>). Module
 /// paths must be the Hugging Face ones for the file to load in PEFT; that is the model's naming, not ours to fix.
 /// </summary>
-public static class PeftAdapterLayout
+internal static class PeftAdapterLayout
 {
     public const string Prefix = "base_model.model.";
     public const string WeightsFileName = "adapter_model.safetensors";

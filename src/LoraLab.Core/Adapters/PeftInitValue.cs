@@ -12,7 +12,7 @@ namespace LoraLab.Core.Adapters;
 /// load; B₀A₀ is sign-invariant (U_rS_rV_rᵀ, Q_rR_r), so the forward matches when our init mutates the base weight
 /// the same way (docs/reference/anchors.md §1.3).
 /// </summary>
-public static class PeftInitValue
+internal static class PeftInitValue
 {
     public static JsonNode For(LoraInit init) => init switch
     {

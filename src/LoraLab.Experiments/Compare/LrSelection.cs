@@ -3,7 +3,7 @@ using LoraLab.Experiments.Sweeps;
 namespace LoraLab.Experiments.Compare;
 
 /// <summary>Best-LR selection and LR robustness over one side's LR curve.</summary>
-public static class LrSelection
+internal static class LrSelection
 {
     /// <summary>The eligible LR with the best mean (ties: the smaller LR), or null when none is eligible.</summary>
     public static LrPoint? Best(IReadOnlyList<LrPoint> points, MetricInfo metric)

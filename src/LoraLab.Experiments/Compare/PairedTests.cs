@@ -6,7 +6,7 @@ namespace LoraLab.Experiments.Compare;
 /// Both are two-sided and exact: with n pairs the smallest p either can reach is 2 / 2^n (0.5 at n = 2, 0.0625 at
 /// n = 5), which the verdict line states so that a reader sees why few seeds cannot be significant by these tests.
 /// </summary>
-public static class PairedTests
+internal static class PairedTests
 {
     /// <summary>Exact two-sided sign test: zeros dropped, P(|#positive − m/2| ≥ observed) under Binomial(m, ½).</summary>
     public static double SignTestP(IReadOnlyList<double> diffs)

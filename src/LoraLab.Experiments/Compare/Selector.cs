@@ -8,7 +8,7 @@ namespace LoraLab.Experiments.Compare;
 /// (<c>init=a</c> selects <c>lora.init=a</c> in a finetune sweep). Values match as text ignoring case, with '_'
 /// accepted for '-' as enum names are typed (<c>init=A</c>, <c>init=both_random</c>), or as numbers
 /// (<c>lr=1e-3</c> matches 0.001).</summary>
-public sealed record Selector(string Text, IReadOnlyList<KeyValuePair<string, string>> Pairs)
+internal sealed record Selector(string Text, IReadOnlyList<KeyValuePair<string, string>> Pairs)
 {
     /// <summary>Parses and resolves <paramref name="text"/> against <paramref name="plan"/>. <see cref="Text"/> is
     /// the canonical form: resolved keys, and a text value spelled as the runs spell it.</summary>

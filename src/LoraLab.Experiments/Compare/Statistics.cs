@@ -1,7 +1,7 @@
 namespace LoraLab.Experiments.Compare;
 
 /// <summary>Pure statistics over seeds: mean, sample standard deviation, Student-t 95% interval of the mean.</summary>
-public static class Statistics
+internal static class Statistics
 {
     // t_{0.975, df} for df = 1..30 (standard tables).
     static readonly double[] T975 =

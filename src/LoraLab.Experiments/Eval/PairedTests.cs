@@ -17,7 +17,7 @@ public sealed record BootstrapDifference(double Estimate, double Low, double Hig
 /// Paired tests of two models scored on the same examples: the exact McNemar test on discordant pairs, Student's
 /// paired t, and a seeded paired bootstrap (examples resampled with replacement, the same draws for both sides).
 /// </summary>
-public static class PairedTests
+internal static class PairedTests
 {
     /// <summary>Exact two-sided McNemar p: 2·P(X ≤ min(b, c)) for X ~ Binomial(b + c, 1/2), at most 1; 1 when
     /// b + c = 0. <paramref name="b"/>, <paramref name="c"/>: examples only the candidate / only the baseline gets

@@ -13,7 +13,7 @@ namespace LoraLab.Experiments.Packing;
 /// The caller feeds a batch repeated K times along dim 0 and sums the K losses: each run's parameters then receive
 /// exactly their own run's gradient.
 /// </summary>
-public static class AdapterPacking
+internal static class AdapterPacking
 {
     public static Module Pack(IReadOnlyList<Module> models, IReadOnlyList<string> perRunModules)
     {

@@ -6,7 +6,7 @@ namespace LoraLab.Experiments.Packing;
 
 /// <summary>K trainable Linear layers (one per packed run, e.g. each run's classifier head) applied group by group:
 /// (K·N, …, in) → (K·N, …, out), group k through layer k.</summary>
-public sealed class PackedLinear : Module<Tensor, Tensor>
+internal sealed class PackedLinear : Module<Tensor, Tensor>
 {
     private readonly IReadOnlyList<Linear> _layers;                        // the runs' own heads (their parameters)
 

@@ -13,7 +13,7 @@ namespace LoraLab.Experiments.Packing;
 /// rank-r branches are one batched matmul. The adapters' A and B are the original runs' own parameters, so each run's
 /// optimizer steps them unchanged and the packed run is the K separate runs, to float tolerance.
 /// </summary>
-public sealed class PackedLoraLinear : Module<Tensor, Tensor>
+internal sealed class PackedLoraLinear : Module<Tensor, Tensor>
 {
     [ComponentName(Name = "base_layer")] private readonly Linear _base;    // W: (out, in), frozen, shared
     private readonly IReadOnlyList<LoraLinear> _adapters;                 // not registered: their bases are duplicates

@@ -6,7 +6,7 @@ namespace LoraLab.Experiments.Reproduce;
 /// <summary>From search.json to summary.json's cells: per group (readout × init, or setting), per-seed slopes of the
 /// edge and of η* on the scaling axis, with t-intervals (<see cref="SlopeEstimate"/>). Never a bootstrap of a minimum:
 /// each seed's edge is its own measurement.</summary>
-public static class ReproduceAnalysis
+internal static class ReproduceAnalysis
 {
     /// <summary>width.&lt;readout&gt;.&lt;A|B&gt;.</summary>
     public static SortedDictionary<string, SortedDictionary<string, AxisSlopes>> Width(SearchResults results)

@@ -6,7 +6,7 @@ namespace LoraLab.Experiments.Reproduce;
 
 /// <summary>report.html of <c>loralab reproduce</c>: the tables, per-seed edges and η* against width with the fitted
 /// mean slope per readout, the rank figure, and the sensitivity table.</summary>
-public static class ReproduceReport
+internal static class ReproduceReport
 {
     static readonly string[] Colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
     static readonly CultureInfo C = CultureInfo.InvariantCulture;

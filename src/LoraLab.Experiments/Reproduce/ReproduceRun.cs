@@ -125,5 +125,5 @@ public static class ReproduceRun
 
 /// <summary>timing.json: wall time in total and per search, jobs, cores, and the 1-minute load average at the start
 /// (the machine may be shared). Kept out of summary.json so that file is identical for the same seeds.</summary>
-public sealed record ReproduceTiming(double WallSeconds, SortedDictionary<string, double> SearchSeconds, int Jobs,
+internal sealed record ReproduceTiming(double WallSeconds, SortedDictionary<string, double> SearchSeconds, int Jobs,
     int ProcessorCount, double? LoadAverage1MinAtStart);

@@ -8,7 +8,7 @@ namespace LoraLab.Experiments.Reproduce;
 /// <summary>The sweep specs of <c>loralab reproduce</c>: configs/reproduce/*.json (embedded in this assembly, so the
 /// tool runs from anywhere) or a file, with the command line's overrides applied to the spec's base config
 /// (<c>--set</c>, through the one dotted-path setter) and to its seed axis (<c>--seed</c>).</summary>
-public static class ReproduceSpecs
+internal static class ReproduceSpecs
 {
     /// <summary>The width searches: the linear readouts to n = 8192 and layer-relu to 2048 (its loss costs O(n·N) per
     /// step); --quick: one small spec with all three; --width-spec: that file alone.</summary>

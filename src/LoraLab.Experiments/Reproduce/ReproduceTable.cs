@@ -4,7 +4,7 @@ using System.Text;
 namespace LoraLab.Experiments.Reproduce;
 
 /// <summary>The plain-text result of <c>loralab reproduce</c> (stdout and table.txt).</summary>
-public static class ReproduceTable
+internal static class ReproduceTable
 {
     static readonly CultureInfo C = CultureInfo.InvariantCulture;
 

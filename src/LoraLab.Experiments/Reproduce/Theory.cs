@@ -1,7 +1,7 @@
 namespace LoraLab.Experiments.Reproduce;
 
 /// <summary>The exponents the theory predicts (docs/protocol-width-sweep.md §3).</summary>
-public static class Theory
+internal static class Theory
 {
     /// <summary>Max stable (and optimal) LR ∝ n^slope: γ-calculus with Adam ≈ sign updates (Hayou, Ghosh &amp; Yu
     /// 2024).

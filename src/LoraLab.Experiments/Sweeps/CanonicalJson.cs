@@ -12,7 +12,7 @@ namespace LoraLab.Experiments.Sweeps;
 /// integral (|x| &lt; 2^53) and as the shortest round-trip double otherwise, so 1e-3 and 0.001 are the same config.
 /// Run ids hash this text (SHA-256), never <c>GetHashCode</c>, so they agree across processes and machines.
 /// </summary>
-public static class CanonicalJson
+internal static class CanonicalJson
 {
     static readonly JsonWriterOptions WriterOptions = new()
     {

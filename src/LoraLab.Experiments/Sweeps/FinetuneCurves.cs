@@ -6,7 +6,7 @@ namespace LoraLab.Experiments.Sweeps;
 
 /// <summary>A finetune run's curves, read back from its metrics.jsonl (<see cref="StepRecord"/> per line): per train
 /// step loss, rms_za / rms_zb (mean over adapted layers), grad_norm_a, grad_norm_b; per evaluation eval_&lt;metric&gt;.</summary>
-public static class FinetuneCurves
+internal static class FinetuneCurves
 {
     public static IReadOnlyDictionary<string, double[]> Read(string metricsPath)
     {

@@ -15,7 +15,7 @@ namespace LoraLab.Experiments.Sweeps;
 /// eval_&lt;metric&gt;, one entry per evaluation.
 /// Data and model paths stay relative (run sweeps from the repository root), so run ids do not depend on the checkout.
 /// </summary>
-public sealed class FinetuneRunKind : IRunKind
+internal sealed class FinetuneRunKind : IRunKind
 {
     /// <summary>Folder inside the sweep's run folder that holds the recipe's own output.</summary>
     public const string OutputFolder = "finetune";

@@ -8,7 +8,7 @@ namespace LoraLab.Experiments.Sweeps;
 /// each run still gets its own outcome, equal to its separate run's to float tolerance (docs/performance.md,
 /// "Packing K adapters into one pass").
 /// </summary>
-public interface IPackableRunKind : IRunKind
+internal interface IPackableRunKind : IRunKind
 {
     /// <summary>What runs must share to be packed: the canonical JSON of the resolved config without the keys a
     /// pack may vary (e.g. init and learning rates).</summary>

@@ -6,7 +6,7 @@ namespace LoraLab.Experiments.Sweeps;
 
 /// <summary>Executes one planned run in this process and writes its result.json atomically. An exception becomes a
 /// failed result carrying the error (one line); cancellation writes nothing, so the run is redone later.</summary>
-public static class RunExecutor
+internal static class RunExecutor
 {
     public static RunResult Execute(PlannedRun run, IRunKind kind, ResultStore store, int threads, CancellationToken ct)
     {

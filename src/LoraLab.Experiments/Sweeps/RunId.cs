@@ -9,7 +9,7 @@ namespace LoraLab.Experiments.Sweeps;
 /// Run ids: a readable prefix from the grid point (<c>init-a_lr-1e-3_s0</c>) plus the first 8 hex digits of the
 /// SHA-256 of the canonical resolved config (with its kind). The hash alone decides identity; the prefix is for people.
 /// </summary>
-public static class RunId
+internal static class RunId
 {
     public static string For(string kind, JsonObject point, JsonObject resolved)
     {

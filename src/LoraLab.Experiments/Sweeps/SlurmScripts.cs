@@ -8,7 +8,7 @@ namespace LoraLab.Experiments.Sweeps;
 /// after a partial resubmit (<c>--array=3,5</c>) Slurm's own task count is 2, which would give wrong shards
 /// (docs/reference/distributed.md §2). Paths are absolute; the merge job is chained with <c>afterany</c>, so it also
 /// runs (and lists what is missing) when some tasks failed. </summary>
-public static class SlurmScripts
+internal static class SlurmScripts
 {
     public static string Array(string name, string directory, int shards, int threads, int pack, ChildCommand tool,
         IReadOnlyList<string> extra)

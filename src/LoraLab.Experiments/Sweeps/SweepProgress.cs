@@ -5,7 +5,7 @@ namespace LoraLab.Experiments.Sweeps;
 /// <summary>One stderr line per finished run: done / running / failed counts, diverged, ETA (the mean wall time per
 /// run finished in this session — a packed pass's time shared by its runs — times the runs left, divided over the
 /// parallel jobs). With <paramref name="perRun"/> false (searches: thousands of short probes) only notes are printed.</summary>
-public sealed class SweepProgress(TextWriter output, int total, int alreadyDone, int jobs, bool perRun = true)
+internal sealed class SweepProgress(TextWriter output, int total, int alreadyDone, int jobs, bool perRun = true)
 {
     readonly object _lock = new();
     int _done = alreadyDone, _running, _failed, _diverged, _finishedHere;

@@ -9,7 +9,7 @@ namespace LoraLab.Experiments.Sweeps;
 /// Metrics: final train/test loss, initial loss and final/initial; curves: loss, rms_za, rms_zb, delta_w_norm and the
 /// gradient norms of A and B, one entry per step.
 /// </summary>
-public sealed class ToyRunKind : IPackableRunKind
+internal sealed class ToyRunKind : IPackableRunKind
 {
     public string Name => "toy";
 

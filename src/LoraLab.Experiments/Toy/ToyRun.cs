@@ -4,7 +4,7 @@ namespace LoraLab.Experiments.Toy;
 
 /// <summary>One toy teacher–student LoRA run (the single-run API of the width sweep): the batched trainer with K = 1.
 /// Deterministic given the config.</summary>
-public static class ToyRun
+internal static class ToyRun
 {
     public static ToyRunResult Execute(ToyRunConfig config, CancellationToken cancellationToken = default)
     {

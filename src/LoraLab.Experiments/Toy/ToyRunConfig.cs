@@ -11,7 +11,7 @@ namespace LoraLab.Experiments.Toy;
 /// the LoRA factors from torch's global RNG seeded with <see cref="InitSeed"/>, so every LR of a (seed, init) pair
 /// starts from the same factors.
 /// </summary>
-public sealed record ToyRunConfig : IValidatable
+internal sealed record ToyRunConfig : IValidatable
 {
     public int Width { get; init; } = 1024;
     public LoraInit Init { get; init; } = LoraInit.A;

@@ -6,7 +6,7 @@ namespace LoraLab.Experiments.Toy;
 /// Z_A = A·h (r per point), Z_B = s·B·A·h (n per point); RMS over points and coordinates.
 /// ‖ΔW‖ = ‖s·B·A‖_F; gradient norms are Frobenius norms of ∂L/∂A, ∂L/∂B.
 /// </summary>
-public sealed record ToyRunResult(
+internal sealed record ToyRunResult(
     ToyRunConfig Config,
     ToyRunStatus Status,
     double InitialLoss,

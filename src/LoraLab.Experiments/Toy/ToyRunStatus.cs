@@ -1,7 +1,7 @@
 namespace LoraLab.Experiments.Toy;
 
 /// <summary>Outcome of one toy run.</summary>
-public enum ToyRunStatus
+internal enum ToyRunStatus
 {
     Ok,
     /// <summary>Train loss non-finite or above divergence_factor × initial at any step or after the last.</summary>

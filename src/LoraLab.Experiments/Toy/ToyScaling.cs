@@ -1,7 +1,7 @@
 namespace LoraLab.Experiments.Toy;
 
 /// <summary>The multiplier α_eff of B·A in the toy (u = (W* + α_eff·B·A)·h).</summary>
-public enum ToyScaling
+internal enum ToyScaling
 {
     /// <summary>α_eff = α/r (PEFT's default; fixed α gives α_eff ∝ 1/r).</summary>
     AlphaOverR,

@@ -10,7 +10,7 @@ namespace LoraLab.Experiments.Tune;
 /// decade below η* and the minimum's LR 5× above it (docs/tune.md). μA (Hayou et al. 2024: Init[B], A = 0, tolerates
 /// LRs Θ(n^−1) where Init[A] tolerates Θ(n^−1/2)) moves the window of an A = 0 init one half-decade down.
 /// </summary>
-public static class LrLattice
+internal static class LrLattice
 {
     /// <summary>Parsed from "1e-3"/"3e-4", so the value is the double nearest to the decimal (3e-4, not
     /// 3 · 10^−4 = 0.00030000000000000003).</summary>

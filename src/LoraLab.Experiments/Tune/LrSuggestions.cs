@@ -9,7 +9,7 @@ public sealed record LrSuggestion(string Rule, double Lr, double AtLr, double At
 /// smoothed curve with its first tenth of the planned steps and its last 5 points left off, as fastai's
 /// <c>lr_find</c> does (the start is warm-up noise, the end is the blow-up).
 /// </summary>
-public static class LrSuggestions
+internal static class LrSuggestions
 {
     public const string Steepest = "steepest";
     public const string Valley = "valley";

@@ -28,7 +28,7 @@ public sealed record TunePlan(int FullSteps, int Arms, int Inits, int LrsPerArm,
 }
 
 /// <summary>The ladder arithmetic: rung lengths, trial counts and costs, and the largest plan a budget allows.</summary>
-public static class TuneBudget
+internal static class TuneBudget
 {
     /// <summary>full/η^(K−1), …, full/η, full (rounded), with K lowered until the first rung has min_rung_steps.</summary>
     public static IReadOnlyList<int> RungSteps(int full, TuneSettings s)

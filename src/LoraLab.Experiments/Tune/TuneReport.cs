@@ -6,7 +6,7 @@ namespace LoraLab.Experiments.Tune;
 
 /// <summary>DIR/report.html: the plan, lr-find's curves, the halving ladder, the metric against the LR per init at
 /// each rung, the finalists and the baseline over seeds, the verdict, and the compute used against a full grid.</summary>
-public static class TuneReport
+internal static class TuneReport
 {
     public const string HtmlFile = "report.html";
 

@@ -15,7 +15,7 @@ namespace LoraLab.Models.Llama;
 /// Known differences from HF: HF also matches the literal text "&lt;s&gt;" etc. as special tokens, and when two
 /// different splits of one piece overlap (…ab|a|ba…) HF merges the lower-ranked split, llama2.c the leftmost.
 /// </summary>
-public static class HfTokenizerJson
+internal static class HfTokenizerJson
 {
     public const string FileName = "tokenizer.json";
     private const string Metaspace = "\u2581";

@@ -10,7 +10,7 @@ namespace LoraLab.Models.Llama;
 /// TrainerSpec{3 model_type, 4 vocab_size, 35 byte_fallback, 40–43 unk/bos/eos/pad ids},
 /// NormalizerSpec{1 name, 3 add_dummy_prefix, 4 remove_extra_whitespaces, 5 escape_whitespaces}.
 /// </summary>
-public static class SentencePieceModel
+internal static class SentencePieceModel
 {
     private enum PieceType { Normal = 1, Unknown = 2, Control = 3, Byte = 6 }
     private const int Bpe = 2; // TrainerSpec.ModelType.BPE

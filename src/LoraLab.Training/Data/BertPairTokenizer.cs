@@ -3,7 +3,7 @@ using LoraLab.Models.Bert;
 namespace LoraLab.Training.Data;
 
 /// <summary><see cref="IPairTokenizer"/> over the WordPiece tokenizer of the BERT models.</summary>
-public sealed class BertPairTokenizer(BertTextTokenizer tokenizer) : IPairTokenizer
+internal sealed class BertPairTokenizer(BertTextTokenizer tokenizer) : IPairTokenizer
 {
     public TokenizedPair Encode(string text, string? pair, int maxLength)
     {

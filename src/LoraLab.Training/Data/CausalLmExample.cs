@@ -4,7 +4,7 @@ namespace LoraLab.Training.Data;
 /// One causal-LM training sequence: input ids and, per position, the id to predict there or
 /// <see cref="IgnoreIndex"/> where no loss is taken (a prompt, padding) — HF's labels convention, already shifted.
 /// </summary>
-public sealed record CausalLmExample(int[] InputIds, int[] Targets)
+internal sealed record CausalLmExample(int[] InputIds, int[] Targets)
 {
     /// <summary>Target value that contributes no loss (PyTorch cross_entropy's default ignore_index).</summary>
     public const int IgnoreIndex = -100;

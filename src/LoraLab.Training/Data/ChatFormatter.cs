@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace LoraLab.Training.Data;
 
 /// <summary>One chat turn.</summary>
-public sealed record ChatMessage(string Role, string Content);
+internal sealed record ChatMessage(string Role, string Content);
 
 /// <summary>
 /// The built-in chat templates as <see cref="Segment"/>s, with the loss on each assistant turn's content and its
@@ -22,7 +22,7 @@ public sealed record ChatMessage(string Role, string Content);
 /// (trained when the last turn is the assistant's).</item>
 /// </list>
 /// </summary>
-public static class ChatFormatter
+internal static class ChatFormatter
 {
     public static IReadOnlyList<Segment> Segments(ChatTemplateKind template, IReadOnlyList<ChatMessage> messages) =>
         template switch

@@ -8,7 +8,7 @@ namespace LoraLab.Training.Data;
 /// [INST] → llama2; the Jinja itself is not executed); the tokenizer's own special tokens; config.json
 /// <c>model_type</c> qwen2 → chatml; otherwise plain. Returns the template and why it was chosen.
 /// </summary>
-public static class ChatTemplateChooser
+internal static class ChatTemplateChooser
 {
     static readonly (string Marker, ChatTemplateKind Template)[] Markers =
     [

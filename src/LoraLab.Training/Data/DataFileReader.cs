@@ -4,7 +4,7 @@ namespace LoraLab.Training.Data;
 
 /// <summary>Reads a data file of any <see cref="DataFormat"/> except plain text into a <see cref="DataTable"/>.
 /// </summary>
-public static class DataFileReader
+internal static class DataFileReader
 {
     public static DataTable Read(string path, DataFormat format = DataFormat.Auto)
     {

@@ -22,7 +22,7 @@ public enum DataFormat
 }
 
 /// <summary>Resolves <see cref="DataFormat.Auto"/> from a path.</summary>
-public static class DataFormats
+internal static class DataFormats
 {
     public static DataFormat Resolve(DataFormat format, string path)
     {

@@ -7,10 +7,10 @@ namespace LoraLab.Training.Data;
 /// as they are, Parquet values become the matching JSON values. <see cref="Line"/> is the 1-based line the row starts
 /// on (the row number for Parquet). A row that could not be parsed has no fields and says why in <see cref="Error"/>.
 /// </summary>
-public sealed record DataRecord(int Line, JsonObject? Fields, string? Error = null);
+internal sealed record DataRecord(int Line, JsonObject? Fields, string? Error = null);
 
 /// <summary>The rows of one file, with how its positions are named in messages ("line" or "row").</summary>
-public sealed record DataTable(
+internal sealed record DataTable(
     string Source, DataFormat Format, IReadOnlyList<DataRecord> Records, string Unit = "line")
 {
     /// <summary>The column names seen (CSV: the header; JSON: the union of object keys).</summary>

@@ -11,7 +11,7 @@ namespace LoraLab.Training.Data;
 /// are skipped. A row with the wrong field count or text after a closing quote is a bad row; a quote left open at
 /// the end of the file, a bad header or invalid UTF-8 stops the read with one line naming file:line.
 /// </summary>
-public static class DelimitedTextReader
+internal static class DelimitedTextReader
 {
     public static DataTable Read(string path, char delimiter)
     {

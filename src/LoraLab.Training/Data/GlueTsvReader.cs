@@ -9,7 +9,7 @@ namespace LoraLab.Training.Data;
 /// unknown label or an empty text is a bad row: counted, listed with its line number, and handled per
 /// <see cref="BadRowPolicy"/>.
 /// </summary>
-public static class GlueTsvReader
+internal static class GlueTsvReader
 {
     public static (List<ClassificationExample> Examples, DatasetLoadReport Report) Read(
         string path, TsvFormat format, BadRowPolicy policy, string role = "", double maxBadFraction = 1.0)

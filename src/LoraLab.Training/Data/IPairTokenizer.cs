@@ -4,7 +4,7 @@ namespace LoraLab.Training.Data;
 /// Text (or a text pair) → encoder input for classification, special tokens included and truncated to
 /// <c>maxLength</c> (BERT: [CLS] a [SEP] b [SEP] with segment ids).
 /// </summary>
-public interface IPairTokenizer
+internal interface IPairTokenizer
 {
     TokenizedPair Encode(string text, string? pair, int maxLength);
 
@@ -13,7 +13,7 @@ public interface IPairTokenizer
 }
 
 /// <summary>Ids and segment ids (0 for the first text, 1 for the second) of one example.</summary>
-public sealed record TokenizedPair(int[] InputIds, int[] TokenTypeIds)
+internal sealed record TokenizedPair(int[] InputIds, int[] TokenTypeIds)
 {
     public int Length => InputIds.Length;
 }

@@ -5,7 +5,7 @@ namespace LoraLab.Training.Data;
 /// <see cref="Encode"/> adds no special tokens, <see cref="BosId"/> and <see cref="EosId"/> are added by the data code where the model
 /// was pretrained with it.
 /// </summary>
-public interface ITextTokenizer
+internal interface ITextTokenizer
 {
     /// <summary>Ids of <paramref name="text"/>, without BOS/EOS.</summary>
     int[] Encode(string text);

@@ -3,14 +3,14 @@ using System.Text.Json.Nodes;
 namespace LoraLab.Training.Data;
 
 /// <summary>One Alpaca-style record: an instruction, an optional input and the wanted output.</summary>
-public sealed record InstructionRecord(string Instruction, string Input, string Output);
+internal sealed record InstructionRecord(string Instruction, string Input, string Output);
 
 /// <summary>
 /// Alpaca's prompt (tatsu-lab/stanford_alpaca, train.py PROMPT_DICT, verbatim) with the output and EOS as the only
 /// trained tokens: [BOS] prompt | output [EOS]. The prompt ends at "### Response:" and the output follows it, as in
 /// Alpaca's <c>source + target</c> (here encoded as two segments).
 /// </summary>
-public static class InstructionFormatter
+internal static class InstructionFormatter
 {
     public const string PromptInput =
         "Below is an instruction that describes a task, paired with an input that provides further context. " +

@@ -10,7 +10,7 @@ namespace LoraLab.Training.Data;
 /// arrays of objects (an element that is not an object is a bad row; a syntax error anywhere stops the read with
 /// file:line, as nothing after it can be trusted). Duplicate keys in an object are a bad row.
 /// </summary>
-public static class JsonRecordReader
+internal static class JsonRecordReader
 {
     public static DataTable ReadLines(string path)
     {

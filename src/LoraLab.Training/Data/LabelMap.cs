@@ -10,7 +10,7 @@ namespace LoraLab.Training.Data;
 /// the adapter as label_map.json in the id2label/label2id form of a Hugging Face config.json; eval labels map through
 /// the training map (an unseen label is a bad row).
 /// </summary>
-public sealed class LabelMap
+internal sealed class LabelMap
 {
     public const string FileName = "label_map.json";
 

@@ -10,7 +10,7 @@ namespace LoraLab.Training.Data;
 /// non-space character — true of tok512 (its only space-bearing pieces start with the space) and of SentencePiece
 /// models that split by whitespace — because then no merge can cross a cut. Tests compare with whole-text encoding.
 /// </summary>
-public sealed class Llama2cTextTokenizer(Llama2cTokenizer tokenizer) : ITextTokenizer
+internal sealed class Llama2cTextTokenizer(Llama2cTokenizer tokenizer) : ITextTokenizer
 {
     public int[] Encode(string text)
     {

@@ -14,7 +14,7 @@ namespace LoraLab.Training.Data;
 /// reads like a JSON chat record). Unannotated byte arrays are read as UTF-8 strings (older writers, e.g. Impala,
 /// leave string columns unannotated). A file Parquet.Net cannot read stops with one line naming it.
 /// </summary>
-public static class ParquetRecordReader
+internal static class ParquetRecordReader
 {
     public static DataTable Read(string path)
     {

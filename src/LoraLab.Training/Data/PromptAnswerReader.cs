@@ -8,7 +8,7 @@ namespace LoraLab.Training.Data;
 /// token where it belongs to the answer (or is the closing EOS), <see cref="CausalLmExample.IgnoreIndex"/> elsewhere.
 /// Prompt template: "Question: {question}\nAnswer:", answer " {answer}".
 /// </summary>
-public static class PromptAnswerReader
+internal static class PromptAnswerReader
 {
     public static (List<(string Prompt, string Answer, int Line)> Pairs, DatasetLoadReport Report) Read(
         string path, BadRowPolicy policy, string role = "", double maxBadFraction = 1.0,

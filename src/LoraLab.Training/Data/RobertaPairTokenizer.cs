@@ -9,7 +9,7 @@ namespace LoraLab.Training.Data;
 /// (type_vocab_size 1), "longest_first" truncation to <c>maxLength</c> tokens including the four specials, as
 /// transformers' RobertaTokenizer(Fast) does.
 /// </summary>
-public sealed class RobertaPairTokenizer : IPairTokenizer
+internal sealed class RobertaPairTokenizer : IPairTokenizer
 {
     readonly ByteLevelBpeTokenizer _bpe;
     readonly int _cls, _sep;

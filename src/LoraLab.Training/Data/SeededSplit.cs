@@ -6,7 +6,7 @@ namespace LoraLab.Training.Data;
 /// <see cref="Random"/>, whose sequence is not specified across .NET versions), the first round(n·train_fraction)
 /// go to train, the rest to eval, and each part is put back in file order.
 /// </summary>
-public static class SeededSplit
+internal static class SeededSplit
 {
     public static (int[] Train, int[] Eval) Indices(int count, double trainFraction, ulong seed)
     {

@@ -8,7 +8,7 @@ namespace LoraLab.Training.Data;
 /// message), named tokens are placed by id, BOS/EOS come from the tokenizer (left out where it has none).
 /// inputs = ids[..n], targets[j] = ids[j+1] where token j+1 is trained, else ignored; n = min(len − 1, maxLength).
 /// </summary>
-public static class SegmentEncoder
+internal static class SegmentEncoder
 {
     public static CausalLmExample Encode(IReadOnlyList<Segment> segments, ITextTokenizer tokenizer, int maxLength)
     {

@@ -1,7 +1,7 @@
 namespace LoraLab.Training.Data;
 
 /// <summary>SplitMix64 (Steele, Lea &amp; Flood 2014): a tiny, fully specified generator for data order and splits.</summary>
-public sealed class SplitMix64(ulong seed)
+internal sealed class SplitMix64(ulong seed)
 {
     ulong _state = seed;
 

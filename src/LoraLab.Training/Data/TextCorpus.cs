@@ -10,7 +10,7 @@ namespace LoraLab.Training.Data;
 /// of block_size + 1 tokens (inputs = window[..^1], targets = window[1..]; every token is predicted once, the last
 /// partial window is dropped and counted).
 /// </summary>
-public static class TextCorpus
+internal static class TextCorpus
 {
     /// <summary>The whole file as text (strict UTF-8).</summary>
     public static string ReadText(string path)

@@ -4,7 +4,7 @@ namespace LoraLab.Training.Data;
 /// Layout of a GLUE-style TSV (data/SOURCES.md §3): column count, optional header, which columns hold the text,
 /// the optional second text and the label, and the label strings in class-index order.
 /// </summary>
-public sealed record TsvFormat(
+internal sealed record TsvFormat(
     int Columns,
     IReadOnlyList<string>? Header,
     int TextColumn,

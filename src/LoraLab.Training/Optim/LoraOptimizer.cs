@@ -12,7 +12,7 @@ public sealed record ParamGroupInfo(string Name, int Tensors, long Parameters, d
 
 /// <summary>AdamW over LoRA factors with one group per matrix kind (lora_A, lora_B, other), and an LR multiplier for
 /// schedules. Frozen one side (train_a/train_b = false) is removed from the optimizer and from autograd.</summary>
-public sealed class LoraOptimizer : IDisposable
+internal sealed class LoraOptimizer : IDisposable
 {
     readonly List<(AdamW.ParamGroup Group, double BaseLr)> _groups = [];
 

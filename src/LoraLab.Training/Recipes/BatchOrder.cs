@@ -7,7 +7,7 @@ namespace LoraLab.Training.Recipes;
 /// seed and the epoch) cut into full batches; the last partial batch of an epoch is dropped (drop_last), so every
 /// step has the same batch size. Steps and epochs relate through <see cref="StepsPerEpoch"/>.
 /// </summary>
-public sealed class BatchOrder(int examples, int batchSize, ulong seed)
+internal sealed class BatchOrder(int examples, int batchSize, ulong seed)
 {
     readonly Dictionary<int, int[]> _permutations = [];
 

@@ -11,7 +11,7 @@ namespace LoraLab.Training.Recipes;
 /// Batches are right-padded to their longest example with ignored targets. A held-out slice of the training data
 /// (data.heldout_fraction) is scored the same way as heldout_loss and heldout_perplexity.
 /// </summary>
-public sealed class CausalLmTask(nn.Module<Tensor, Tensor> model, IReadOnlyList<CausalLmExample> train,
+internal sealed class CausalLmTask(nn.Module<Tensor, Tensor> model, IReadOnlyList<CausalLmExample> train,
                                  IReadOnlyList<CausalLmExample> eval, IReadOnlyList<DatasetLoadReport> reports,
                                  IReadOnlyList<CausalLmExample>? heldOut = null)
     : IFinetuneTask, IScoresExamples

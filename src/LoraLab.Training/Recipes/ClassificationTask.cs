@@ -12,7 +12,7 @@ namespace LoraLab.Training.Recipes;
 /// task's GLUE metric (MCC for CoLA, F1 for MRPC); with a held-out slice of the training data (data.heldout_fraction)
 /// the same metrics on it as heldout_*.
 /// </summary>
-public sealed class ClassificationTask : IFinetuneTask, IScoresExamples
+internal sealed class ClassificationTask : IFinetuneTask, IScoresExamples
 {
     readonly nn.Module<BertInput, Tensor> _model; // (B, T) ids → (B, classes) logits
     readonly int _padId;

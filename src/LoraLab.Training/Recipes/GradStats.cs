@@ -6,7 +6,7 @@ namespace LoraLab.Training.Recipes;
 
 /// <summary>L2 norms of the gradients per group (all lora_A, all lora_B, the rest) and their global norm, before
 /// clipping (summed in f64).</summary>
-public sealed record GradStats(double NormA, double NormB, double NormOther, double Total)
+internal sealed record GradStats(double NormA, double NormB, double NormOther, double Total)
 {
     public bool IsFinite => double.IsFinite(Total);
 

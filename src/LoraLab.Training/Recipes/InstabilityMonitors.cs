@@ -4,7 +4,7 @@ using LoraLab.IO.Config;
 namespace LoraLab.Training.Recipes;
 
 /// <summary>One firing of a monitor: a line for the log and an event record for metrics.jsonl.</summary>
-public sealed record MonitorEvent(string Monitor, int Step, double Value, double Threshold, string Detail)
+internal sealed record MonitorEvent(string Monitor, int Step, double Value, double Threshold, string Detail)
 {
     public string Line(MonitorAction action) => string.Format(CultureInfo.InvariantCulture,
         "monitor {0} at step {1}: {2} (value {3:G4}, threshold {4:G4}) -> {5}",

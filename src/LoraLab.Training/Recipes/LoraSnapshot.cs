@@ -8,7 +8,7 @@ namespace LoraLab.Training.Recipes;
 /// after every step and put back if an optimizer step ever produces a non-finite weight, so a run that diverges
 /// keeps and saves the adapter of its last good step.
 /// </summary>
-public sealed class LoraSnapshot : IDisposable
+internal sealed class LoraSnapshot : IDisposable
 {
     readonly List<(Parameter Live, Tensor Copy)> _entries = [];
 

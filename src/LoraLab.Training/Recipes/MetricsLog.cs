@@ -10,7 +10,7 @@ namespace LoraLab.Training.Recipes;
 /// checkpoint recorded: lines written after that step (by the run that was killed) are cut off and rewritten.
 /// Each record also goes to an optional second sink (<see cref="Open"/>: TensorBoard event files in the same
 /// folder).</summary>
-public sealed class MetricsLog : IDisposable
+internal sealed class MetricsLog : IDisposable
 {
     internal static readonly JsonSerializerOptions JsonOptions = new(ConfigJson.Options)
     {

@@ -5,7 +5,7 @@ namespace LoraLab.Training.Recipes;
 
 /// <summary>"what, how far, ETA" on stderr, at most every <c>minInterval</c> (and always for the first and last step).
 /// <paramref name="start"/>: steps already done before this process (a resumed run), left out of the rate.</summary>
-public sealed class ProgressReporter(string what, int total, TextWriter output, TimeSpan? minInterval = null, int start = 0)
+internal sealed class ProgressReporter(string what, int total, TextWriter output, TimeSpan? minInterval = null, int start = 0)
 {
     readonly Stopwatch _clock = Stopwatch.StartNew();
     readonly TimeSpan _minInterval = minInterval ?? TimeSpan.FromSeconds(5);

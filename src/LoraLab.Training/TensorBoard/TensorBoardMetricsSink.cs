@@ -11,7 +11,7 @@ namespace LoraLab.Training.TensorBoard;
 /// <c>eval/accuracy</c> (an eval's metrics sit directly under <c>eval/</c>). Booleans are 0/1; strings and the step are
 /// left out. Whatever fields metrics.jsonl gains appear here without a change.
 /// </summary>
-public sealed class TensorBoardMetricsSink(TensorBoardWriter writer) : IMetricsSink
+internal sealed class TensorBoardMetricsSink(TensorBoardWriter writer) : IMetricsSink
 {
     public void Write(StepRecord record)
     {

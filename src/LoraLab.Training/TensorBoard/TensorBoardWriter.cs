@@ -5,7 +5,7 @@ namespace LoraLab.Training.TensorBoard;
 /// TensorFlow's EventFileWriter uses), a <c>file_version</c> event first, then one event per
 /// <see cref="AddScalars"/>. <c>tensorboard --logdir runs/</c> shows every folder holding such a file as a run.
 /// </summary>
-public sealed class TensorBoardWriter : IDisposable
+internal sealed class TensorBoardWriter : IDisposable
 {
     readonly TfRecordWriter _records;
     readonly Func<double> _clock;

@@ -83,6 +83,45 @@ public sealed partial class DocsArchitectureTests
         }
     }
 
+    [Fact]
+    public void PublicTypes_MatchTheArchitecturePage()
+    {
+        var text = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "architecture.md"));
+        var block = PublicTypesBlock().Match(text);
+        Assert.True(block.Success, "docs/architecture.md has no ```public-types block");
+        // "Project: A, B," lines, continued on indented lines.
+        var documented = new Dictionary<string, SortedSet<string>>();
+        var project = "";
+        foreach (var line in block.Groups["body"].Value.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var names = line;
+            if (!line.StartsWith(' '))
+            {
+                var colon = line.IndexOf(':');
+                project = line[..colon];
+                names = line[(colon + 1)..];
+                documented[project] = new SortedSet<string>(StringComparer.Ordinal);
+            }
+            foreach (var name in names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                documented[project].Add(name);
+        }
+
+        foreach (var (name, types) in documented)
+        {
+            var assembly = System.Reflection.Assembly.Load(name == "LoraLab.Cli" ? "loralab" : name);
+            var exported = new SortedSet<string>(
+                assembly.GetExportedTypes().Where(t => !t.IsNested).Select(t => t.Name.Split('`')[0]),
+                StringComparer.Ordinal);
+            Assert.True(exported.SetEquals(types),
+                $"{name}: public but not listed [{string.Join(", ", exported.Except(types))}], " +
+                $"listed but not public [{string.Join(", ", types.Except(exported))}]");
+        }
+        Assert.Equal(Declared().Keys.Order(StringComparer.Ordinal), documented.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [GeneratedRegex(@"```public-types\n(?<body>.*?)```", RegexOptions.Singleline)]
+    private static partial Regex PublicTypesBlock();
+
     [GeneratedRegex(@"```project-references\n(?<body>.*?)```", RegexOptions.Singleline)]
     private static partial Regex ReferencesBlock();
 }

@@ -6,7 +6,7 @@ namespace LoraLab.Experiments.Sweeps;
 /// lattice step. A pure function of what is known, so replaying it over the results on disk resumes a search.
 /// Assumes stability is monotone in the searched value (stable below the edge, unstable above).
 /// </summary>
-public static class EdgeSearch
+internal static class EdgeSearch
 {
     public static SearchStep<EdgeResult> Next(SearchSpec spec, Func<int, Probe?> known)
     {

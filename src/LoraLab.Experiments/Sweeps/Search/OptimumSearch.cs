@@ -8,7 +8,7 @@ namespace LoraLab.Experiments.Sweeps;
 /// vertex. A minimum next to an unstable point, a vertex outside the fitted points, a non-convex fit or a minimum at
 /// the end of the range is flagged, never hidden. Pure function of what is known (resumable by replay).
 /// </summary>
-public static class OptimumSearch
+internal static class OptimumSearch
 {
     /// <param name="anchor">Where the coarse walk starts: 0, or the edge's largest stable index when the edge is
     /// searched too (then <paramref name="known"/> treats everything from the edge's unstable index up as

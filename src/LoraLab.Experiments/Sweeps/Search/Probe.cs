@@ -2,7 +2,7 @@ namespace LoraLab.Experiments.Sweeps;
 
 /// <summary>What a search knows about one lattice point: stable (status ok) with the metric, unstable (diverged),
 /// or failed (the run threw; the search of that grid point stops and says so).</summary>
-public sealed record Probe(bool Stable, double Metric, bool Failed = false)
+internal sealed record Probe(bool Stable, double Metric, bool Failed = false)
 {
     public static readonly Probe Unstable = new(false, double.PositiveInfinity);
 

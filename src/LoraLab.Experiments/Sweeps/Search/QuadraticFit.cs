@@ -1,7 +1,7 @@
 namespace LoraLab.Experiments.Sweeps;
 
 /// <summary>Least-squares quadratic y = a·x² + b·x + c (normal equations, x centred for conditioning).</summary>
-public static class QuadraticFit
+internal static class QuadraticFit
 {
     /// <summary>(a, b, c) in the original x, or null with fewer than 3 distinct x.</summary>
     public static (double A, double B, double C)? Fit(IReadOnlyList<(double X, double Y)> points)

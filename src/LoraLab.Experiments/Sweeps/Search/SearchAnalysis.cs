@@ -6,7 +6,7 @@ namespace LoraLab.Experiments.Sweeps;
 /// <summary>Scaling slopes over a search's results: the cells are grouped by every axis except the scaling axis
 /// (e.g. width) and the seed axis, and each group gets a per-seed slope of the edge and of η* with a
 /// t-interval.</summary>
-public static class SearchAnalysis
+internal static class SearchAnalysis
 {
     /// <summary>Group key (e.g. <c>init=a, readout=layer</c>) → slope of <paramref name="value"/> in
     /// <paramref name="xAxis"/>.</summary>

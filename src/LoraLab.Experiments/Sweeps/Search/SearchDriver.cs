@@ -14,7 +14,7 @@ namespace LoraLab.Experiments.Sweeps;
 /// continues where it stopped. A probe that fails in this invocation stops its grid point's search (a later
 /// <c>sweep run</c> retries it). Writes DIR/search.json at the end.
 /// </summary>
-public static class SearchDriver
+internal static class SearchDriver
 {
     public static SweepRunSummary Run(SweepPlan plan, ResultStore store, RunKinds kinds, SweepRunOptions options,
         TextWriter log, CancellationToken ct = default)

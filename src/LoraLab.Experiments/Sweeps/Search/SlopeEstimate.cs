@@ -5,7 +5,7 @@ namespace LoraLab.Experiments.Sweeps;
 /// <see cref="Slope"/> their mean with a Student-t 95 % interval [<see cref="Low"/>, <see cref="High"/>] over the
 /// <see cref="Seeds"/> seeds (df = seeds − 1); <see cref="Spread"/> is the between-seed standard deviation.
 /// </summary>
-public sealed record SlopeEstimate(double Slope, double Low, double High, int Seeds, double Spread, double[] PerSeed)
+internal sealed record SlopeEstimate(double Slope, double Low, double High, int Seeds, double Spread, double[] PerSeed)
 {
     public bool Contains(double x) => Low <= x && x <= High;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using LoraLab.Experiments.Sweeps;
+using LoraLab.IO.Config;
 
 namespace LoraLab.Experiments.Compare;
 
@@ -19,7 +20,7 @@ public sealed record ComparisonReport(
     public string FormatTable()
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"compare '{Sweep}' on {Metric} ({Direction.ToString().ToLowerInvariant()} is better): baseline {Baseline} vs candidate {Candidate}");
+        sb.AppendLine($"compare '{Sweep}' on {Metric} ({EnumNames.Of(Direction)} is better): baseline {Baseline} vs candidate {Candidate}");
         sb.AppendLine($"{"group",-24} {"side",-10} {"best lr",-9} {"mean [95% t-CI over seeds]",-34} {"n",3} {"div",4} {"fail",4}  LR band ±1% (decades)");
         foreach (var g in Groups)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using LoraLab.IO;
+using LoraLab.IO.Config;
 
 namespace LoraLab.Experiments.Sweeps;
 
@@ -20,7 +21,8 @@ public static class SummaryCsv
         foreach (var read in reads)
         {
             var run = read.Run;
-            var status = read.Result?.Status.ToString().ToLowerInvariant() ?? (read.Corruption is null ? "missing" : "corrupt");
+            var status = read.Result is { } result ? EnumNames.Of(result.Status)
+                : read.Corruption is null ? "missing" : "corrupt";
             var values = metrics.Select(m => read.Result is { } r && r.Metrics.TryGetValue(m, out var v) ? Number(v) : "");
             Row(sb, [
                 run.Index.ToString(CultureInfo.InvariantCulture), run.Id,

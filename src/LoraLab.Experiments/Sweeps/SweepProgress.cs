@@ -1,4 +1,5 @@
 using System.Globalization;
+using LoraLab.IO.Config;
 
 namespace LoraLab.Experiments.Sweeps;
 
@@ -34,7 +35,7 @@ internal sealed class SweepProgress(TextWriter output, int total, int alreadyDon
             var what = result.Status switch
             {
                 RunStatus.Failed => $"FAILED {run.Id}: {result.Error}",
-                _ => $"{result.Status.ToString().ToLowerInvariant()} {run.Id} ({result.Timing.WallSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s)",
+                _ => $"{EnumNames.Of(result.Status)} {run.Id} ({result.Timing.WallSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s)",
             };
             output.WriteLine($"[sweep] {_done}/{total} done, {_running} running, {_failed} failed, {_diverged} diverged | ETA {eta} | {what}");
         }

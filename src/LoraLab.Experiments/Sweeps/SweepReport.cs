@@ -1,6 +1,7 @@
 using System.Globalization;
 using LoraLab.Experiments.Compare;
 using LoraLab.IO;
+using LoraLab.IO.Config;
 using LoraLab.Reports;
 
 namespace LoraLab.Experiments.Sweeps;
@@ -28,7 +29,7 @@ public static class SweepReport
         var figures = Path.Combine(store.Directory, "figures");
         var report = new HtmlReport($"Sweep '{plan.Name}' ({plan.Kind})");
         report.Paragraph(SweepStatus.Of(store).Format().Split('\n')[0]);
-        report.Paragraph($"Metric: {metric.Name} ({metric.Direction.ToString().ToLowerInvariant()} is better). Best LR = the LR " +
+        report.Paragraph($"Metric: {metric.Name} ({EnumNames.Of(metric.Direction)} is better). Best LR = the LR " +
                          "with the best mean over seeds among LRs where no seed diverged; interval = 95% Student t over seeds; " +
                          "LR band = contiguous LRs whose mean is within 1% of the best.");
         var rows = new List<IReadOnlyList<string>>();
@@ -74,7 +75,7 @@ public static class SweepReport
         var bad = reads.Where(r => !(r.Result is { Status: RunStatus.Ok })).ToList();
         report.Heading($"Diverged, failed and missing runs ({bad.Count})");
         report.Table(["id", "status", "error"], bad.Select(r => (IReadOnlyList<string>)[
-            r.Run.Id, r.Result?.Status.ToString().ToLowerInvariant() ?? (r.Corruption is null ? "missing" : "corrupt"),
+            r.Run.Id, r.Result is { } result ? EnumNames.Of(result.Status) : r.Corruption is null ? "missing" : "corrupt",
             r.Result?.Error ?? r.Corruption ?? ""]));
         var path = Path.Combine(store.Directory, "report.html");
         AtomicFile.WriteAllText(path, report.Render());

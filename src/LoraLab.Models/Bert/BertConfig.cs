@@ -33,6 +33,9 @@ public sealed record BertConfig : IValidatable
 
     public int HeadDim => HiddenSize / NumHeads;
 
+    /// <summary>The longest input the position table holds (RoBERTa's positions start after padding_idx + 1).</summary>
+    public int MaxTokens => MaxPositionEmbeddings - PositionOffset;
+
     public IEnumerable<string> Validate()
     {
         foreach (var (name, value) in new[]

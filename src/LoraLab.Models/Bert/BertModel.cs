@@ -24,7 +24,7 @@ public sealed class BertModel : nn.Module<BertInput, Tensor>
         [ComponentName(Name = "LayerNorm")] private readonly LayerNorm _norm;
         [ComponentName(Name = "dropout")] private readonly HashDropout _dropout;
         private readonly int _positionOffset;
-        private readonly int _maxPositions;
+        private readonly int _maxTokens;
 
         public Embeddings(BertConfig c) : base("embeddings")
         {
@@ -34,16 +34,16 @@ public sealed class BertModel : nn.Module<BertInput, Tensor>
             _norm = nn.LayerNorm(c.HiddenSize, c.LayerNormEps);
             _dropout = new HashDropout(c.HiddenDropout);
             _positionOffset = c.PositionOffset;
-            _maxPositions = c.MaxPositionEmbeddings;
+            _maxTokens = c.MaxTokens;
             RegisterComponents();
         }
 
         public override Tensor forward(Tensor inputIds, Tensor tokenTypeIds)
         {
             var t = inputIds.shape[1];
-            if (t + _positionOffset > _maxPositions)
+            if (t > _maxTokens)
                 throw new LoraLabException(
-                    $"BERT input has {t} tokens but the model has {_maxPositions - _positionOffset} positions; " +
+                    $"BERT input has {t} tokens but the model has {_maxTokens} positions; " +
                     "truncate to max_length first");
             // RoBERTa counts positions after the padding index; right padding makes arange equivalent for real tokens.
             var positions = arange(_positionOffset, _positionOffset + t, dtype: ScalarType.Int64,

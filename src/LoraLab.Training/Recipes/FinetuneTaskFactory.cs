@@ -97,13 +97,13 @@ public static class FinetuneTaskFactory
                 new BertPairTokenizer(BertTextTokenizer.FromVocab(encoder.VocabPath)));
     }
 
-    /// <summary>max_seq_len must fit the position table (RoBERTa's starts after padding_idx + 1).</summary>
+    /// <summary>max_seq_len must fit the position table: a usage error before training, not a failed batch.</summary>
     static void CheckPositions(BertConfig model, int maxSeqLen, string name)
     {
-        var positions = model.MaxPositionEmbeddings - model.PositionOffset;
-        if (maxSeqLen > positions)
+        if (maxSeqLen > model.MaxTokens)
             throw new LoraLabException(
-                $"max_seq_len {maxSeqLen} exceeds {name}'s {positions} positions (--max-seq-len)", ExitCodes.Usage);
+                $"max_seq_len {maxSeqLen} exceeds {name}'s {model.MaxTokens} positions (--max-seq-len)",
+                ExitCodes.Usage);
     }
 
     /// <summary>Train and eval examples; one file for both is split by <see cref="SeededSplit"/>.</summary>

@@ -12,8 +12,8 @@ namespace LoraLab.Models.Tokenizers;
 /// (Llama-3) a pre-token that is itself in the vocab is emitted whole. Loaded by <see cref="ByteLevelBpeFiles"/>.
 /// Checked against HF's Rust tokenizers in the tests. Microsoft.ML.Tokenizers 2.0.1 (already a dependency) has a
 /// byte-level BpeTokenizer but reads no tokenizer.json and has no ignore_merges, so the mapping would be ours anyway.
-/// Known difference: the build runs with InvariantGlobalization, where string.Normalize leaves non-ASCII text
-/// unchanged, so NFC (Qwen2) is exact only for text already in NFC (nearly all text; not "e" + U+0301).
+/// NFC is <see cref="UnicodeNfc"/>: the build runs with InvariantGlobalization, where string.Normalize leaves
+/// non-ASCII text unchanged.
 /// </summary>
 public sealed class ByteLevelBpeTokenizer : ITokenizer
 {
@@ -73,7 +73,7 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
         foreach (var (segment, addedId) in SplitOnAddedTokens(text))
         {
             if (addedId is { } id) { ids.Add(id); continue; }
-            var normalized = _nfc ? segment.Normalize(NormalizationForm.FormC) : segment;
+            var normalized = _nfc ? UnicodeNfc.Normalize(segment) : segment;
             if (_addPrefixSpace && normalized.Length > 0 && normalized[0] != ' ') normalized = " " + normalized;
             foreach (Match piece in _preTokenizer.Matches(normalized)) ids.AddRange(EncodeWord(piece.Value));
         }

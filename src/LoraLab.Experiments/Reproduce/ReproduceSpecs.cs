@@ -29,6 +29,16 @@ internal static class ReproduceSpecs
         return spec with { Name = spec.Name + "-phase", Grid = grid, Search = search };
     }
 
+    /// <summary>The spec with its width axis cut at <paramref name="maxWidth"/> (the cheaper widths of a sensitivity
+    /// variant).</summary>
+    public static SweepSpec UpToWidth(SweepSpec spec, int maxWidth) => spec with
+    {
+        Grid = spec.Grid.Select(a => a.Key == "width"
+            ? a with { Values = a.Values.Where(v => v is JsonValue n && n.TryGetValue<double>(out var x) && x <= maxWidth)
+                                        .ToList() }
+            : a).ToList(),
+    };
+
     /// <summary>The spec with one more base override (a sensitivity variant).</summary>
     public static SweepSpec WithBase(SweepSpec spec, string name, string key, JsonNode value)
     {

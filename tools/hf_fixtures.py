@@ -10,14 +10,19 @@ ids of reference strings, and the logits (T, vocab) of one token sequence withou
 
 Default path (no transformers/peft here): weights are seeded random tensors written by hand in safetensors layout,
 and the logits come from the float64 re-implementations below of transformers' modeling_llama.py (with Mistral's
-sliding-window mask and Qwen2's q/k/v biases) and modeling_gpt2.py, written from those files, not from LoraLab's C#.
-Adapters hold random non-zero A and B (as after training); adapted logits use W + s·B·A with s = alpha/r, or
-alpha/sqrt(r) with use_rslora.
+sliding-window mask and Qwen2's q/k/v biases), modeling_gpt2.py and modeling_roberta.py, written from those files,
+not from LoraLab's C#. Adapters hold random non-zero A and B (as after training); adapted logits use W + s·B·A with
+s = alpha/r, or alpha/sqrt(r) with use_rslora. The "pissa"/"olora" adapters (INIT_ADAPTERS) re-implement PEFT's
+pissa_init/olora_init (SVD / QR of W): A and B are that init moved by a seeded step, and the adapted logits use the
+residual W - s·B0·A0 that PEFT leaves in the base layer when it loads such an adapter onto the original weights.
 
---use-transformers: the same configs built with LlamaConfig / MistralConfig / Qwen2Config / GPT2Config,
-save_pretrained, get_peft_model with init_lora_weights True, "gaussian", "pissa", "olora" (use_rslora on one),
-B perturbed with a seed so the adapter changes the output, saved with path_initial_model_for_weight_conversion
-where the init moved the base weights (pissa, olora), and logits from the real forward passes.
+--use-transformers (written for machines where transformers and peft can be installed; NOT RUN YET: they could
+not be installed where LoraLab is developed): the same configs built with LlamaConfig / MistralConfig /
+Qwen2Config / GPT2Config / RobertaConfig, save_pretrained, get_peft_model with init_lora_weights True, "gaussian",
+"pissa", "olora" (use_rslora on one), A and B moved by a seeded step, each adapter saved as PEFT saves it by default
+and, for pissa/olora, also converted with path_initial_model_for_weight_conversion (adapter_<init>-converted: rank
+2r against the original weights), and logits from the real forward passes. The C# tests read whatever adapters
+reference.json lists, so the regenerated folders are tested as they are.
 
 The tokenizer is a byte-level BPE trained here on CORPUS (GPT-2's bytes_to_unicode, merges by pair frequency);
 reference ids come from the encoder below (Python's `re` stands in for \\p{L}/\\p{N}: the reference strings keep to
@@ -410,6 +415,17 @@ ADAPTERS = {  # name: (targets, r, alpha, use_rslora, init_lora_weights written 
     "gpt2": {"default": (["c_attn", "c_proj"], 4, 8, False, True)},
     "roberta": {"default": (["query", "value"], 4, 8, False, True)},
 }
+# Adapters whose config says init_lora_weights "pissa"/"olora": PEFT loads them onto the ORIGINAL base weights and,
+# before filling A and B from the file, runs the init again, which leaves W - s·B0·A0 in the base layer
+# (peft_model.py save_pretrained: "self.load_adapter will subtract the decomposed values"). Made after the ones
+# above so that their random draws, and so their files, stay as they were.
+INIT_ADAPTERS = {
+    # PiSSA's residual W - (rank-r SVD of W) moves by (float32 error)/(s_r - s_r+1): r = 8 has the widest gap of
+    # these weights' singular values (>= 0.077; r = 4 has 0.006, where float32 SVDs disagree by 1e-4 in the logits).
+    "llama3": {"pissa": (["q_proj", "v_proj"], 8, 16, False, "pissa")},
+    "mistral": {"olora": (["q_proj", "v_proj"], 4, 16, False, "olora")},
+    "gpt2": {"pissa": (["c_attn"], 4, 8, False, "pissa"), "olora": (["c_attn"], 2, 4, True, "olora")},
+}
 
 
 def llama_weights(cfg, vocab, g):
@@ -466,6 +482,19 @@ def roberta_weights(cfg, vocab, g):
     return w
 
 
+def peft_init(w, r, scale, init):
+    """PEFT's pissa_init / olora_init (tuners/lora/layer.py) on one (out, in) weight, in float64: the initial A (r, in)
+    and B (out, r), and the residual W - scale·B·A the base layer keeps."""
+    if init == "pissa":  # V, S, Uh = svd(W); A = sqrt(S_r/s)·Uh_r, B = V_r·sqrt(S_r/s)
+        v, sv, uh = torch.linalg.svd(w, full_matrices=False)
+        root = torch.sqrt(sv[:r] / scale)
+        a, b = torch.diag(root) @ uh[:r], v[:, :r] @ torch.diag(root)
+    else:  # olora: Q, R = qr(W); A = R[:r], B = Q[:, :r]
+        q, rr = torch.linalg.qr(w)
+        a, b = rr[:r], q[:, :r]
+    return a, b, w - scale * (b @ a)
+
+
 def adapter_config(arch, name, targets, r, alpha, rslora, init):
     return {"alpha_pattern": {}, "auto_mapping": None, "base_model_name_or_path": "loralab-fixture/tiny-" + arch,
             "bias": "none", "fan_in_fan_out": arch == "gpt2", "inference_mode": True, "init_lora_weights": init,
@@ -501,21 +530,26 @@ def build_independent(out, arch, spec, g):
                  "text": MODEL_TEXT, "tokens": tokens, "logits": rounded(forward(weights, cfg, tokens)), "adapters": {}}
     if arch == "roberta":  # last_hidden_state (B·T, H); rows at padding are HF's values there (positions = padding_idx)
         reference["hidden"] = rounded(roberta_forward(weights, cfg, tokens))
-    for name, (targets, r, alpha, rslora, init) in ADAPTERS[arch].items():
+    for name, (targets, r, alpha, rslora, init) in [*ADAPTERS[arch].items(), *INIT_ADAPTERS.get(arch, {}).items()]:
         scale = alpha / math.sqrt(r) if rslora else alpha / r
         adapted, lora = dict(weights), {}
         for key in sorted(weights):
             module = key[: -len(".weight")]
             if not key.endswith(".weight") or module.split(".")[-1] not in targets or module.startswith("classifier"):
                 continue
-            w = weights[key]
-            n_out, n_in = (w.shape[1], w.shape[0]) if arch == "gpt2" else w.shape
-            a = (torch.randn(r, n_in, generator=g) * 0.3).to(torch.float64)
-            b = (torch.randn(n_out, r, generator=g) * 0.3).to(torch.float64)
+            w = weights[key].T if arch == "gpt2" else weights[key]  # (out, in); GPT-2's Conv1D stores (in, out)
+            n_out, n_in = w.shape
+            if init in ("pissa", "olora"):  # trained = PEFT's init moved by a seeded step; base = the residual
+                a0, b0, w = peft_init(w, r, scale, init)
+                a = a0 + (torch.randn(r, n_in, generator=g) * 0.1).to(torch.float64)
+                b = b0 + (torch.randn(n_out, r, generator=g) * 0.1).to(torch.float64)
+            else:
+                a = (torch.randn(r, n_in, generator=g) * 0.3).to(torch.float64)
+                b = (torch.randn(n_out, r, generator=g) * 0.3).to(torch.float64)
             lora["base_model.model.%s.lora_A.weight" % module] = a
             lora["base_model.model.%s.lora_B.weight" % module] = b
-            delta = scale * (b @ a)  # (out, in)
-            adapted[key] = w + (delta.T if arch == "gpt2" else delta)
+            merged = w + scale * (b @ a)  # (out, in)
+            adapted[key] = merged.T if arch == "gpt2" else merged
         adir = os.path.join(folder, "adapter_" + name)
         os.makedirs(adir, exist_ok=True)
         write_json(os.path.join(adir, "adapter_config.json"), adapter_config(arch, name, targets, r, alpha, rslora, init))
@@ -533,6 +567,7 @@ def rounded(t):
 # ---------------------------------------------------------------- the same with transformers + peft
 
 def build_with_transformers(out, arch, spec, seed):
+    """The same folders made by transformers and PEFT themselves (not run yet: see the module docstring)."""
     import transformers
     from peft import LoraConfig, get_peft_model
 
@@ -540,29 +575,46 @@ def build_with_transformers(out, arch, spec, seed):
     os.makedirs(folder, exist_ok=True)
     tok, tok_config, bpe, vocab = make_tokenizer(spec["tokenizer"])
     cfg = dict(spec["config"], vocab_size=vocab)
-    kind = {"llama": "LlamaConfig", "mistral": "MistralConfig", "qwen2": "Qwen2Config", "gpt2": "GPT2Config"}
+    added = {a["content"]: a["id"] for a in tok["added_tokens"]}
+    cfg.update(bos_token_id=added.get("<|begin_of_text|>", added.get("<|endoftext|>", cfg.get("bos_token_id"))),
+               eos_token_id=added.get("<|eot_id|>", added.get("<|im_end|>", added.get("<|endoftext|>",
+                                                                                    cfg.get("eos_token_id")))))
+    kind = {"llama": "LlamaConfig", "mistral": "MistralConfig", "qwen2": "Qwen2Config", "gpt2": "GPT2Config",
+            "roberta": "RobertaConfig"}
     config = getattr(transformers, kind[cfg["model_type"]])(**{k: v for k, v in cfg.items() if k != "model_type"})
+    classify = arch == "roberta"
+    auto = transformers.AutoModelForSequenceClassification if classify else transformers.AutoModelForCausalLM
     torch.manual_seed(seed)
-    model = transformers.AutoModelForCausalLM.from_config(config).to(spec["dtype"]).eval()
+    model = auto.from_config(config).to(spec["dtype"]).eval()
     model.save_pretrained(folder, safe_serialization=True, max_shard_size="20KB" if spec["shards"] > 1 else "10GB")
     write_json(os.path.join(folder, "tokenizer.json"), tok)
     write_json(os.path.join(folder, "tokenizer_config.json"), tok_config)
     fast = transformers.PreTrainedTokenizerFast(tokenizer_file=os.path.join(folder, "tokenizer.json"))
     cases = [{"text": s, "ids": fast.encode(s, add_special_tokens=False)} for s in REFERENCE_STRINGS]
     tokens = fast.encode(MODEL_TEXT, add_special_tokens=True)
-    ids = torch.tensor([tokens])
+    if classify:  # <s> A </s>, and a shorter second row right-padded with <pad> (as the independent path)
+        short = fast.encode("A ball.", add_special_tokens=True)
+        tokens = [tokens, short + [cfg["pad_token_id"]] * (len(tokens) - len(short))]
+        ids = torch.tensor(tokens)
+        inputs = dict(input_ids=ids, attention_mask=ids.ne(cfg["pad_token_id"]).long())
+    else:
+        inputs = dict(input_ids=torch.tensor([tokens]))
     model = model.to(torch.float64)
+    logits = lambda m: m(**inputs).logits if classify else m(**inputs).logits[0]
     with torch.no_grad():
-        base = model(ids).logits[0]
+        base = logits(model)
     reference = {"generator": "tools/hf_fixtures.py --use-transformers (transformers %s)" % transformers.__version__,
                  "tokenizer_cases": cases, "text": MODEL_TEXT, "tokens": tokens, "logits": rounded(base), "adapters": {}}
-    targets = ADAPTERS[arch]["default"][0]
+    if classify:  # last_hidden_state (B·T, H)
+        with torch.no_grad():
+            reference["hidden"] = rounded(model(**inputs, output_hidden_states=True).hidden_states[-1])
+    targets = next(iter(ADAPTERS[arch].values()))[0]
     for init in [True, "gaussian", "pissa", "olora"]:
         for rslora in ([False, True] if init is True else [False]):
             name = ("default" if init is True else init) + ("-rslora" if rslora else "")
-            fresh = transformers.AutoModelForCausalLM.from_pretrained(folder, torch_dtype=torch.float64).eval()
+            fresh = auto.from_pretrained(folder, torch_dtype=torch.float64).eval()
             lcfg = LoraConfig(r=4, lora_alpha=8, target_modules=targets, init_lora_weights=init, use_rslora=rslora,
-                              fan_in_fan_out=arch == "gpt2", task_type="CAUSAL_LM")
+                              fan_in_fan_out=arch == "gpt2", task_type="SEQ_CLS" if classify else "CAUSAL_LM")
             peft_model = get_peft_model(fresh, lcfg)
             init_dir = os.path.join(folder, "_initial_" + name)
             if init in ("pissa", "olora"):  # PEFT's recipe: save the initial adapter, convert against it at the end
@@ -572,16 +624,19 @@ def build_with_transformers(out, arch, spec, seed):
             g = torch.Generator().manual_seed(seed + 1)
             with torch.no_grad():
                 for n, p in peft_model.named_parameters():
-                    if "lora_B" in n or "lora_A" in n:
+                    if "lora_B" in n or "lora_A" in n:  # "training": a seeded step, then float32 as saved
                         p.add_(torch.randn(p.shape, generator=g, dtype=p.dtype) * 0.1)
-                adapted = peft_model(ids).logits[0]
-            adir = os.path.join(folder, "adapter_" + name)
-            if init in ("pissa", "olora"):  # rank 2r relative to the original base weights
-                peft_model.save_pretrained(adir, path_initial_model_for_weight_conversion=init_dir)
-                shutil.rmtree(init_dir)
-            else:
-                peft_model.save_pretrained(adir)
+                        p.copy_(p.float().double())
+                adapted = logits(peft_model)
+            # As PEFT saves by default: for pissa/olora the config keeps the init name, so loading onto the
+            # original base runs the init again and leaves the same residual in the base weights.
+            peft_model.save_pretrained(os.path.join(folder, "adapter_" + name))
             reference["adapters"][name] = rounded(adapted)
+            if init in ("pissa", "olora"):  # and converted: rank 2r, init True, relative to the original weights
+                peft_model.save_pretrained(os.path.join(folder, "adapter_%s-converted" % name),
+                                           path_initial_model_for_weight_conversion=init_dir)
+                shutil.rmtree(init_dir)
+                reference["adapters"][name + "-converted"] = rounded(adapted)
     with open(os.path.join(folder, "reference.json"), "w", encoding="utf-8") as f:
         json.dump(reference, f, ensure_ascii=False, separators=(",", ":"))
         f.write("\n")

@@ -42,17 +42,21 @@ public sealed class LoraLinear : Module<Tensor, Tensor>
         Scaling = scaling;
         Scale = scaling.Factor(rank, alpha);
         Init = init;
+        Tensor? initialA = null, initialB = null;
         using (no_grad())
         {
             var residual = LoraInitializer.Apply(init, _loraA.weight!, _loraB.weight!, Scale, initGain, _base.weight);
             if (residual is not null)
             {
                 _base.weight!.sub_(residual);
-                InitialA = _loraA.weight!.detach().clone();
-                InitialB = _loraB.weight!.detach().clone();
+                initialA = _loraA.weight!.detach().clone();
+                initialB = _loraB.weight!.detach().clone();
             }
         }
         RegisterComponents();
+        // Set after registration: RegisterComponents makes every non-null Tensor field a buffer, and A₀/B₀ would
+        // then enter state_dict() (and `loralab merge` wrote them into the merged model as "<InitialA>k__…").
+        (InitialA, InitialB) = (initialA, initialB);
         foreach (var p in _base.parameters()) p.requires_grad = false;
     }
 

@@ -90,7 +90,9 @@ public sealed class FinetuneZeroConfigTests
         Assert.Contains("classes: 0=negative, 1=positive", run.Error);
         var map = LabelMap.Load(Path.Combine(dir, "adapter", LabelMap.FileName));
         Assert.Equal(["negative", "positive"], map.Labels);
-        Assert.Equal("SEQ_CLS", PeftAdapter.Read(Path.Combine(dir, "adapter")).Config.TaskType);
+        var config = PeftAdapter.Read(Path.Combine(dir, "adapter")).Config;
+        Assert.Equal("SEQ_CLS", config.TaskType);
+        Assert.Equal("sentence-transformers/all-MiniLM-L6-v2", config.BaseModelNameOrPath); // the Hub id, not "minilm"
         Assert.Equal("mean", Result(dir).GetProperty("config").GetProperty("pooling").GetString());   // task default
     }
 

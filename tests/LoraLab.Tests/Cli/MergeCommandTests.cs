@@ -21,6 +21,8 @@ public sealed class MergeCommandTests : IDisposable
     [InlineData("llama3", "rslora")]
     [InlineData("mistral", "gaussian")]
     [InlineData("gpt2", "default")]
+    [InlineData("llama3", "pissa")] // the merged folder holds W − s·B₀A₀ + s·B·A: no init to redo on load
+    [InlineData("gpt2", "olora")]
     public void Merge_F32Folder_LoadsBackWithTheAdaptedLogits(string arch, string adapter)
     {
         // Given the base folder with its adapter applied (unmerged LoRA branch)

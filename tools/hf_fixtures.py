@@ -385,6 +385,14 @@ ARCHS = {
         rope_scaling=dict(rope_type="llama3", factor=8.0, low_freq_factor=1.0, high_freq_factor=4.0,
                           original_max_position_embeddings=16),
         attention_bias=False, mlp_bias=False, tie_word_embeddings=True, torch_dtype="float32")),
+    # Llama-2 shape (no rope_scaling, no head_dim, full MHA) with attention_bias (q, k, v and o) and mlp_bias
+    # (gate, up, down), separate lm_head, F16 weights. Its tokenizer is the byte-level "llama3" one: Llama-2's
+    # SentencePiece tokenizer.json is checked elsewhere (HfTokenizerJsonTests); this folder is about the layers.
+    "llama-bias": dict(tokenizer="llama3", dtype=torch.float16, shards=1, config=dict(
+        model_type="llama", architectures=["LlamaForCausalLM"], hidden_size=32, intermediate_size=64,
+        num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=4, max_position_embeddings=64,
+        rms_norm_eps=1e-6, rope_theta=10000.0, hidden_act="silu", attention_bias=True, mlp_bias=True,
+        tie_word_embeddings=False, torch_dtype="float16")),
     # Mistral: sliding_window 4 < the 10-token reference sequence; no tied embeddings; sharded weights.
     "mistral": dict(tokenizer="llama3", dtype=torch.float32, shards=3, config=dict(
         model_type="mistral", architectures=["MistralForCausalLM"], hidden_size=32, intermediate_size=64,
@@ -410,6 +418,7 @@ ARCHS = {
 ADAPTERS = {  # name: (targets, r, alpha, use_rslora, init_lora_weights written in the config)
     "llama3": {"default": (["q_proj", "v_proj"], 4, 8, False, True),
                "rslora": (["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"], 4, 8, True, True)},
+    "llama-bias": {"default": (["o_proj", "down_proj"], 4, 8, False, True)},  # LoRA beside a bias
     "mistral": {"gaussian": (["q_proj", "k_proj", "v_proj", "o_proj"], 4, 16, False, "gaussian")},
     "qwen2": {"default": (["q_proj", "v_proj"], 2, 4, False, True)},
     "gpt2": {"default": (["c_attn", "c_proj"], 4, 8, False, True)},
@@ -446,6 +455,11 @@ def llama_weights(cfg, vocab, g):
         if qkv_bias:
             w.update({p + "self_attn.q_proj.bias": rnd(nh * hd), p + "self_attn.k_proj.bias": rnd(nkv * hd),
                       p + "self_attn.v_proj.bias": rnd(nkv * hd)})
+        if cfg["model_type"] != "qwen2" and cfg.get("attention_bias"):  # Llama's attention_bias: o_proj too
+            w[p + "self_attn.o_proj.bias"] = rnd(d)
+        if cfg.get("mlp_bias"):
+            w.update({p + "mlp.gate_proj.bias": rnd(ff), p + "mlp.up_proj.bias": rnd(ff),
+                      p + "mlp.down_proj.bias": rnd(d)})
     return w
 
 

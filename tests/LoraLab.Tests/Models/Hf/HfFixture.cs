@@ -6,7 +6,7 @@ namespace LoraLab.Tests.Models.Hf;
 /// <summary>One folder of Fixtures/hf (tools/hf_fixtures.py): a tiny random HF model and its reference.json.</summary>
 internal sealed class HfFixture(string arch)
 {
-    public static readonly string[] Archs = ["llama3", "mistral", "qwen2", "gpt2"];
+    public static readonly string[] Archs = ["llama3", "llama-bias", "mistral", "qwen2", "gpt2"];
 
     public string Dir { get; } = RepoPaths.Fixture(Path.Combine("hf", arch));
     private JsonObject Reference => _reference ??= (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(Dir, "reference.json")))!;

@@ -4,7 +4,7 @@ using LoraLab.IO;
 
 namespace LoraLab.Cli.Commands;
 
-public static class SweepWaveCommand
+internal static class SweepWaveCommand
 {
     public static Command Create()
     {

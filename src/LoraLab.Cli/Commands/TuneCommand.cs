@@ -7,7 +7,7 @@ using LoraLab.Experiments.Tune;
 
 namespace LoraLab.Cli.Commands;
 
-public static class TuneCommand
+internal static class TuneCommand
 {
     public static Command Create()
     {

@@ -8,7 +8,7 @@ using LoraLab.Experiments.Tune;
 
 namespace LoraLab.Cli.Commands;
 
-public static class TunePlanCommand
+internal static class TunePlanCommand
 {
     public static Command Create()
     {

@@ -6,10 +6,10 @@ using LoraLab.Experiments.Sweeps;
 namespace LoraLab.Experiments.Reproduce;
 
 /// <summary>sensitivity.json: the width slopes of every protocol variant (one change from the default each).</summary>
-public sealed record SensitivityTable(List<SensitivityRow> Rows);
+internal sealed record SensitivityTable(List<SensitivityRow> Rows);
 
 /// <summary>One variant × readout × init: the edge and η* slopes with their intervals, beside the theory.</summary>
-public sealed record SensitivityRow(string Variant, string Readout, string Init, AxisSlopes Slopes);
+internal sealed record SensitivityRow(string Variant, string Readout, string Init, AxisSlopes Slopes);
 
 /// <summary>
 /// <c>loralab reproduce --sensitivity</c>: the width search again with steps T ∈ {100, 200} (default 400), teacher
@@ -17,7 +17,7 @@ public sealed record SensitivityRow(string Variant, string Readout, string Init,
 /// The variants run at widths up to <see cref="MaxWidth"/> (n = 2048..8192 hold 88 % of the width search's flops),
 /// and each is compared with the default over the same widths: the same probes, read from the default run.
 /// </summary>
-public static class Sensitivity
+internal static class Sensitivity
 {
     /// <summary>The widest width of the variants (and of the default row they are compared with).</summary>
     public const int MaxWidth = 1024;

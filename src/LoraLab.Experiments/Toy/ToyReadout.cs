@@ -1,7 +1,7 @@
 namespace LoraLab.Experiments.Toy;
 
 /// <summary>Which output of the toy network the loss reads (docs/protocol-width-sweep.md §2).</summary>
-public enum ToyReadout
+internal enum ToyReadout
 {
     /// <summary>MSE over every coordinate of the adapted layer's output u (the theory's setting).</summary>
     Layer,

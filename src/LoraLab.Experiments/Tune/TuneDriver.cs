@@ -263,7 +263,7 @@ public static class TuneDriver
         (MetricInfo Rank, MetricInfo Report) metric, bool promoted, ResultStore store) =>
         new(stage, rung, run.Id, arm.Label, arm.Init, lr, AxesText(arm),
             int.Parse(run.Value("steps")!, CultureInfo.InvariantCulture),
-            int.Parse(run.Value("seed")!, CultureInfo.InvariantCulture), result.Status.ToString().ToLowerInvariant(),
+            int.Parse(run.Value("seed")!, CultureInfo.InvariantCulture), EnumNames.Of(result.Status),
             result.Metrics.TryGetValue(metric.Rank.Name, out var m) && result.Status == RunStatus.Ok ? m : null,
             result.Metrics.TryGetValue(metric.Report.Name, out var rep) && result.Status == RunStatus.Ok ? rep : null,
             result.Metrics.TryGetValue("steps_completed", out var sc) ? (int)sc : null, promoted,

@@ -9,11 +9,12 @@ namespace LoraLab.Tests.Experiments.Toy;
 public sealed class LowRankObjectiveTests
 {
     [Theory]
-    [InlineData(ToyReadout.Layer)]
-    [InlineData(ToyReadout.Scalar)]
-    [InlineData(ToyReadout.LayerRelu)]
-    public void SmallWidth_LossAndGradients_MatchNaiveAutogradThroughFullNetwork(ToyReadout readout)
+    [InlineData(nameof(ToyReadout.Layer))]
+    [InlineData(nameof(ToyReadout.Scalar))]
+    [InlineData(nameof(ToyReadout.LayerRelu))]
+    public void SmallWidth_LossAndGradients_MatchNaiveAutogradThroughFullNetwork(string readoutName)
     {
+        var readout = Enum.Parse<ToyReadout>(readoutName);   // a string: ToyReadout is internal
         // Given a small problem (n = 24, N = 30) and K = 3 random adapters, with scale s = 1.5
         const int n = 24, r = 3, K = 3;
         const double s = 1.5;

@@ -17,7 +17,8 @@ public static class LoraInitializer
     /// Gaussian): the batched toy model trains many adapters at once. <paramref name="weight"/> (out, in) is needed by
     /// PiSSA and OLoRA.
     /// </summary>
-    public static Tensor? Apply(LoraInit scheme, Tensor a, Tensor b, double scale, double gain = 1.0, Tensor? weight = null)
+    public static Tensor? Apply(LoraInit scheme, Tensor a, Tensor b, double scale, double gain = 1.0,
+                                Tensor? weight = null)
     {
         using var noGrad = no_grad();
         long rank = a.shape[^2], fanIn = a.shape[^1];
@@ -35,7 +36,8 @@ public static class LoraInitializer
         };
     }
 
-    /// <summary>True when the scheme leaves one factor exactly zero (so B·A = 0 exactly, and the base weight is untouched).</summary>
+    /// <summary>True when the scheme leaves one factor exactly zero (so B·A = 0 exactly, and the base weight is
+    /// untouched).</summary>
     public static bool HasZeroFactor(LoraInit scheme) => scheme switch
     {
         LoraInit.A or LoraInit.B or LoraInit.GaussianA or LoraInit.GaussianB or LoraInit.Gaussian => true,
@@ -58,7 +60,8 @@ public static class LoraInitializer
 
     static Tensor Residual(Tensor a, Tensor b, double scale) => b.matmul(a).mul_(scale);   // (out, in)
 
-    /// <summary>PEFT <c>orthogonal_init</c>: B·A = Gᵦ·Q_even·Q_oddᵀ·Gₐ/100 = 0 because the rows of Q are orthonormal.</summary>
+    /// <summary>PEFT <c>orthogonal_init</c>: B·A = Gᵦ·Q_even·Q_oddᵀ·Gₐ/100 = 0 because the rows of Q are
+    /// orthonormal.</summary>
     static Tensor? Orthogonal(Tensor a, Tensor b)
     {
         RequireMatrix(a, LoraInit.Orthogonal);
@@ -71,7 +74,8 @@ public static class LoraInitializer
         return null;
     }
 
-    /// <summary>PEFT <c>pissa_init</c>: the r principal singular directions of W, split evenly between A and B.</summary>
+    /// <summary>PEFT <c>pissa_init</c>: the r principal singular directions of W, split evenly between A and
+    /// B.</summary>
     static Tensor Pissa(Tensor a, Tensor b, Tensor weight, double scale)
     {
         RequireMatrix(a, LoraInit.Pissa);
@@ -99,6 +103,7 @@ public static class LoraInitializer
 
     static void RequireMatrix(Tensor a, LoraInit scheme)
     {
-        if (a.dim() != 2) throw new ArgumentException($"init '{scheme}' works on one layer at a time, not a batch of adapters");
+        if (a.dim() != 2)
+            throw new ArgumentException($"init '{scheme}' works on one layer at a time, not a batch of adapters");
     }
 }

@@ -89,7 +89,7 @@ public sealed class LoraLinear : Module<Tensor, Tensor>
     /// kept (Z_B's mean square comes from the r × r Gram matrix BᵀB, not from an (..., out) tensor).
     /// <see cref="TakeFeatureRms"/> reads them.</summary>
     public bool TrackFeatures { get; set; }
-    Tensor? _featureSums;                                                         // (3,) f64: Σ ms(Z_A), Σ ms(Z_B), forwards
+    Tensor? _featureSums;                                   // (3,) f64: Σ ms(Z_A), Σ ms(Z_B), forwards
 
     public override Tensor forward(Tensor x)                                      // x: (..., in)
     {
@@ -118,7 +118,8 @@ public sealed class LoraLinear : Module<Tensor, Tensor>
         FeatureSums.add_(stack([msA, msB, ones([], dtype: msA.dtype)]).to(float64));
     }
 
-    /// <summary>The running sums (3,) f64 behind <see cref="TakeFeatureRms"/> (saved in finetune checkpoints).</summary>
+    /// <summary>The running sums (3,) f64 behind <see cref="TakeFeatureRms"/> (saved in finetune
+    /// checkpoints).</summary>
     public Tensor FeatureSums => _featureSums ??= zeros(3, dtype: float64).DetachFromDisposeScope();
 
     /// <summary>(2,) f64: RMS of Z_A and of Z_B over the training forwards since the last call (NaN when there was

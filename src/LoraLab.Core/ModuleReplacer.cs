@@ -29,11 +29,12 @@ public static class ModuleReplacer
                 $"cannot replace '{path}': no field of {parent.GetType().Name} holds it", ExitCodes.Usage);
             if (!field.FieldType.IsInstanceOfType(replacement))
                 throw new LoraLabException(
-                    $"cannot replace '{path}': field {parent.GetType().Name}.{field.Name} is typed {field.FieldType.Name}; " +
-                    "declare it as Module<Tensor, Tensor> to allow LoRA", ExitCodes.Usage);
+                    $"cannot replace '{path}': field {parent.GetType().Name}.{field.Name} is typed " +
+                    $"{field.FieldType.Name}; declare it as Module<Tensor, Tensor> to allow LoRA", ExitCodes.Usage);
             field.SetValue(parent, replacement);
         }
-        parent.register_module(name, null!);   // a null module unregisters the old child (TorchSharp Module.register_module)
+        // a null module unregisters the old child (TorchSharp Module.register_module)
+        parent.register_module(name, null!);
         parent.register_module(name, replacement);
     }
 
@@ -51,7 +52,8 @@ public static class ModuleReplacer
     {
         for (var type = parent.GetType(); type is not null && type != typeof(Module); type = type.BaseType)
         {
-            var field = type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
+            var field = type.GetFields(
+                BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
                 .FirstOrDefault(f => ReferenceEquals(f.GetValue(parent), child));
             if (field is not null) return field;
         }

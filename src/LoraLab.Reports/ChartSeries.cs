@@ -13,7 +13,8 @@ public sealed record ChartSeries(string Label, IReadOnlyList<double> X, IReadOnl
 
     /// <summary>A power-law reference line y = c·x^exponent through (anchorX, anchorY), drawn dashed over
     /// [xMin, xMax]; the constant is for visualisation only.</summary>
-    public static ChartSeries PowerLaw(string label, double exponent, double anchorX, double anchorY, double xMin, double xMax, string? color = null)
+    public static ChartSeries PowerLaw(string label, double exponent, double anchorX, double anchorY, double xMin,
+                                       double xMax, string? color = null)
     {
         double c = anchorY / Math.Pow(anchorX, exponent);
         return new ChartSeries(label, [xMin, xMax], [c * Math.Pow(xMin, exponent), c * Math.Pow(xMax, exponent)])

@@ -5,7 +5,8 @@ public sealed record ChartSpec(string Title, string XLabel, string YLabel, IRead
 {
     public bool LogX { get; init; }
     public bool LogY { get; init; }
-    /// <summary>Explicit x tick positions (data units, labelled with their values), e.g. the widths of a sweep.</summary>
+    /// <summary>Explicit x tick positions (data units, labelled with their values), e.g. the widths of a
+    /// sweep.</summary>
     public IReadOnlyList<double>? XTicks { get; init; }
     public int Width { get; init; } = 800;
     public int Height { get; init; } = 420;

@@ -48,7 +48,8 @@ public sealed class HtmlReport(string title)
 
     public HtmlReport FigurePng(byte[] png, string caption)
     {
-        _body.Append($"<figure><img alt=\"{Encode(caption)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\"/>");
+        _body.Append($"<figure><img alt=\"{Encode(caption)}\" " +
+                     $"src=\"data:image/png;base64,{Convert.ToBase64String(png)}\"/>");
         _body.Append($"<figcaption>{Encode(caption)}</figcaption></figure>\n");
         return this;
     }
@@ -61,7 +62,8 @@ public sealed class HtmlReport(string title)
 
     public string Render() =>
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>" +
-        $"<title>{Encode(Title)}</title><style>{Style}</style></head>\n<body>\n<h1>{Encode(Title)}</h1>\n{_body}</body></html>\n";
+        $"<title>{Encode(Title)}</title><style>{Style}</style></head>\n" +
+        $"<body>\n<h1>{Encode(Title)}</h1>\n{_body}</body></html>\n";
 
     public void Save(string path) => File.WriteAllText(path, Render(), new UTF8Encoding(false));
 

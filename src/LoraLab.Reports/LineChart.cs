@@ -28,7 +28,8 @@ public static class LineChart
         plot.Title(spec.Title);
         plot.XLabel(spec.XLabel);
         plot.YLabel(spec.YLabel);
-        foreach (var s in spec.Series) AddSeries(plot, dashes ? s : s with { Dashed = false, LineWidth = s.Dashed ? 0.75f : s.LineWidth }, spec);
+        foreach (var s in spec.Series)
+            AddSeries(plot, dashes ? s : s with { Dashed = false, LineWidth = s.Dashed ? 0.75f : s.LineWidth }, spec);
         if (spec.XTicks is { Count: > 0 } ticks)
             plot.Axes.Bottom.SetTicks(ticks.Select(t => spec.LogX ? Math.Log10(t) : t).ToArray(),
                 ticks.Select(t => t.ToString("G4", CultureInfo.InvariantCulture)).ToArray());

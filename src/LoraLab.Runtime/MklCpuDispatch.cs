@@ -13,7 +13,8 @@ public enum MklDispatch
     KeptByUser,
     /// <summary>MKL now picks its kernels by CPU features alone (AVX-512 on this AMD CPU).</summary>
     FeatureBased,
-    /// <summary>This libtorch's MKL does not look as expected (symbol missing or code changed); left untouched.</summary>
+    /// <summary>This libtorch's MKL does not look as expected (symbol missing or code changed); left
+    /// untouched.</summary>
     Unavailable,
 }
 
@@ -53,10 +54,12 @@ public static class MklCpuDispatch
     static MklDispatch Apply()
     {
         if (Environment.GetEnvironmentVariable(OptOutVariable) == "keep") return MklDispatch.KeptByUser;
-        if (!OperatingSystem.IsLinux() || !X86Base.IsSupported || !Avx512F.IsSupported || !IsAmd()) return MklDispatch.NotNeeded;
+        if (!OperatingSystem.IsLinux() || !X86Base.IsSupported || !Avx512F.IsSupported || !IsAmd())
+            return MklDispatch.NotNeeded;
         try
         {
-            _ = torch.get_num_threads();   // makes TorchSharp load libtorch (and with it libtorch_cpu.so, which holds MKL)
+            // makes TorchSharp load libtorch (and with it libtorch_cpu.so, which holds MKL)
+            _ = torch.get_num_threads();
             var library = dlopen("libtorch_cpu.so", RtldNow | RtldNoload);   // the copy already loaded, never a second
             if (library == IntPtr.Zero) return MklDispatch.Unavailable;
             var function = dlsym(library, "mkl_serv_intel_cpu_true");
@@ -64,17 +67,20 @@ public static class MklCpuDispatch
             var cache = CacheAddress(function);
             if (cache == IntPtr.Zero) return MklDispatch.Unavailable;
             Marshal.WriteInt32(cache, 1);
-            return Marshal.GetDelegateForFunctionPointer<IntFunction>(function)() == 1 ? MklDispatch.FeatureBased : MklDispatch.Unavailable;
+            return Marshal.GetDelegateForFunctionPointer<IntFunction>(function)() == 1
+                ? MklDispatch.FeatureBased
+                : MklDispatch.Unavailable;
         }
-        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException
-                                       or NotSupportedException)
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException
+                                       or TypeInitializationException or NotSupportedException)
         {
             return MklDispatch.Unavailable;   // libtorch does not load: the command that needs it reports why
         }
     }
 
     /// <summary>The cache the function returns when it is ≥ 0: its code must start with
-    /// <c>8B 05 rel32</c> (mov eax, [rip + rel32]), <c>85 C0</c> (test eax, eax), <c>78</c> (js: compute if negative).</summary>
+    /// <c>8B 05 rel32</c> (mov eax, [rip + rel32]), <c>85 C0</c> (test eax, eax), <c>78</c> (js: compute if
+    /// negative).</summary>
     static IntPtr CacheAddress(IntPtr function)
     {
         var code = new byte[9];

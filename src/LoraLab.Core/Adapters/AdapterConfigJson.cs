@@ -7,8 +7,8 @@ namespace LoraLab.Core.Adapters;
 /// PEFT's <c>adapter_config.json</c> for a LoRA adapter (docs/reference/anchors.md §1.6; PEFT
 /// <c>LoraConfig.to_dict</c>). Written like PEFT writes it (<c>json.dumps(indent=2, sort_keys=True)</c>); read like
 /// PEFT reads it: unknown keys are tolerated (kept in <see cref="OtherKeys"/> and written back), but <c>peft_type</c>
-/// must be "LORA" and <c>r</c> and <c>lora_alpha</c> must be present. Our own extras live under the single key <c>"loralab"</c>.
-/// Read/write: <see cref="AdapterConfigJsonFile"/>.
+/// must be "LORA" and <c>r</c> and <c>lora_alpha</c> must be present. Our own extras live under the single key
+/// <c>"loralab"</c>. Read/write: <see cref="AdapterConfigJsonFile"/>.
 /// </summary>
 public sealed record AdapterConfigJson
 {
@@ -50,7 +50,8 @@ public sealed record AdapterConfigJson
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public LoralabAdapterExtras? Loralab { get; init; }
 
-    /// <summary>PEFT keys this record does not model (corda_config, target_parameters, ...): kept, written back.</summary>
+    /// <summary>PEFT keys this record does not model (corda_config, target_parameters, ...): kept, written
+    /// back.</summary>
     [JsonIgnore]
     public JsonObject? OtherKeys { get; init; }
 
@@ -64,7 +65,8 @@ public sealed record AdapterConfigJson
         if (Bias is not ("none" or "all" or "lora_only"))
             yield return $"bias must be 'none', 'all' or 'lora_only', got '{Bias}'";
         if (InitLoraWeights is not JsonValue v || !(v.TryGetValue<bool>(out _) || v.TryGetValue<string>(out _)))
-            yield return $"init_lora_weights must be true, false or a string, got {InitLoraWeights?.ToJsonString() ?? "null"}";
+            yield return $"init_lora_weights must be true, false or a string, " +
+                $"got {InitLoraWeights?.ToJsonString() ?? "null"}";
         foreach (var (key, rank) in RankPattern)
         {
             if (rank < 1) yield return $"rank_pattern['{key}'] must be >= 1, got {rank}";

@@ -7,7 +7,8 @@ using Module = TorchSharp.torch.nn.Module;
 namespace LoraLab.Core.Adapters;
 
 /// <summary>An adapter folder read from disk: its config and its tensors by file name.</summary>
-public sealed record AdapterFolder(string Directory, AdapterConfigJson Config, IReadOnlyDictionary<string, Tensor> Tensors);
+public sealed record AdapterFolder(string Directory, AdapterConfigJson Config,
+                                   IReadOnlyDictionary<string, Tensor> Tensors);
 
 /// <summary>
 /// PEFT-format adapters: a folder with <c>adapter_config.json</c> and <c>adapter_model.safetensors</c> holding
@@ -18,11 +19,13 @@ public static class PeftAdapter
 {
     /// <summary>Writes the adapter of every LoRA layer in <paramref name="model"/>. Where the init moved s·B₀A₀ out of
     /// the base weight and PEFT would not redo it on load (both-random), the adapter is exported relative to the
-    /// original base weight as rank 2r: [A; A₀] and [B, −B₀] (PEFT's path_initial_model_for_weight_conversion).</summary>
+    /// original base weight as rank 2r: [A; A₀] and [B, −B₀] (PEFT's
+    /// path_initial_model_for_weight_conversion).</summary>
     public static void Save(string directory, Module model, LoraConfig lora, AdapterSaveInfo info)
     {
         var layers = LoraInjector.FindLayers(model);
-        if (layers.Count == 0) throw new LoraLabException("adapter: the model has no LoRA layers to save", ExitCodes.Usage);
+        if (layers.Count == 0)
+            throw new LoraLabException("adapter: the model has no LoRA layers to save", ExitCodes.Usage);
         bool convert = lora.Init == LoraInit.BothRandom;
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         using (no_grad())
@@ -36,7 +39,8 @@ public static class PeftAdapter
                 tensors[PeftAdapterLayout.TensorName(path, PeftTensorKind.LoraB)] = b.to(float32).contiguous();
             }
             foreach (var module in info.ModulesToSave ?? [])
-                foreach (var (name, p) in model.named_parameters().Where(p => p.name.StartsWith(module + ".", StringComparison.Ordinal)))
+                foreach (var (name, p) in model.named_parameters()
+                             .Where(p => p.name.StartsWith(module + ".", StringComparison.Ordinal)))
                     tensors[PeftAdapterLayout.FromStateDictKey(name)] = p.detach().to(float32).contiguous();
         }
         Directory.CreateDirectory(directory);
@@ -45,10 +49,12 @@ public static class PeftAdapter
         AdapterConfigJsonFile.Save(directory, AdapterConfigMapping.ToPeft(lora, info, convert ? 2 : 1));
     }
 
-    /// <summary>Reads and validates a folder: the config, every tensor name (LoRA pairs with consistent ranks).</summary>
+    /// <summary>Reads and validates a folder: the config, every tensor name (LoRA pairs with consistent
+    /// ranks).</summary>
     public static AdapterFolder Read(string directory)
     {
-        if (!Directory.Exists(directory)) throw new LoraLabException($"adapter folder not found: {directory}", ExitCodes.BadInput);
+        if (!Directory.Exists(directory))
+            throw new LoraLabException($"adapter folder not found: {directory}", ExitCodes.BadInput);
         var config = AdapterConfigJsonFile.Load(Path.Combine(directory, AdapterConfigJson.FileName));
         var weights = Path.Combine(directory, PeftAdapterLayout.WeightsFileName);
         var tensors = SafetensorsFile.Load(weights);
@@ -56,10 +62,13 @@ public static class PeftAdapter
         {
             if (!PeftAdapterLayout.TryParse(name, out var path, out var kind)) continue;
             if (t.dtype is not (ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16))
-                throw new LoraLabException($"{weights}: tensor '{name}' has dtype {t.dtype}; LoRA factors must be F32, F16 or BF16");
-            if (kind == PeftTensorKind.LoraA && !tensors.ContainsKey(PeftAdapterLayout.TensorName(path, PeftTensorKind.LoraB)))
+                throw new LoraLabException($"{weights}: tensor '{name}' has dtype {t.dtype}; " +
+                                           "LoRA factors must be F32, F16 or BF16");
+            if (kind == PeftTensorKind.LoraA
+                && !tensors.ContainsKey(PeftAdapterLayout.TensorName(path, PeftTensorKind.LoraB)))
                 throw new LoraLabException($"{weights}: '{name}' has no matching lora_B");
-            if (kind == PeftTensorKind.LoraB && !tensors.ContainsKey(PeftAdapterLayout.TensorName(path, PeftTensorKind.LoraA)))
+            if (kind == PeftTensorKind.LoraB
+                && !tensors.ContainsKey(PeftAdapterLayout.TensorName(path, PeftTensorKind.LoraA)))
                 throw new LoraLabException($"{weights}: '{name}' has no matching lora_A");
         }
         return new AdapterFolder(directory, config, tensors);

@@ -19,7 +19,9 @@ public sealed record PeftTargetModules
 
     public bool Equals(PeftTargetModules? other) =>
         other is not null && Regex == other.Regex
-                          && (Names is null ? other.Names is null : other.Names is not null && Names.SequenceEqual(other.Names));
+                          && (Names is null
+                              ? other.Names is null
+                              : other.Names is not null && Names.SequenceEqual(other.Names));
 
     public override int GetHashCode() => HashCode.Combine(Regex, Names?.Count);
 

@@ -27,7 +27,10 @@ public static class HfCheckpoint
             return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
                    ?? throw new LoraLabException($"{path}: expected a JSON object");
         }
-        catch (JsonException ex) { throw new LoraLabException($"{path}: invalid JSON: {ex.Message}", ExitCodes.BadInput, ex); }
+        catch (JsonException ex)
+        {
+            throw new LoraLabException($"{path}: invalid JSON: {ex.Message}", ExitCodes.BadInput, ex);
+        }
     }
 
     /// <summary>A required config value; a missing key or a wrong type is a one-line error naming the file.</summary>
@@ -44,7 +47,8 @@ public static class HfCheckpoint
         try { return node.GetValue<T>(); }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException)
         {
-            throw new LoraLabException($"{Path.Combine(dir, ConfigFile)}: \"{key}\" is {node.ToJsonString()}, expected {typeof(T).Name}");
+            throw new LoraLabException($"{Path.Combine(dir, ConfigFile)}: \"{key}\" is {node.ToJsonString()}, " +
+                                       $"expected {typeof(T).Name}");
         }
     }
 
@@ -62,7 +66,8 @@ public static class HfCheckpoint
             var tensors = SafetensorsFile.Load(Path.Combine(dir, shard));
             foreach (var (name, file) in weightMap.Where(kv => kv.Value == shard))
                 all[name] = tensors.GetValueOrDefault(name)
-                            ?? throw new LoraLabException($"{indexPath}: maps {name} to {shard}, which has no such tensor");
+                            ?? throw new LoraLabException($"{indexPath}: maps {name} to {shard}, " +
+                                                          "which has no such tensor");
             if (tensors.Keys.FirstOrDefault(k => !weightMap.ContainsKey(k)) is { } stray)
                 throw new LoraLabException($"{Path.Combine(dir, shard)}: tensor {stray} is not in {IndexFile}");
         }
@@ -86,12 +91,15 @@ public static class HfCheckpoint
 
     /// <summary>
     /// Writes config.json and the weights: one <c>model.safetensors</c>, or, when <paramref name="shardMaxBytes"/> is
-    /// given and exceeded, shards filled in key order (a tensor bigger than the limit gets a shard of its own) plus the index.
+    /// given and exceeded, shards filled in key order (a tensor bigger than the limit gets a shard of its own) plus the
+    /// index.
     /// </summary>
-    public static void Write(string dir, JsonObject config, IReadOnlyDictionary<string, Tensor> tensors, long? shardMaxBytes)
+    public static void Write(string dir, JsonObject config, IReadOnlyDictionary<string, Tensor> tensors,
+                             long? shardMaxBytes)
     {
         Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, ConfigFile), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        File.WriteAllText(Path.Combine(dir, ConfigFile),
+                          config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         var shards = Shard(tensors, shardMaxBytes ?? long.MaxValue);
         if (shards.Count == 1)
         {
@@ -110,7 +118,8 @@ public static class HfCheckpoint
             ["metadata"] = new JsonObject { ["total_size"] = tensors.Values.Sum(Bytes) },
             ["weight_map"] = weightMap,
         };
-        File.WriteAllText(Path.Combine(dir, IndexFile), index.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        File.WriteAllText(Path.Combine(dir, IndexFile),
+                          index.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
     private static List<Dictionary<string, Tensor>> Shard(IReadOnlyDictionary<string, Tensor> tensors, long maxBytes)

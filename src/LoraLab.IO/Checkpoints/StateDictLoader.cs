@@ -21,7 +21,8 @@ public static class StateDictLoader
             var value = weights[name];
             if (!value.shape.SequenceEqual(parameter.shape))
                 throw new LoraLabException(
-                    $"{source}: {name} has shape [{string.Join(", ", value.shape)}], model expects [{string.Join(", ", parameter.shape)}]");
+                    $"{source}: {name} has shape [{string.Join(", ", value.shape)}], " +
+                    $"model expects [{string.Join(", ", parameter.shape)}]");
             parameter.copy_(value);
         }
     }

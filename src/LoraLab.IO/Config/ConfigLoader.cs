@@ -10,7 +10,8 @@ namespace LoraLab.IO.Config;
 /// </summary>
 public static class ConfigLoader
 {
-    /// <summary>Loads a config of type <typeparamref name="T"/>; <paramref name="path"/> may be null (defaults only).</summary>
+    /// <summary>Loads a config of type <typeparamref name="T"/>; <paramref name="path"/> may be null (defaults
+    /// only).</summary>
     public static T Load<T>(string? path, IEnumerable<string>? overrides = null) where T : class, new()
     {
         JsonObject? file = null;
@@ -59,7 +60,8 @@ public static class ConfigLoader
                 AllowTrailingCommas = true,
                 AllowDuplicateProperties = false,
             }, source, ExitCodes.Usage);
-            return node as JsonObject ?? throw new LoraLabException($"{source}: expected a JSON object", ExitCodes.Usage);
+            return node as JsonObject
+                   ?? throw new LoraLabException($"{source}: expected a JSON object", ExitCodes.Usage);
         }
         catch (JsonException ex)
         {
@@ -101,8 +103,9 @@ public static class ConfigLoader
         }
     }
 
-    /// <summary>Overlays <paramref name="overlay"/> on <paramref name="target"/>: objects merge key by key, anything else
-    /// replaces. A key the defaults do not have is an error (dictionaries are the exception: they start empty).</summary>
+    /// <summary>Overlays <paramref name="overlay"/> on <paramref name="target"/>: objects merge key by key, anything
+    /// else replaces. A key the defaults do not have is an error (dictionaries are the exception: they start
+    /// empty).</summary>
     static void Merge(JsonObject target, JsonObject overlay, string source, string prefix)
     {
         foreach (var (key, value) in overlay.ToList())
@@ -127,7 +130,8 @@ public static class ConfigLoader
         SetPath(root, assignment[..eq].Trim(), ParseValue(assignment[(eq + 1)..]), create: false);
     }
 
-    /// <summary>Splits <c>a.b.c=value</c> into the key path and the value (JSON when it parses, else a string).</summary>
+    /// <summary>Splits <c>a.b.c=value</c> into the key path and the value (JSON when it parses, else a
+    /// string).</summary>
     public static (string Key, JsonNode? Value) ParseAssignment(string assignment)
     {
         var eq = assignment.IndexOf('=');

@@ -6,7 +6,8 @@ namespace LoraLab.IO.Config;
 /// accepted for '-' ("both_random", "A").</summary>
 public static class EnumNames
 {
-    public static string Of<T>(T value) where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+    public static string Of<T>(T value) where T : struct, Enum =>
+        JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 
     public static T Parse<T>(string text, string what) where T : struct, Enum
     {
@@ -14,6 +15,7 @@ public static class EnumNames
         foreach (var value in Enum.GetValues<T>())
             if (Of(value) == wanted) return value;
         throw new LoraLabException(
-            $"unknown {what} '{text}'; expected one of: {string.Join(", ", Enum.GetValues<T>().Select(Of))}", ExitCodes.Usage);
+            $"unknown {what} '{text}'; expected one of: {string.Join(", ", Enum.GetValues<T>().Select(Of))}",
+            ExitCodes.Usage);
     }
 }

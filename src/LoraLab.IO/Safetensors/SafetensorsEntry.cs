@@ -9,6 +9,7 @@ public sealed record SafetensorsEntry(string Name, SafetensorsDType DType, long[
 {
     public long ByteLength => End - Begin;
 
-    /// <summary>Number of elements (1 for a scalar, 0 for an empty tensor); validated not to overflow on read.</summary>
+    /// <summary>Number of elements (1 for a scalar, 0 for an empty tensor); validated not to overflow on
+    /// read.</summary>
     public long ElementCount => Shape.Aggregate(1L, (n, d) => n * d);
 }

@@ -64,7 +64,8 @@ internal static class SafetensorsHeaderParser
             var key = reader.GetString()!;
             reader.Read();
             if (reader.TokenType != JsonTokenType.String)
-                throw Fail(file, $"{MetadataKey} value {Quote(key)} must be a string, got {Describe(reader.TokenType)}");
+                throw Fail(file, $"{MetadataKey} value {Quote(key)} must be a string, " +
+                                 $"got {Describe(reader.TokenType)}");
             if (!metadata.TryAdd(key, reader.GetString()!))
                 throw Fail(file, $"duplicate key {Quote(key)} in {MetadataKey}");
         }
@@ -84,7 +85,8 @@ internal static class SafetensorsHeaderParser
             {
                 case "dtype" when dtypeText is null:
                     if (reader.TokenType != JsonTokenType.String)
-                        throw Fail(file, $"tensor {Quote(name)}: dtype must be a string, got {Describe(reader.TokenType)}");
+                        throw Fail(file, $"tensor {Quote(name)}: dtype must be a string, " +
+                                         $"got {Describe(reader.TokenType)}");
                     dtypeText = reader.GetString()!;
                     break;
                 case "shape" when shape is null:
@@ -96,7 +98,8 @@ internal static class SafetensorsHeaderParser
                 case "dtype" or "shape" or "data_offsets":
                     throw Fail(file, $"tensor {Quote(name)}: duplicate field '{field}'");
                 default:
-                    throw Fail(file, $"tensor {Quote(name)}: unknown field {Quote(field)} (expected dtype, shape, data_offsets)");
+                    throw Fail(file, $"tensor {Quote(name)}: unknown field {Quote(field)} (expected dtype, shape, " +
+                                     "data_offsets)");
             }
         }
         if (dtypeText is null) throw Fail(file, $"tensor {Quote(name)} lacks 'dtype'");
@@ -130,7 +133,8 @@ internal static class SafetensorsHeaderParser
             foreach (var d in shape) elements = checked(elements * d);
             var bits = checked(elements * dtype.BitSize());
             if (bits % 8 != 0)
-                throw Fail(file, $"tensor {Quote(name)}: {elements} × {dtype.SpecName()} is not a whole number of bytes");
+                throw Fail(file, $"tensor {Quote(name)}: " +
+                                 $"{elements} × {dtype.SpecName()} is not a whole number of bytes");
             return bits / 8;
         }
         catch (OverflowException)
@@ -139,7 +143,8 @@ internal static class SafetensorsHeaderParser
         }
     }
 
-    /// <summary>An array of JSON integers in [0, 2^63): what serde reads as <c>usize</c>, bounded to <c>long</c>.</summary>
+    /// <summary>An array of JSON integers in [0, 2^63): what serde reads as <c>usize</c>, bounded to
+    /// <c>long</c>.</summary>
     static List<long> ReadIntegers(ref Utf8JsonReader reader, string name, string field, string file)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
@@ -148,9 +153,11 @@ internal static class SafetensorsHeaderParser
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType != JsonTokenType.Number)
-                throw Fail(file, $"tensor {Quote(name)}: {field} holds {Describe(reader.TokenType)}, expected integers");
+                throw Fail(file, $"tensor {Quote(name)}: {field} holds {Describe(reader.TokenType)}, " +
+                                 "expected integers");
             if (!reader.TryGetInt64(out var value) || value < 0)
-                throw Fail(file, $"tensor {Quote(name)}: {field} value {RawNumber(ref reader)} is not a non-negative integer");
+                throw Fail(file, $"tensor {Quote(name)}: " +
+                                 $"{field} value {RawNumber(ref reader)} is not a non-negative integer");
             values.Add(value);
         }
         return values;

@@ -9,7 +9,8 @@ namespace LoraLab.IO.Safetensors;
 /// </summary>
 internal static class SafetensorsLayout
 {
-    /// <summary>Returns the entries in offset order; <paramref name="available"/> = file length − 8 − header length.</summary>
+    /// <summary>Returns the entries in offset order; <paramref name="available"/> = file length − 8 − header
+    /// length.</summary>
     public static List<SafetensorsEntry> Validate(List<SafetensorsEntry> entries, long available, string file)
     {
         foreach (var e in entries)
@@ -33,8 +34,8 @@ internal static class SafetensorsLayout
             if (e.End > e.Begin) previous = e;
         }
         if (cursor < available)
-            throw Fail(file, $"{available - cursor} trailing bytes after the data buffer (tensors end at offset {cursor}, "
-                             + $"file has {available} data bytes)");
+            throw Fail(file, $"{available - cursor} trailing bytes after the data buffer "
+                             + $"(tensors end at offset {cursor}, file has {available} data bytes)");
         return ordered;
     }
 }

@@ -24,9 +24,11 @@ internal static class SafetensorsReader
         stream.ReadExactly(prefix);
         var n = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
         if (n > MaxHeaderBytes)
-            throw Fail(file, $"header length {n} exceeds the {MaxHeaderBytes:N0}-byte limit (corrupt or not safetensors)");
+            throw Fail(file, $"header length {n} exceeds the {MaxHeaderBytes:N0}-byte limit " +
+                             "(corrupt or not safetensors)");
         if (n > (ulong)(length - 8))
-            throw Fail(file, $"header length {n} exceeds the {length - 8} bytes after the length prefix (file truncated?)");
+            throw Fail(file, $"header length {n} exceeds the {length - 8} bytes after the length prefix " +
+                             "(file truncated?)");
         var json = new byte[n];
         stream.ReadExactly(json);
         var (entries, metadata) = SafetensorsHeaderParser.Parse(json, file);
@@ -53,11 +55,13 @@ internal static class SafetensorsReader
         return result;
     }
 
-    /// <summary>One tensor, given a header read earlier from the same file (re-checked against the file size).</summary>
+    /// <summary>One tensor, given a header read earlier from the same file (re-checked against the file
+    /// size).</summary>
     public static torch.Tensor LoadTensor(Stream stream, SafetensorsHeader header, string name, string file)
     {
         if (stream.Length != header.FileLength)
-            throw Fail(file, $"file is {stream.Length} bytes but its header implies {header.FileLength} (changed since read?)");
+            throw Fail(file, $"file is {stream.Length} bytes but its header implies {header.FileLength} " +
+                             "(changed since read?)");
         var entry = header.Find(name) ?? throw Fail(file, $"no tensor named {Quote(name)}");
         RequireSupported(entry, file);
         return ReadTensor(stream, header, entry, file);
@@ -83,7 +87,8 @@ internal static class SafetensorsReader
         catch (EndOfStreamException ex)
         {
             tensor.Dispose();
-            throw Fail(file, $"file ended while reading tensor {Quote(entry.Name)} (changed since its header was read?)", ex);
+            throw Fail(file, $"file ended while reading tensor {Quote(entry.Name)} " +
+                             "(changed since its header was read?)", ex);
         }
         catch
         {

@@ -33,7 +33,8 @@ internal static class TensorBytes
 
     static void ForEachChunk(torch.Tensor tensor, long chunkBytes, Action<torch.Tensor> action)
     {
-        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("safetensors needs a little-endian host");
+        if (!BitConverter.IsLittleEndian)
+            throw new PlatformNotSupportedException("safetensors needs a little-endian host");
         var count = tensor.numel();
         if (count == 0) return;
         using var flat = tensor.view(-1); // (numel,) view of the contiguous storage

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using LoraLab.Experiments.Compare;
-using LoraLab.Experiments.Sweeps;
 using LoraLab.IO;
-using LoraLab.IO.Config;
 
 namespace LoraLab.Cli.Commands;
 
@@ -31,7 +29,7 @@ internal static class CompareCommand
         };
         var seed = new Option<int>("--bootstrap-seed")
         {
-            Description = "Seed of the bootstrap.", DefaultValueFactory = _ => Bootstrap.DefaultSeed,
+            Description = "Seed of the bootstrap.", DefaultValueFactory = _ => new SweepComparison.Options().BootstrapSeed,
         };
         var json = new Option<string?>("--json") { Description = "JSON output (default: DIR/compare.json)." };
         var cmd = new Command("compare",
@@ -44,15 +42,12 @@ internal static class CompareCommand
         foreach (var o in new Option[] { baseline, candidate, metric, lrKey, seed, json }) cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
-            var store = new ResultStore(parse.GetValue(dir)!);
-            var plan = SweepPlan.Load(store.Directory);
+            var folder = parse.GetValue(dir)!;
             var options = new SweepComparison.Options(LrKey: parse.GetValue(lrKey)!,
                 BootstrapSeed: parse.GetValue(seed));
-            var report = SweepComparison.Run(plan, store.ReadAll(plan), parse.GetValue(baseline)!,
-                parse.GetValue(candidate)!, parse.GetValue(metric), options);
-            Console.Out.Write(report.FormatTable());
-            var path = parse.GetValue(json) ?? Path.Combine(store.Directory, "compare.json");
-            AtomicFile.WriteAllText(path, ConfigJson.Serialize(report) + "\n");
+            var path = parse.GetValue(json) ?? Path.Combine(Path.GetFullPath(folder), "compare.json");
+            Console.Out.Write(SweepComparison.CompareFolder(folder, parse.GetValue(baseline)!,
+                parse.GetValue(candidate)!, parse.GetValue(metric), options, path));
             Console.Out.WriteLine($"json: {path}");
             return ExitCodes.Ok;
         });

@@ -1,8 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
 using LoraLab.Experiments.Eval;
 using LoraLab.IO;
-using LoraLab.IO.Config;
 
 namespace LoraLab.Cli.Commands;
 
@@ -64,20 +62,12 @@ internal static class EvalCommand
             var outDir = parse.GetValue(output)!;
             var request = new EvalRequest(cfg, candidate, old, parse.GetValue(data),
                                           BootstrapSeed: parse.GetValue(seed));
-            var report = AdapterEval.Run(request, outDir, parse.InvocationConfiguration.Error);
-            parse.InvocationConfiguration.Output.WriteLine(Summary(report, Path.Combine(outDir, "eval.json")));
+            parse.InvocationConfiguration.Output.WriteLine(
+                AdapterEval.RunAndSummarize(request, outDir, parse.InvocationConfiguration.Error));
             return ExitCodes.Ok;
         });
         return command;
     }
-
-    static string Summary(EvalReport r, string json) => string.Format(CultureInfo.InvariantCulture,
-        "{0}: {1} {2:G4} vs {3:G4}, difference {4:G4} [{5:G4}, {6:G4}], p {7:G3} ({8}), " +
-        "minimal detectable effect {9:G3} -> {10}",
-        EnumNames.Of(r.Verdict), r.PrimaryMetric,
-        r.Candidate.Metrics[r.PrimaryMetric], r.Baseline.Metrics[r.PrimaryMetric],
-        r.Difference.Estimate, r.Difference.Low, r.Difference.High, r.McNemar?.P ?? r.PairedT.P,
-        r.McNemar is null ? "paired t" : "McNemar", r.Difference.MinimalDetectableEffect, json);
 
     static string? BaselineOf(string? adapter, string? baseline) => (adapter, baseline) switch
     {

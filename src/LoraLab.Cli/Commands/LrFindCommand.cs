@@ -44,14 +44,8 @@ internal static class LrFindCommand
             var name = Path.GetFileNameWithoutExtension(path);
             var outDir = parse.GetValue(output) ?? Path.Combine("runs", "lr-find", name);
             var options = new SweepRunOptions { Jobs = parse.GetValue(jobs), Threads = 1, Child = ChildCommand.Current() };
-            var result = LrFind.Run(name, tree, settings, outDir, RunKinds.Default, options, log);
-            LrFindReport.Write(result, outDir);
-            var stdout = parse.InvocationConfiguration.Output;
-            foreach (var c in result.Curves)
-                stdout.WriteLine($"init {c.Init}: {c.StepsCompleted}/{c.StepsPlanned} steps ({c.StopReason ?? c.Status}); " +
-                                 (c.Suggestions.Count == 0 ? "no suggestion (the curve is too short: lower --min-lr)"
-                                     : string.Join(", ", c.Suggestions.Select(s => $"{s.Rule} {s.Lr.ToString("G3", CultureInfo.InvariantCulture)}"))));
-            stdout.WriteLine($"report: {Path.Combine(outDir, LrFindReport.HtmlFile)}");
+            parse.InvocationConfiguration.Output.Write(
+                LrFind.RunAndReport(name, tree, settings, outDir, RunKinds.Default, options, log));
             return ExitCodes.Ok;
         });
         return cmd;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Runtime.InteropServices;
 using LoraLab.IO;
 using LoraLab.Experiments.Sweeps;
@@ -39,14 +38,8 @@ internal static class TuneCommand
             using var stop = new CancellationTokenSource();
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
-            var result = TuneDriver.Run(spec, parse.GetValue(output)!, RunKinds.Default, budget, options, log, stop.Token);
-            var r = result.Recommended;
-            var stdout = parse.InvocationConfiguration.Output;
-            stdout.WriteLine($"recommended: {r.Arm}, optim.lr {r.Lr.ToString("G3", CultureInfo.InvariantCulture)}: {result.ReportMetric} " +
-                             $"{(r.Mean is { } m ? m.Estimate.ToString("G5", CultureInfo.InvariantCulture) : "-")} over {r.BySeed.Count} seeds");
-            stdout.WriteLine($"verdict: {result.Verdict}");
-            stdout.WriteLine($"compute: {result.StepsUsed} steps, {result.FullGridSteps} for a full grid of the same candidates");
-            stdout.WriteLine($"config: {Path.Combine(parse.GetValue(output)!, TuneOutputs.RecommendedFile)}");
+            parse.InvocationConfiguration.Output.Write(TuneDriver.RunAndSummarize(spec, parse.GetValue(output)!,
+                RunKinds.Default, budget, options, log, stop.Token));
             return ExitCodes.Ok;
         });
         return cmd;

@@ -43,9 +43,7 @@ internal static class TunePlanCommand
             var options = new SweepRunOptions { Jobs = 1, Threads = parse.GetValue(threads) };
             try
             {
-                var result = TuneDriver.Run(spec, dir, RunKinds.Default, budget, options, log, planOnly: true);
-                stdout.WriteLine($"tune finished: {result.Recommended.Arm}, optim.lr " +
-                                 $"{result.Recommended.Lr.ToString("G3", CultureInfo.InvariantCulture)}; {Path.Combine(dir, TuneOutputs.RecommendedFile)}");
+                stdout.Write(TuneDriver.PlanNextWave(spec, dir, RunKinds.Default, budget, options, log));
                 return ExitCodes.Ok;
             }
             catch (TuneWavePending wave)

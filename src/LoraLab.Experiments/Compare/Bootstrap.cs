@@ -2,7 +2,7 @@ namespace LoraLab.Experiments.Compare;
 
 /// <summary>Percentile bootstrap of a mean, seeded (System.Random with a fixed seed gives the same draws on every
 /// machine and .NET version that keeps its seeded algorithm), so reports are reproducible.</summary>
-public static class Bootstrap
+internal static class Bootstrap
 {
     public const int DefaultResamples = 10_000;
     public const int DefaultSeed = 20240607;

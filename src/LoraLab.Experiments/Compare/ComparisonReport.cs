@@ -7,7 +7,7 @@ namespace LoraLab.Experiments.Compare;
 
 /// <summary>The result of <c>loralab compare</c>: per group, both sides and the verdict. Serialized as JSON and printed
 /// as a console table.</summary>
-public sealed record ComparisonReport(
+internal sealed record ComparisonReport(
     string Sweep,
     string Metric,
     MetricDirection Direction,

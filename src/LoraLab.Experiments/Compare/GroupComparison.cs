@@ -6,7 +6,7 @@ namespace LoraLab.Experiments.Compare;
 /// <see cref="SweepComparison.MinBootstrapPairs"/> pairs, the percentile bootstrap from there on
 /// (<see cref="PairedDifferenceBootstrap"/>, null below that many pairs); the exact sign and sign-flip permutation
 /// tests are reported beside them for the few-seed case.</summary>
-public sealed record GroupComparison(
+internal sealed record GroupComparison(
     string Group,
     SideSummary Baseline,
     SideSummary Candidate,

@@ -1,7 +1,7 @@
 namespace LoraLab.Experiments.Compare;
 
 /// <summary>One learning rate of one side: the metric per seed of its ok runs, and how many runs diverged or failed.</summary>
-public sealed record LrPoint(double Lr, IReadOnlyDictionary<string, double> BySeed, int Diverged, int Failed)
+internal sealed record LrPoint(double Lr, IReadOnlyDictionary<string, double> BySeed, int Diverged, int Failed)
 {
     public IReadOnlyList<double> Values => BySeed.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value).ToList();
     public double Mean => Statistics.Mean(Values);

@@ -2,7 +2,7 @@ namespace LoraLab.Experiments.Compare;
 
 /// <summary>One side (baseline or candidate) within one group: its LR curve, best LR, mean and t-interval over seeds
 /// at that LR, and the LR band within 1% of its best (in decades).</summary>
-public sealed record SideSummary(
+internal sealed record SideSummary(
     string Selector,
     IReadOnlyList<LrPoint> Curve,
     double? BestLr,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using LoraLab.Experiments.Sweeps;
 using LoraLab.IO;
+using LoraLab.IO.Config;
 
 namespace LoraLab.Experiments.Compare;
 
@@ -34,7 +35,19 @@ public static class SweepComparison
         };
     }
 
-    public static ComparisonReport Run(SweepPlan plan, IReadOnlyList<ResultRead> reads, string baseline,
+    /// <summary>Compares the runs of the sweep in <paramref name="directory"/> (its plan.json and results), writes
+    /// the report as JSON to <paramref name="jsonPath"/> and returns it as a table (<c>loralab compare</c>).</summary>
+    public static string CompareFolder(string directory, string baseline, string candidate, string? metricName,
+        Options options, string jsonPath)
+    {
+        var store = new ResultStore(directory);
+        var plan = SweepPlan.Load(store.Directory);
+        var report = Run(plan, store.ReadAll(plan), baseline, candidate, metricName, options);
+        AtomicFile.WriteAllText(jsonPath, ConfigJson.Serialize(report) + "\n");
+        return report.FormatTable();
+    }
+
+    internal static ComparisonReport Run(SweepPlan plan, IReadOnlyList<ResultRead> reads, string baseline,
         string candidate, string? metricName, Options? options = null)
     {
         options = (options ?? new Options()).ResolvedFor(plan);
@@ -69,7 +82,7 @@ public static class SweepComparison
     }
 
     /// <summary>One side's LR curve, best LR, interval and LR band over the given runs.</summary>
-    public static SideSummary Side(string selector, IEnumerable<ResultRead> reads, MetricInfo metric, Options options)
+    internal static SideSummary Side(string selector, IEnumerable<ResultRead> reads, MetricInfo metric, Options options)
     {
         var curve = reads.GroupBy(r => Lr(r.Run, options.LrKey)).OrderBy(g => g.Key).Select(g => new LrPoint(
             g.Key,

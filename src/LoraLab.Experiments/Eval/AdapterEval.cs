@@ -77,7 +77,22 @@ public static class AdapterEval
                     $"{candidate[key]?.ToJsonString()}; compare adapters of one model and task", ExitCodes.Usage);
     }
 
-    public static EvalReport Run(EvalRequest request, string outDir, TextWriter log)
+    /// <summary>Scores both sides (<see cref="Run"/>, which writes eval.json and the report into
+    /// <paramref name="outDir"/>) and returns the one-line summary <c>loralab eval</c> prints.</summary>
+    public static string RunAndSummarize(EvalRequest request, string outDir, TextWriter log)
+    {
+        var r = Run(request, outDir, log);
+        return string.Format(CultureInfo.InvariantCulture,
+            "{0}: {1} {2:G4} vs {3:G4}, difference {4:G4} [{5:G4}, {6:G4}], p {7:G3} ({8}), " +
+            "minimal detectable effect {9:G3} -> {10}",
+            EnumNames.Of(r.Verdict), r.PrimaryMetric,
+            r.Candidate.Metrics[r.PrimaryMetric], r.Baseline.Metrics[r.PrimaryMetric],
+            r.Difference.Estimate, r.Difference.Low, r.Difference.High, r.McNemar?.P ?? r.PairedT.P,
+            r.McNemar is null ? "paired t" : "McNemar", r.Difference.MinimalDetectableEffect,
+            Path.Combine(outDir, "eval.json"));
+    }
+
+    internal static EvalReport Run(EvalRequest request, string outDir, TextWriter log)
     {
         var config = request.Config;
         torch.set_num_threads(config.Threads);

@@ -1,18 +1,18 @@
 namespace LoraLab.Experiments.Eval;
 
 /// <summary>One side of the comparison: which adapter (or the base model) and its metrics on the eval set.</summary>
-public sealed record EvalSide(string Name, string? AdapterPath, IReadOnlyDictionary<string, double> Metrics);
+internal sealed record EvalSide(string Name, string? AdapterPath, IReadOnlyDictionary<string, double> Metrics);
 
 /// <summary>Exact McNemar test on the examples exactly one side classifies correctly.</summary>
-public sealed record McNemarResult(int CandidateOnlyCorrect, int BaselineOnlyCorrect, double P);
+internal sealed record McNemarResult(int CandidateOnlyCorrect, int BaselineOnlyCorrect, double P);
 
 /// <summary>Paired t-test of the per-example loss (candidate − baseline; negative = candidate better).</summary>
-public sealed record PairedTResult(double MeanDifference, double T, int Df, double P);
+internal sealed record PairedTResult(double MeanDifference, double T, int Df, double P);
 
 /// <summary>DIR/eval.json: both sides, the paired difference of the primary metric (candidate − baseline) with its
 /// bootstrap interval, standard error and minimal detectable effect, the paired tests, and the verdict with its
 /// rule.</summary>
-public sealed record EvalReport
+internal sealed record EvalReport
 {
     public string Task { get; init; } = "";
     public string Data { get; init; } = "";

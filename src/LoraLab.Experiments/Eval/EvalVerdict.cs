@@ -1,7 +1,7 @@
 namespace LoraLab.Experiments.Eval;
 
 /// <summary>What <c>loralab eval</c> advises for the adapter in service (the baseline) and the candidate.</summary>
-public enum EvalVerdict
+internal enum EvalVerdict
 {
     /// <summary>The candidate is better: its interval excludes no difference and the paired test agrees
     /// (p &lt; 0.05).</summary>

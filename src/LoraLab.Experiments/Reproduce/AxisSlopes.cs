@@ -7,7 +7,7 @@ namespace LoraLab.Experiments.Reproduce;
 /// per seed, seed order), and how many η* were flagged (at the stability edge, clamped, ...), by reason.
 /// Schema: docs/protocol-width-sweep.md §7.
 /// </summary>
-public sealed record AxisSlopes
+internal sealed record AxisSlopes
 {
     public double? EdgeSlope { get; init; }
     public double[]? EdgeSlopeCi95 { get; init; }

@@ -15,7 +15,7 @@ namespace LoraLab.Experiments.Reproduce;
 /// </summary>
 public static class ReproduceRun
 {
-    public static ReproduceSummary Run(ReproduceOptions o, TextWriter stdout, TextWriter log, CancellationToken ct = default)
+    public static void Run(ReproduceOptions o, TextWriter stdout, TextWriter log, CancellationToken ct = default)
     {
         var clock = Stopwatch.StartNew();
         var load = LoadAverage();
@@ -51,10 +51,9 @@ public static class ReproduceRun
         AtomicFile.WriteAllText(Path.Combine(o.OutDir, "timing.json"), ConfigJson.Serialize(timing) + "\n");
         stdout.WriteLine($"wall time {clock.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s " +
                          $"({o.Jobs} job(s), load {load?.ToString("0.0", CultureInfo.InvariantCulture) ?? "?"} at start); files in {o.OutDir}");
-        return summary;
     }
 
-    public static ReproduceSummary Summarize(SweepSpec widthSpec, SearchResults width, SweepSpec? rankSpec, SearchResults? rank,
+    internal static ReproduceSummary Summarize(SweepSpec widthSpec, SearchResults width, SweepSpec? rankSpec, SearchResults? rank,
         SearchResults? phase)
     {
         var widthSlopes = ReproduceAnalysis.Width(width);

@@ -4,7 +4,7 @@ namespace LoraLab.Experiments.Reproduce;
 /// <c>width.&lt;readout&gt;.&lt;A|B&gt;</c>,
 /// <c>rank.&lt;setting&gt;</c>, the grid-phase check, the seeds and the protocol's constants. No times: the same
 /// seeds give the same bytes (times are in timing.json).</summary>
-public sealed record ReproduceSummary
+internal sealed record ReproduceSummary
 {
     public string Schema { get; init; } = "loralab.reproduce/2";
     public long[] Seeds { get; init; } = [];
@@ -19,4 +19,4 @@ public sealed record ReproduceSummary
 
 /// <summary>The same width analysis on the search lattice shifted by half a step: its slopes, and whether each lies
 /// inside the unshifted slope's 95 % interval.</summary>
-public sealed record PhaseCheck(double? EdgeSlope, double? EtaStarSlope, bool EdgeAgrees, bool EtaStarAgrees);
+internal sealed record PhaseCheck(double? EdgeSlope, double? EtaStarSlope, bool EdgeAgrees, bool EtaStarAgrees);

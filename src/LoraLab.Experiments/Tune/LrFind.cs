@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 using LoraLab.Experiments.Sweeps;
 using LoraLab.IO;
@@ -52,9 +54,29 @@ public static class LrFind
     public static double LrAt(LrFindSettings s, int step) =>
         s.MaxLr * new LrSchedule { Decay = LrDecay.RangeTest, MinLrRatio = s.MinLr / s.MaxLr }.Factor(step, s.Steps);
 
+    /// <summary><see cref="Run"/>, then the report (lr_find.csv, report.html); returns what <c>loralab lr-find</c>
+    /// prints: per init, the steps done and the suggested LRs, and where the report is.</summary>
+    public static string RunAndReport(string name, JsonObject baseConfig, LrFindSettings s, string directory,
+        RunKinds kinds, SweepRunOptions options, TextWriter log)
+    {
+        var result = Run(name, baseConfig, s, directory, kinds, options, log);
+        LrFindReport.Write(result, directory);
+        var text = new StringBuilder();
+        foreach (var c in result.Curves)
+        {
+            var suggestions = c.Suggestions.Count == 0
+                ? "no suggestion (the curve is too short: lower --min-lr)"
+                : string.Join(", ", c.Suggestions.Select(x => $"{x.Rule} {x.Lr.ToString("G3", CultureInfo.InvariantCulture)}"));
+            text.Append($"init {c.Init}: {c.StepsCompleted}/{c.StepsPlanned} steps ({c.StopReason ?? c.Status}); ")
+                .Append(suggestions).Append('\n');
+        }
+        text.Append($"report: {Path.Combine(directory, LrFindReport.HtmlFile)}\n");
+        return text.ToString();
+    }
+
     /// <summary>Runs the ramps that are not finished in <paramref name="directory"/>, then reads them. A ramp that
     /// failed (the model or data did not load) is a one-line error, exit 65.</summary>
-    public static LrFindResult Run(string name, JsonObject baseConfig, LrFindSettings s, string directory, RunKinds kinds,
+    internal static LrFindResult Run(string name, JsonObject baseConfig, LrFindSettings s, string directory, RunKinds kinds,
         SweepRunOptions options, TextWriter log, string kind = "finetune", CancellationToken ct = default)
     {
         var spec = Spec(name, baseConfig, s, kind);
@@ -72,7 +94,7 @@ public static class LrFind
 
     /// <summary>Plan mode (<c>tune plan --slurm</c>): writes the ramps' plan.json and throws
     /// <see cref="TuneWavePending"/> when a ramp is not finished; else reads and writes lr_find.json.</summary>
-    public static LrFindResult Replay(string name, JsonObject baseConfig, LrFindSettings s, string directory, RunKinds kinds,
+    internal static LrFindResult Replay(string name, JsonObject baseConfig, LrFindSettings s, string directory, RunKinds kinds,
         string kind = "finetune")
     {
         var plan = SweepPlanner.Plan(Spec(name, baseConfig, s, kind), kinds, $"{name}: lr-find");
@@ -87,7 +109,7 @@ public static class LrFind
     }
 
     /// <summary>Each finished ramp's curve and suggestions.</summary>
-    public static LrFindResult Analyse(string name, LrFindSettings s, IReadOnlyList<ResultRead> reads, ResultStore store)
+    internal static LrFindResult Analyse(string name, LrFindSettings s, IReadOnlyList<ResultRead> reads, ResultStore store)
     {
         var curves = reads.Select(r =>
         {

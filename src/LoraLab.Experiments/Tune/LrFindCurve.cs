@@ -2,7 +2,7 @@ namespace LoraLab.Experiments.Tune;
 
 /// <summary>One init's ramp: the LR of each completed step (optim.lr times the schedule), the raw and smoothed train
 /// loss, how it ended, and the suggestions (none when the curve is too short to read).</summary>
-public sealed record LrFindCurve(
+internal sealed record LrFindCurve(
     string Init,
     string RunId,
     string Status,
@@ -18,7 +18,7 @@ public sealed record LrFindCurve(
 }
 
 /// <summary>DIR/lr_find.json: the settings and one curve per init.</summary>
-public sealed record LrFindResult(string Name, LrFindSettings Settings, IReadOnlyList<LrFindCurve> Curves)
+internal sealed record LrFindResult(string Name, LrFindSettings Settings, IReadOnlyList<LrFindCurve> Curves)
 {
     public const string FileName = "lr_find.json";
 

@@ -7,7 +7,7 @@ namespace LoraLab.Experiments.Tune;
 
 /// <summary>lr_find.csv (one row per init and step) and lr_find.html (the smoothed curves on a log-LR axis with the
 /// suggestions marked, and a table of them), next to lr_find.json.</summary>
-public static class LrFindReport
+internal static class LrFindReport
 {
     public const string CsvFile = "lr_find.csv";
     public const string HtmlFile = "lr_find.html";

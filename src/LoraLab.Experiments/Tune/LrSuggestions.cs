@@ -1,7 +1,7 @@
 namespace LoraLab.Experiments.Tune;
 
 /// <summary>A suggested learning rate and the point of the smoothed curve it was read at.</summary>
-public sealed record LrSuggestion(string Rule, double Lr, double AtLr, double AtLoss);
+internal sealed record LrSuggestion(string Rule, double Lr, double AtLr, double AtLoss);
 
 /// <summary>
 /// The LR range test's arithmetic on one ramp (lrs[i], losses[i] per step): the bias-corrected EMA of the loss, and

@@ -4,7 +4,7 @@ namespace LoraLab.Experiments.Tune;
 
 /// <summary>One rung of the ladder: its steps per trial and at most how many trials run there (the first rung's
 /// edge extensions included).</summary>
-public sealed record Rung(int Index, int Steps, int Trials);
+internal sealed record Rung(int Index, int Steps, int Trials);
 
 /// <summary>
 /// The steps a tune plan costs, before it runs: lr-find (each ramp's planned steps), the rungs (trials × steps; the
@@ -12,7 +12,7 @@ public sealed record Rung(int Index, int Steps, int Trials);
 /// full budget. <see cref="FullGridSteps"/> is the grid tune stands in for: every first-rung candidate with every
 /// seed at the full budget.
 /// </summary>
-public sealed record TunePlan(int FullSteps, int Arms, int Inits, int LrsPerArm, IReadOnlyList<Rung> Rungs, int Finalists,
+internal sealed record TunePlan(int FullSteps, int Arms, int Inits, int LrsPerArm, IReadOnlyList<Rung> Rungs, int Finalists,
     int Seeds, long LrFindSteps, long LadderSteps, long SeedSteps, long BaselineSteps, long Budget, string BudgetSource)
 {
     public const string FileName = "budget.json";

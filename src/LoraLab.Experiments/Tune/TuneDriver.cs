@@ -31,9 +31,11 @@ public static class TuneDriver
     public const string SpecFile = "tune-spec.json";
 
     /// <summary>Everything checkable before a file is written: the spec against its kind, the metric, and a step
-    /// budget against the smallest plan. Returns the trial builder and the plan for a step budget (else
-    /// null).</summary>
-    public static (TuneTrials Trials, MetricInfo Metric, MetricInfo Report, TunePlan? Plan) Check(TuneSpec spec,
+    /// budget against the smallest plan (one-line errors).</summary>
+    public static void Check(TuneSpec spec, RunKinds kinds, TuneBudgetOption budget) => Prepare(spec, kinds, budget);
+
+    /// <summary><see cref="Check"/>, returning the trial builder and the plan for a step budget (else null).</summary>
+    internal static (TuneTrials Trials, MetricInfo Metric, MetricInfo Report, TunePlan? Plan) Prepare(TuneSpec spec,
         RunKinds kinds, TuneBudgetOption budget)
     {
         var kind = kinds.Get(spec.Kind);
@@ -53,12 +55,39 @@ public static class TuneDriver
         return (trials, metric, report, plan);
     }
 
+    /// <summary>Runs the whole tune (resumable: finished trials are read back) and returns what <c>loralab tune</c>
+    /// prints: the recommendation, the verdict, the compute used and where the recommended config is.</summary>
+    public static string RunAndSummarize(TuneSpec spec, string directory, RunKinds kinds, TuneBudgetOption budget,
+        SweepRunOptions options, TextWriter log, CancellationToken ct = default)
+    {
+        var result = Run(spec, directory, kinds, budget, options, log, ct);
+        var r = result.Recommended;
+        var mean = r.Mean is { } m ? m.Estimate.ToString("G5", CultureInfo.InvariantCulture) : "-";
+        return $"recommended: {r.Arm}, optim.lr {r.Lr.ToString("G3", CultureInfo.InvariantCulture)}: " +
+               $"{result.ReportMetric} {mean} over {r.BySeed.Count} seeds\n" +
+               $"verdict: {result.Verdict}\n" +
+               $"compute: {result.StepsUsed} steps, {result.FullGridSteps} for a full grid of the same candidates\n" +
+               $"config: {Path.Combine(directory, TuneOutputs.RecommendedFile)}\n";
+    }
+
+    /// <summary>Trains nothing (<c>tune plan --slurm</c>): throws <see cref="TuneWavePending"/> at the first wave with
+    /// runs to do; with every wave done, writes the outputs and returns the line saying what was
+    /// recommended.</summary>
+    public static string PlanNextWave(TuneSpec spec, string directory, RunKinds kinds, TuneBudgetOption budget,
+        SweepRunOptions options, TextWriter log)
+    {
+        var result = Run(spec, directory, kinds, budget, options, log, planOnly: true);
+        return $"tune finished: {result.Recommended.Arm}, optim.lr " +
+               $"{result.Recommended.Lr.ToString("G3", CultureInfo.InvariantCulture)}; " +
+               $"{Path.Combine(directory, TuneOutputs.RecommendedFile)}\n";
+    }
+
     /// <param name="planOnly">Train nothing: at the first wave with runs to do, throw <see cref="TuneWavePending"/>
     /// (after writing its plan.json); with every wave done, write the outputs (<c>tune plan --slurm</c>).</param>
-    public static TuneResult Run(TuneSpec spec, string directory, RunKinds kinds, TuneBudgetOption budget,
+    internal static TuneResult Run(TuneSpec spec, string directory, RunKinds kinds, TuneBudgetOption budget,
         SweepRunOptions options, TextWriter log, CancellationToken ct = default, bool planOnly = false)
     {
-        var (trials, metric, reportMetric, stepPlan) = Check(spec, kinds, budget);
+        var (trials, metric, reportMetric, stepPlan) = Prepare(spec, kinds, budget);
         var kind = kinds.Get(spec.Kind);
         var s = spec.Settings;
         Directory.CreateDirectory(directory);

@@ -11,7 +11,7 @@ namespace LoraLab.Experiments.Tune;
 /// <summary>tune's files in DIR: recommended.json (a finetune config that <c>loralab finetune --config</c> runs as
 /// is), adapter/ (the recommended configuration's adapter, from its first seed's run), trials.csv, tune.json and
 /// report.html.</summary>
-public static class TuneOutputs
+internal static class TuneOutputs
 {
     public const string RecommendedFile = "recommended.json";
     public const string TrialsFile = "trials.csv";

@@ -7,7 +7,7 @@ namespace LoraLab.Experiments.Tune;
 
 /// <summary>One arm of the ladder: an init and one value per spec axis (a label such as
 /// <c>init=b, optim.loraplus_ratio=4</c>).</summary>
-public sealed record Arm(string Init, IReadOnlyDictionary<string, JsonNode?> Axes)
+internal sealed record Arm(string Init, IReadOnlyDictionary<string, JsonNode?> Axes)
 {
     public string Label => string.Join(", ", new[] { $"init={Init}" }.Concat(Axes.Select(a => $"{a.Key}={CanonicalJson.ScalarText(a.Value)}")));
 }
@@ -19,7 +19,7 @@ public sealed record Arm(string Init, IReadOnlyDictionary<string, JsonNode?> Axe
 /// at the full budget is the base config itself. Every run's point has the same keys (init, LR, axes, steps, seed),
 /// so a run needed twice (a finalist's first seed is its last-rung run; the baseline may be a trial) has one id.
 /// </summary>
-public sealed class TuneTrials(TuneSpec spec, IRunKind kind, JsonObject resolvedBase)
+internal sealed class TuneTrials(TuneSpec spec, IRunKind kind, JsonObject resolvedBase)
 {
     public const string InitKey = "lora.init";
     public const string LrKey = "optim.lr";

@@ -5,7 +5,7 @@ namespace LoraLab.Experiments.Sweeps;
 /// the 5 around the coarse minimum (<see cref="FitPoints"/>), and the best probed value. <see cref="Flag"/> says why
 /// the estimate is not an interior vertex (e.g. "at the stability edge"), null when it is.
 /// </summary>
-public sealed record OptimumResult(double Optimum, double BestProbe, double BestMetric, int FitPoints, string? Flag)
+internal sealed record OptimumResult(double Optimum, double BestProbe, double BestMetric, int FitPoints, string? Flag)
 {
     public bool Interior => Flag is null;
 }

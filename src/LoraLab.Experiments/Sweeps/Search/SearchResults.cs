@@ -5,7 +5,7 @@ namespace LoraLab.Experiments.Sweeps;
 
 /// <summary>DIR/search.json: the search settings and every grid point's result, in plan order. No times, so the
 /// same results give the same bytes.</summary>
-public sealed record SearchResults(SearchSpec Search, List<string> Axes, List<CellResult> Cells)
+internal sealed record SearchResults(SearchSpec Search, List<string> Axes, List<CellResult> Cells)
 {
     public const string FileName = "search.json";
 

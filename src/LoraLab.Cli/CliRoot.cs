@@ -3,12 +3,14 @@ using LoraLab.Cli.Commands;
 
 namespace LoraLab.Cli;
 
-/// <summary>The command tree; each command lives in Commands/&lt;Name&gt;Command.cs and calls one library function.</summary>
+/// <summary>The command tree; each command lives in Commands/&lt;Name&gt;Command.cs and calls one library
+/// function.</summary>
 internal static class CliRoot
 {
     public static RootCommand Build()
     {
-        var root = new RootCommand("LoraLab: LoRA finetuning where the init scheme and the learning rate are measured, not guessed.");
+        var root = new RootCommand("LoraLab: LoRA finetuning where the init scheme and the learning rate are " +
+                                   "measured, not guessed.");
         root.Options.Add(CommandRunner.Verbose);
 
         var adapter = new Command("adapter", "Create and inspect PEFT-format LoRA adapters.");

@@ -9,9 +9,13 @@ internal static class AdapterInspectCommand
 {
     public static Command Create()
     {
-        var dir = new Argument<string>("dir") { Description = "Adapter folder (adapter_config.json + adapter_model.safetensors)." };
+        var dir = new Argument<string>("dir")
+        {
+            Description = "Adapter folder (adapter_config.json + adapter_model.safetensors).",
+        };
         var command = new Command("inspect",
-            "Print an adapter's config and, per tensor, shape, mean, std, min and max, and per module whether B·A = 0.\n" +
+            "Print an adapter's config and, per tensor, shape, mean, std, min and max, and per module whether " +
+            "B·A = 0.\n" +
             "Example: loralab adapter inspect adapter-a")
         {
             dir,

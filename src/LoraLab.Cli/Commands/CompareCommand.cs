@@ -29,7 +29,8 @@ internal static class CompareCommand
         };
         var seed = new Option<int>("--bootstrap-seed")
         {
-            Description = "Seed of the bootstrap.", DefaultValueFactory = _ => new SweepComparison.Options().BootstrapSeed,
+            Description = "Seed of the bootstrap.",
+            DefaultValueFactory = _ => new SweepComparison.Options().BootstrapSeed,
         };
         var json = new Option<string?>("--json") { Description = "JSON output (default: DIR/compare.json)." };
         var cmd = new Command("compare",

@@ -55,7 +55,8 @@ internal static class FinetuneCommand
             var log = parse.InvocationConfiguration.Error;
             var resumeDir = parse.GetValue(resume);
             var outDir = resumeDir ?? parse.GetValue(output)
-                         ?? throw new LoraLabException("finetune: --out DIR is required (or --resume DIR)", ExitCodes.Usage);
+                         ?? throw new LoraLabException("finetune: --out DIR is required (or --resume DIR)",
+                                                       ExitCodes.Usage);
             var configPath = parse.GetValue(config);
             var assignments = flags.Assignments(parse, configPath is not null)
                 .Concat(parse.GetValue(set) ?? []).ToList();
@@ -76,7 +77,8 @@ internal static class FinetuneCommand
             }
             var c = CultureInfo.InvariantCulture;
             var metric = result.PrimaryMetric;
-            var before = result.InitialMetrics?.TryGetValue(metric, out var b) == true ? string.Format(c, "{0:G5} -> ", b) : "";
+            var before = result.InitialMetrics?.TryGetValue(metric, out var b) == true
+                ? string.Format(c, "{0:G5} -> ", b) : "";
             parse.InvocationConfiguration.Output.WriteLine(string.Format(c,
                 "{0}: {1} {2}{3:G5} after {4} steps in {5:F0} s -> {6}",
                 result.Status, metric, before, result.FinalMetrics.GetValueOrDefault(metric, double.NaN),

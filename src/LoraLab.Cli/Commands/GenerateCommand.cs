@@ -16,15 +16,29 @@ internal static class GenerateCommand
         };
         var tokenizer = new Option<string?>("--tokenizer")
         {
-            Description = "llama2.c tokenizer .bin or tokenizer.json (default: the folder's tokenizer.bin, tokenizer.json or vocab.json + merges.txt).",
+            Description = "llama2.c tokenizer .bin or tokenizer.json (default: the folder's tokenizer.bin, " +
+                          "tokenizer.json or vocab.json + merges.txt).",
         };
-        var prompt = new Option<string>("--prompt") { Description = "Text to continue.", DefaultValueFactory = _ => "" };
+        var prompt = new Option<string>("--prompt")
+        {
+            Description = "Text to continue.",
+            DefaultValueFactory = _ => "",
+        };
         var adapter = new Option<string?>("--adapter") { Description = "PEFT-format LoRA adapter folder to apply." };
-        var merge = new Option<bool>("--merge") { Description = "Fold the adapter into the weights (W + s·B·A) before generating." };
+        var merge = new Option<bool>("--merge")
+        {
+            Description = "Fold the adapter into the weights (W + s·B·A) before generating.",
+        };
         var maxNew = new Option<int?>("--max-new-tokens") { Description = "Most tokens to generate (default 200)." };
-        var temperature = new Option<double?>("--temperature") { Description = "Softmax temperature; 0 (default) is greedy." };
+        var temperature = new Option<double?>("--temperature")
+        {
+            Description = "Softmax temperature; 0 (default) is greedy.",
+        };
         var topP = new Option<double?>("--top-p") { Description = "Nucleus sampling mass in (0, 1] (default 1)." };
-        var topK = new Option<int?>("--top-k") { Description = "Sample among the k most likely tokens; 0 (default) keeps all." };
+        var topK = new Option<int?>("--top-k")
+        {
+            Description = "Sample among the k most likely tokens; 0 (default) keeps all.",
+        };
         var seed = new Option<long?>("--seed") { Description = "Sampler seed (default 42)." };
         var set = new Option<string[]>("--set")
         {
@@ -35,8 +49,8 @@ internal static class GenerateCommand
             "temperature → top-k → top-p sampling with a seed).\n" +
             "Example: loralab generate data/stories260K/stories260K.bin --tokenizer data/stories260K/tok512.bin " +
             "--prompt \"Once upon a time\" --temperature 0.8 --top-p 0.9 --seed 7\n" +
-            "Example: loralab generate path/to/Qwen2.5-0.5B --prompt \"The capital of France is\" --max-new-tokens 20 " +
-            "--adapter runs/ft/adapter --merge")
+            "Example: loralab generate path/to/Qwen2.5-0.5B --prompt \"The capital of France is\" --max-new-tokens " +
+            "20 --adapter runs/ft/adapter --merge")
         {
             model, tokenizer, prompt, adapter, merge, maxNew, temperature, topP, topK, seed, set,
         };
@@ -46,7 +60,8 @@ internal static class GenerateCommand
             var settings = (parse.GetValue(set) ?? []).ToList();
             void Flag<T>(string key, T? value) where T : struct
             {
-                if (value is { } v) settings.Add($"{key}={Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)}");
+                if (value is { } v)
+                    settings.Add($"{key}={Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)}");
             }
             Flag("max_new_tokens", parse.GetValue(maxNew));
             Flag("temperature", parse.GetValue(temperature));
@@ -54,8 +69,8 @@ internal static class GenerateCommand
             Flag("top_k", parse.GetValue(topK));
             Flag("seed", parse.GetValue(seed));
             var config = ConfigLoader.Load<GenerationConfig>(null, settings);
-            AdapterTextCompletion.Run(parse.GetValue(model)!, parse.GetValue(tokenizer), parse.GetValue(prompt)!, config,
-                parse.InvocationConfiguration.Output, parse.GetValue(adapter), parse.GetValue(merge));
+            AdapterTextCompletion.Run(parse.GetValue(model)!, parse.GetValue(tokenizer), parse.GetValue(prompt)!,
+                config, parse.InvocationConfiguration.Output, parse.GetValue(adapter), parse.GetValue(merge));
             return 0;
         });
         return command;

@@ -7,7 +7,8 @@ internal static class SweepCommand
 {
     public static Command Create()
     {
-        var sweep = new Command("sweep", "Declarative LR x init x seed sweeps that survive kills: plan, run, status, merge (local or Slurm).");
+        var sweep = new Command("sweep", "Declarative LR x init x seed sweeps that survive kills: plan, run, status, " +
+                                         "merge (local or Slurm).");
         sweep.Subcommands.Add(SweepRunCommand.Create());
         sweep.Subcommands.Add(SweepRunOneCommand.Create());
         sweep.Subcommands.Add(SweepStatusCommand.Create());

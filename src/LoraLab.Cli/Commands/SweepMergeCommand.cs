@@ -19,7 +19,8 @@ internal static class SweepMergeCommand
             var reads = SummaryCsv.Merge(store, out var plan);
             var todo = reads.Where(r => !r.Finished).ToList();
             foreach (var read in todo)
-                Console.Error.WriteLine(read.Corruption ?? (read.Result is { } r ? $"failed: {r.Id}: {r.Error}" : $"missing: {read.Run.Id}"));
+                Console.Error.WriteLine(read.Corruption
+                    ?? (read.Result is { } r ? $"failed: {r.Id}: {r.Error}" : $"missing: {read.Run.Id}"));
             Console.Out.WriteLine($"{store.SummaryPath}: {plan.Runs.Count} runs, {todo.Count} not finished");
             return todo.Any(r => r.Missing || r.Corruption is not null) ? ExitCodes.Incomplete
                 : todo.Count > 0 ? ExitCodes.RunFailed : ExitCodes.Ok;

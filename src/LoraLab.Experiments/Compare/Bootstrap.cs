@@ -8,7 +8,8 @@ internal static class Bootstrap
     public const int DefaultSeed = 20240607;
 
     /// <summary>95% percentile interval of the mean of <paramref name="values"/> (e.g. paired differences).</summary>
-    public static Interval MeanInterval(IReadOnlyList<double> values, int resamples = DefaultResamples, int seed = DefaultSeed)
+    public static Interval MeanInterval(IReadOnlyList<double> values, int resamples = DefaultResamples,
+                                        int seed = DefaultSeed)
     {
         var n = values.Count;
         var mean = Statistics.Mean(values);

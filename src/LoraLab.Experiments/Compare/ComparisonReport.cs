@@ -20,8 +20,10 @@ internal sealed record ComparisonReport(
     public string FormatTable()
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"compare '{Sweep}' on {Metric} ({EnumNames.Of(Direction)} is better): baseline {Baseline} vs candidate {Candidate}");
-        sb.AppendLine($"{"group",-24} {"side",-10} {"best lr",-9} {"mean [95% t-CI over seeds]",-34} {"n",3} {"div",4} {"fail",4}  LR band ±1% (decades)");
+        sb.AppendLine($"compare '{Sweep}' on {Metric} ({EnumNames.Of(Direction)} is better): " +
+                      $"baseline {Baseline} vs candidate {Candidate}");
+        sb.AppendLine($"{"group",-24} {"side",-10} {"best lr",-9} {"mean [95% t-CI over seeds]",-34} {"n",3} " +
+                      $"{"div",4} {"fail",4}  LR band ±1% (decades)");
         foreach (var g in Groups)
         {
             Side(sb, g.Group, "baseline", g.Baseline);
@@ -34,8 +36,11 @@ internal sealed record ComparisonReport(
     static void Side(StringBuilder sb, string group, string label, SideSummary s)
     {
         var ci = s.AtBest is { } i ? $"{N(i.Estimate)} [{N(i.Low)}, {N(i.High)}]" : "-";
-        var band = s.BandDecades is { } d ? $"{d.ToString("0.00", CultureInfo.InvariantCulture)} ({N(s.BandLow!.Value)}..{N(s.BandHigh!.Value)})" : "-";
-        sb.AppendLine($"{group,-24} {label,-10} {(s.BestLr is { } lr ? N(lr) : "-"),-9} {ci,-34} {s.AtBest?.N ?? 0,3} {s.Diverged,4} {s.Failed,4}  {band}");
+        var band = s.BandDecades is { } d
+            ? $"{d.ToString("0.00", CultureInfo.InvariantCulture)} ({N(s.BandLow!.Value)}..{N(s.BandHigh!.Value)})"
+            : "-";
+        sb.AppendLine($"{group,-24} {label,-10} {(s.BestLr is { } lr ? N(lr) : "-"),-9} {ci,-34} " +
+                      $"{s.AtBest?.N ?? 0,3} {s.Diverged,4} {s.Failed,4}  {band}");
     }
 
     public static string N(double x) => x.ToString("G4", CultureInfo.InvariantCulture);

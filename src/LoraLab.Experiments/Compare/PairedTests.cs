@@ -8,7 +8,8 @@ namespace LoraLab.Experiments.Compare;
 /// </summary>
 internal static class PairedTests
 {
-    /// <summary>Exact two-sided sign test: zeros dropped, P(|#positive − m/2| ≥ observed) under Binomial(m, ½).</summary>
+    /// <summary>Exact two-sided sign test: zeros dropped, P(|#positive − m/2| ≥ observed) under Binomial(m,
+    /// ½).</summary>
     public static double SignTestP(IReadOnlyList<double> diffs)
     {
         var nonZero = diffs.Where(d => d != 0).ToList();

@@ -22,7 +22,8 @@ internal static class Statistics
         return Math.Sqrt(xs.Sum(x => (x - m) * (x - m)) / (xs.Count - 1));
     }
 
-    /// <summary>The 0.975 quantile of Student's t: table for df ≤ 30, Cornish–Fisher expansion above (error &lt; 1e-3).</summary>
+    /// <summary>The 0.975 quantile of Student's t: table for df ≤ 30, Cornish–Fisher expansion above (error &lt;
+    /// 1e-3).</summary>
     public static double TQuantile975(int df)
     {
         if (df < 1) return double.NaN;

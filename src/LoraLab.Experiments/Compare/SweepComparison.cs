@@ -129,7 +129,8 @@ public static class SweepComparison
             : $"t 95% [{N(t.Low)}, {N(t.High)}] (no bootstrap: it needs >= {MinBootstrapPairs} pairs)";
         var tests = $"sign test p = {N(sign)}, permutation p = {(permutation is { } pp ? N(pp) : "-")}" +
                     (diffs.Count < MinBootstrapPairs
-                        ? $" (the smallest p possible with {diffs.Count} pairs is {N(PairedTests.SmallestP(diffs.Count))})"
+                        ? $" (the smallest p possible with {diffs.Count} pairs is " +
+                        $"{N(PairedTests.SmallestP(diffs.Count))})"
                         : "");
         var line = $"{group}: {says}: paired diff (candidate - baseline, each at its best LR) = {N(t.Estimate)}, " +
                    $"{intervals}, n = {diffs.Count} seeds; {tests}{caveat}";

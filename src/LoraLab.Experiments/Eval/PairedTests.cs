@@ -4,7 +4,8 @@ namespace LoraLab.Experiments.Eval;
 
 /// <summary>A paired bootstrap of a difference: the 95% percentile interval and the standard error (SD of the
 /// draws).</summary>
-internal sealed record BootstrapDifference(double Estimate, double Low, double High, double StandardError, int Resamples)
+internal sealed record BootstrapDifference(double Estimate, double Low, double High, double StandardError,
+                                           int Resamples)
 {
     public double HalfWidth => (High - Low) / 2;
 

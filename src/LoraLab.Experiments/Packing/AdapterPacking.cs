@@ -22,14 +22,16 @@ internal static class AdapterPacking
         foreach (var (path, layer) in LoraInjector.FindLayers(target))
         {
             var layers = models.Select(m => ModuleReplacer.Resolve(m, path) as LoraLinear
-                                            ?? throw new LoraLabException($"pack: model has no LoRA layer at '{path}'", ExitCodes.Usage))
+                                            ?? throw new LoraLabException(
+                                                $"pack: model has no LoRA layer at '{path}'", ExitCodes.Usage))
                                .ToList();
             ModuleReplacer.Replace(target, path, layer, new PackedLoraLinear(layers));
         }
         foreach (var path in perRunModules)
         {
             var heads = models.Select(m => ModuleReplacer.Resolve(m, path) as Linear
-                                           ?? throw new LoraLabException($"pack: '{path}' is not a Linear in every model", ExitCodes.Usage))
+                                           ?? throw new LoraLabException(
+                                               $"pack: '{path}' is not a Linear in every model", ExitCodes.Usage))
                               .ToList();
             ModuleReplacer.Replace(target, path, heads[0], new PackedLinear(heads));
         }

@@ -24,11 +24,13 @@ internal sealed class PackedLoraLinear : Module<Tensor, Tensor>
         if (adapters.Count == 0) throw new ArgumentException("no adapters to pack");
         var first = adapters[0];
         foreach (var a in adapters)
-            if (a.Rank != first.Rank || a.InFeatures != first.InFeatures || a.OutFeatures != first.OutFeatures || a.Merged)
+            if (a.Rank != first.Rank || a.InFeatures != first.InFeatures || a.OutFeatures != first.OutFeatures
+                || a.Merged)
                 throw new LoraLabException("pack: adapters must share rank and shape and be unmerged", ExitCodes.Usage);
         using (no_grad())
             if (adapters.Any(a => !a.BaseLayer.weight!.eq(first.BaseLayer.weight!).all().item<bool>()))
-                throw new LoraLabException("pack: the runs' frozen base weights differ; only runs on one base model can be packed",
+                throw new LoraLabException("pack: the runs' frozen base weights differ; " +
+                                           "only runs on one base model can be packed",
                                            ExitCodes.Usage);
         _base = first.BaseLayer;
         _adapters = adapters;

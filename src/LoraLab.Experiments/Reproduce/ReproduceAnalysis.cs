@@ -12,11 +12,13 @@ internal static class ReproduceAnalysis
     public static SortedDictionary<string, SortedDictionary<string, AxisSlopes>> Width(SearchResults results)
     {
         var width = new SortedDictionary<string, SortedDictionary<string, AxisSlopes>>(StringComparer.Ordinal);
-        foreach (var g in results.Cells.GroupBy(c => (Readout: Text(c.Point, "readout"), Init: Text(c.Point, "init").ToUpperInvariant())))
+        foreach (var g in results.Cells.GroupBy(
+            c => (Readout: Text(c.Point, "readout"), Init: Text(c.Point, "init").ToUpperInvariant())))
         {
             if (!width.TryGetValue(g.Key.Readout, out var byInit))
                 width[g.Key.Readout] = byInit = new SortedDictionary<string, AxisSlopes>(StringComparer.Ordinal);
-            byInit[g.Key.Init] = Slopes(g.ToList(), "width", results.Search) with { TheorySlope = Theory.WidthSlope(g.Key.Readout, g.Key.Init) };
+            byInit[g.Key.Init] = Slopes(g.ToList(), "width", results.Search)
+                                 with { TheorySlope = Theory.WidthSlope(g.Key.Readout, g.Key.Init) };
         }
         return width;
     }
@@ -36,9 +38,12 @@ internal static class ReproduceAnalysis
         var xs = cells.Select(c => (int)SearchAnalysis.Number(c.Point, axis)).Distinct().Order().ToList();
         CellResult? At(int x, long seed) => cells.FirstOrDefault(c =>
             (int)SearchAnalysis.Number(c.Point, axis) == x && (long)SearchAnalysis.Number(c.Point, "seed") == seed);
-        var points = cells.Select(c => (Seed: (long)SearchAnalysis.Number(c.Point, "seed"), X: SearchAnalysis.Number(c.Point, axis), Cell: c)).ToList();
-        var edge = SlopeEstimate.Fit(points.Where(p => p.Cell.Edge is { Bracketed: true }).Select(p => (p.Seed, p.X, p.Cell.Edge!.Edge)));
-        var eta = SlopeEstimate.Fit(points.Where(p => p.Cell.Optimum is not null).Select(p => (p.Seed, p.X, p.Cell.Optimum!.Optimum)));
+        var points = cells.Select(c => (Seed: (long)SearchAnalysis.Number(c.Point, "seed"),
+                                        X: SearchAnalysis.Number(c.Point, axis), Cell: c)).ToList();
+        var edge = SlopeEstimate.Fit(points.Where(p => p.Cell.Edge is { Bracketed: true }).Select(
+            p => (p.Seed, p.X, p.Cell.Edge!.Edge)));
+        var eta = SlopeEstimate.Fit(points.Where(p => p.Cell.Optimum is not null).Select(
+            p => (p.Seed, p.X, p.Cell.Optimum!.Optimum)));
         return new AxisSlopes
         {
             EdgeSlope = edge?.Slope,
@@ -51,15 +56,18 @@ internal static class ReproduceAnalysis
             EtaStarSlopeSpread = eta?.Spread,
             EdgeSlopePerSeed = edge?.PerSeed ?? [],
             EtaStarSlopePerSeed = eta?.PerSeed ?? [],
-            Edges = new(xs.ToDictionary(x => x, x => seeds.Select(s => At(x, s)?.Edge is { Bracketed: true } e ? e.Edge : (double?)null).ToArray())),
+            Edges = new(xs.ToDictionary(x => x, x => seeds
+                .Select(s => At(x, s)?.Edge is { Bracketed: true } e ? e.Edge : (double?)null).ToArray())),
             EtaStar = new(xs.ToDictionary(x => x, x => seeds.Select(s => At(x, s)?.Optimum?.Optimum).ToArray())),
             EtaStarFlags = Count(cells.Select(c => c.Optimum?.Flag)),
-            Failures = Count(cells.Select(c => c.Failure ?? (c.Edge is { Bracketed: false } ? "edge not bracketed in [min, max]" : null))),
+            Failures = Count(cells.Select(c => c.Failure
+                ?? (c.Edge is { Bracketed: false } ? "edge not bracketed in [min, max]" : null))),
         };
     }
 
     static SortedDictionary<string, int> Count(IEnumerable<string?> reasons) =>
-        new(reasons.Where(r => r is not null).GroupBy(r => r!).ToDictionary(g => g.Key, g => g.Count()), StringComparer.Ordinal);
+        new(reasons.Where(r => r is not null).GroupBy(r => r!).ToDictionary(g => g.Key, g => g.Count()),
+            StringComparer.Ordinal);
 
     static string Text(JsonObject point, string axis) => CanonicalJson.ScalarText(point[axis]);
 }

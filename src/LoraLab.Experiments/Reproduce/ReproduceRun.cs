@@ -39,7 +39,8 @@ public static class ReproduceRun
         if (o.Sensitivity)
         {
             sensitivity = Sensitivity.Run(widthSpecs, width, o, log, timings, ct);
-            AtomicFile.WriteAllText(Path.Combine(o.OutDir, "sensitivity.json"), ConfigJson.Serialize(sensitivity) + "\n");
+            AtomicFile.WriteAllText(Path.Combine(o.OutDir, "sensitivity.json"),
+                                    ConfigJson.Serialize(sensitivity) + "\n");
             var text = Sensitivity.Render(sensitivity);
             AtomicFile.WriteAllText(Path.Combine(o.OutDir, "sensitivity.txt"), text);
             table += "\n" + text;
@@ -47,14 +48,16 @@ public static class ReproduceRun
         AtomicFile.WriteAllText(Path.Combine(o.OutDir, "table.txt"), table);
         stdout.Write(table);
         ReproduceReport.Write(summary, width, rank, sensitivity, table, o.OutDir);
-        var timing = new ReproduceTiming(Math.Round(clock.Elapsed.TotalSeconds, 1), timings, o.Jobs, Environment.ProcessorCount, load);
+        var timing = new ReproduceTiming(Math.Round(clock.Elapsed.TotalSeconds, 1), timings, o.Jobs,
+                                         Environment.ProcessorCount, load);
         AtomicFile.WriteAllText(Path.Combine(o.OutDir, "timing.json"), ConfigJson.Serialize(timing) + "\n");
         stdout.WriteLine($"wall time {clock.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s " +
-                         $"({o.Jobs} job(s), load {load?.ToString("0.0", CultureInfo.InvariantCulture) ?? "?"} at start); files in {o.OutDir}");
+                         $"({o.Jobs} job(s), load {load?.ToString("0.0", CultureInfo.InvariantCulture) ?? "?"} at " +
+                         $"start); files in {o.OutDir}");
     }
 
-    internal static ReproduceSummary Summarize(SweepSpec widthSpec, SearchResults width, SweepSpec? rankSpec, SearchResults? rank,
-        SearchResults? phase)
+    internal static ReproduceSummary Summarize(SweepSpec widthSpec, SearchResults width, SweepSpec? rankSpec,
+        SearchResults? rank, SearchResults? phase)
     {
         var widthSlopes = ReproduceAnalysis.Width(width);
         var checks = new SortedDictionary<string, PhaseCheck>(StringComparer.Ordinal);
@@ -64,7 +67,8 @@ public static class ReproduceRun
                 {
                     var original = widthSlopes[readout][init];
                     checks[$"{readout}.{init}"] = new PhaseCheck(shifted.EdgeSlope, shifted.EtaStarSlope,
-                        Inside(shifted.EdgeSlope, original.EdgeSlopeCi95), Inside(shifted.EtaStarSlope, original.EtaStarSlopeCi95));
+                        Inside(shifted.EdgeSlope, original.EdgeSlopeCi95),
+                        Inside(shifted.EtaStarSlope, original.EtaStarSlopeCi95));
                 }
         var toy = ConfigLoader.FromTree<Toy.ToyRunConfig>(widthSpec.Base, null, widthSpec.Name);
         return new ReproduceSummary
@@ -81,13 +85,14 @@ public static class ReproduceRun
     }
 
     /// <summary>The rank sweep's width: its spec's base (the toy default when not set).</summary>
-    static int RankWidth(SweepSpec rankSpec) => ConfigLoader.FromTree<Toy.ToyRunConfig>(rankSpec.Base, null, rankSpec.Name).Width;
+    static int RankWidth(SweepSpec rankSpec) =>
+        ConfigLoader.FromTree<Toy.ToyRunConfig>(rankSpec.Base, null, rankSpec.Name).Width;
 
     static bool Inside(double? x, double[]? ci) => x is { } v && ci is [var lo, var hi] && lo <= v && v <= hi;
 
     /// <summary>Runs several search sweeps (each in DIR/&lt;spec name&gt;) and joins their grid points.</summary>
-    internal static SearchResults SearchAll(IReadOnlyList<SweepSpec> specs, string dir, ReproduceOptions o, TextWriter log,
-        SortedDictionary<string, double> timings, CancellationToken ct)
+    internal static SearchResults SearchAll(IReadOnlyList<SweepSpec> specs, string dir, ReproduceOptions o,
+        TextWriter log, SortedDictionary<string, double> timings, CancellationToken ct)
     {
         var all = specs.Select(spec => Search(spec, Path.Combine(dir, spec.Name), o, log, timings, ct)).ToList();
         return all[0] with { Cells = all.SelectMany(r => r.Cells).ToList() };
@@ -103,9 +108,11 @@ public static class ReproduceRun
         var store = new ResultStore(dir) { KeepCurves = false };
         Directory.CreateDirectory(store.Directory);
         AtomicFile.WriteAllText(Path.Combine(store.Directory, "spec.json"), SlurmPlanner.SpecJson(spec));
-        var summary = SweepRunner.Run(plan, store, kinds, new SweepRunOptions { Jobs = o.Jobs, Threads = 1, Pack = 64 }, log, ct);
+        var options = new SweepRunOptions { Jobs = o.Jobs, Threads = 1, Pack = 64 };
+        var summary = SweepRunner.Run(plan, store, kinds, options, log, ct);
         if (summary.Failed > 0)
-            throw new LoraLabException($"{dir}: {summary.Failed} probe(s) failed (see runs/*/result.json); rerun to retry",
+            throw new LoraLabException($"{dir}: {summary.Failed} probe(s) failed (see runs/*/result.json); " +
+                                       "rerun to retry",
                 ExitCodes.RunFailed);
         timings[spec.Name] = Math.Round(clock.Elapsed.TotalSeconds, 1);
         return SearchResults.Load(store.Directory);

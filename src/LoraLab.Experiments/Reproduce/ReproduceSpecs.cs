@@ -34,8 +34,11 @@ internal static class ReproduceSpecs
     public static SweepSpec UpToWidth(SweepSpec spec, int maxWidth) => spec with
     {
         Grid = spec.Grid.Select(a => a.Key == "width"
-            ? a with { Values = a.Values.Where(v => v is JsonValue n && n.TryGetValue<double>(out var x) && x <= maxWidth)
-                                        .ToList() }
+            ? a with
+            {
+                Values = a.Values.Where(v => v is JsonValue n && n.TryGetValue<double>(out var x) && x <= maxWidth)
+                                 .ToList(),
+            }
             : a).ToList(),
     };
 
@@ -49,9 +52,13 @@ internal static class ReproduceSpecs
 
     static SweepSpec Load(string? path, string embedded, ReproduceOptions o)
     {
-        var spec = path is not null ? SweepSpec.Load(path) : SweepSpec.Parse(ConfigLoader.ParseObject(Embedded(embedded), embedded), embedded);
-        if (spec.Kind != "toy" || spec.Search is null || !spec.Search.Has(SearchStrategy.Edge) || !spec.Search.Has(SearchStrategy.Optimum))
-            throw new LoraLabException($"{path ?? embedded}: reproduce needs a toy spec with a search block over edge and optimum", ExitCodes.Usage);
+        var spec = path is not null
+            ? SweepSpec.Load(path)
+            : SweepSpec.Parse(ConfigLoader.ParseObject(Embedded(embedded), embedded), embedded);
+        if (spec.Kind != "toy" || spec.Search is null || !spec.Search.Has(SearchStrategy.Edge)
+            || !spec.Search.Has(SearchStrategy.Optimum))
+            throw new LoraLabException($"{path ?? embedded}: reproduce needs a toy spec with a search block over " +
+                                       "edge and optimum", ExitCodes.Usage);
         if (spec.Grid.All(a => a.Key != "seed"))
             throw new LoraLabException($"{path ?? embedded}: reproduce needs a 'seed' grid axis", ExitCodes.Usage);
         var b = (JsonObject)spec.Base.DeepClone();
@@ -61,7 +68,8 @@ internal static class ReproduceSpecs
             ConfigLoader.SetPath(b, key, value, create: true);
         }
         var grid = spec.Grid.Select(a => a.Key == "seed" && o.Seed is { } first
-            ? a with { Values = Enumerable.Range(0, a.Values.Count).Select(i => JsonNode.Parse((first + i).ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList() }
+            ? a with { Values = Enumerable.Range(0, a.Values.Count).Select(
+                i => JsonNode.Parse((first + i).ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList() }
             : a).ToList();
         return spec with { Base = b, Grid = grid };
     }

@@ -11,7 +11,8 @@ internal sealed record ReproduceSummary
     public double EdgeResolution { get; init; }
     public double DivergenceFactor { get; init; }
     public int Steps { get; init; }
-    public SortedDictionary<string, SortedDictionary<string, AxisSlopes>> Width { get; init; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, SortedDictionary<string, AxisSlopes>> Width { get; init; } =
+        new(StringComparer.Ordinal);
     public int RankWidth { get; init; }
     public SortedDictionary<string, AxisSlopes> Rank { get; init; } = new(StringComparer.Ordinal);
     public SortedDictionary<string, PhaseCheck> PhaseCheck { get; init; } = new(StringComparer.Ordinal);

@@ -62,12 +62,16 @@ internal static class Sensitivity
     public static string Render(SensitivityTable table)
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"Sensitivity: width slopes per protocol variant, widths up to {MaxWidth} (mean over seeds [t 95 % interval]); " +
-                      "theory beside");
+        sb.AppendLine($"Sensitivity: width slopes per protocol variant, widths up to {MaxWidth} " +
+                      "(mean over seeds [t 95 % interval]); theory beside");
         sb.AppendLine($"{"variant",-14}{"readout",-12}{"init",-5}{"edge slope",-24}{"eta* slope",-24}{"theory",7}");
         foreach (var r in table.Rows)
-            sb.AppendLine($"{r.Variant,-14}{r.Readout,-12}{r.Init,-5}{ReproduceTable.Slope(r.Slopes.EdgeSlope, r.Slopes.EdgeSlopeCi95),-24}" +
-                          $"{ReproduceTable.Slope(r.Slopes.EtaStarSlope, r.Slopes.EtaStarSlopeCi95),-24}{ReproduceTable.Num(r.Slopes.TheorySlope),7}");
+        {
+            var edge = ReproduceTable.Slope(r.Slopes.EdgeSlope, r.Slopes.EdgeSlopeCi95);
+            var eta = ReproduceTable.Slope(r.Slopes.EtaStarSlope, r.Slopes.EtaStarSlopeCi95);
+            sb.AppendLine($"{r.Variant,-14}{r.Readout,-12}{r.Init,-5}{edge,-24}{eta,-24}" +
+                          $"{ReproduceTable.Num(r.Slopes.TheorySlope),7}");
+        }
         return sb.ToString();
     }
 }

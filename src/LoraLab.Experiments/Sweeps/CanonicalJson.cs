@@ -31,7 +31,8 @@ internal static class CanonicalJson
     public static string Sha256(JsonNode? node) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Serialize(node))));
 
-    /// <summary>A scalar as plain text (strings unquoted, numbers canonical); objects and arrays as canonical JSON.</summary>
+    /// <summary>A scalar as plain text (strings unquoted, numbers canonical); objects and arrays as canonical
+    /// JSON.</summary>
     public static string ScalarText(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : Serialize(node);
 

@@ -13,7 +13,8 @@ public sealed record ChildCommand(string FileName, IReadOnlyList<string> Leading
     {
         var process = Environment.ProcessPath ?? "dotnet";
         var entry = System.Reflection.Assembly.GetEntryAssembly()?.Location ?? "";
-        var isDotnetHost = Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
+        var isDotnetHost = Path.GetFileNameWithoutExtension(process).Equals(
+            "dotnet", StringComparison.OrdinalIgnoreCase);
         return isDotnetHost ? new ChildCommand(process, [entry]) : new ChildCommand(process, []);
     }
 

@@ -11,8 +11,8 @@ namespace LoraLab.Experiments.Sweeps;
 /// </summary>
 static class ChildProcessPool
 {
-    public static List<RunResult> Run(List<IReadOnlyList<PlannedRun>> packs, string kind, ResultStore store, SweepRunOptions options,
-        SweepProgress progress, CancellationToken ct)
+    public static List<RunResult> Run(List<IReadOnlyList<PlannedRun>> packs, string kind, ResultStore store,
+        SweepRunOptions options, SweepProgress progress, CancellationToken ct)
     {
         var results = new List<RunResult>();
         var queue = new Queue<IReadOnlyList<PlannedRun>>(packs);
@@ -38,8 +38,8 @@ static class ChildProcessPool
         return results;
     }
 
-    static List<(PlannedRun, RunResult)> RunChild(List<PlannedRun> pack, string kind, ResultStore store, SweepRunOptions options,
-        CancellationToken ct)
+    static List<(PlannedRun, RunResult)> RunChild(List<PlannedRun> pack, string kind, ResultStore store,
+        SweepRunOptions options, CancellationToken ct)
     {
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
@@ -49,16 +49,23 @@ static class ChildProcessPool
             "--threads", threads.ToString(CultureInfo.InvariantCulture),
             "--parent-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
         ]);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + info.FileName);
+        using var process = Process.Start(info)
+                            ?? throw new InvalidOperationException("could not start " + info.FileName);
         var stderr = process.StandardError.ReadToEndAsync(ct);
         _ = process.StandardOutput.ReadToEndAsync(ct);
-        using (ct.Register(() => { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }))
+        void Kill()
+        {
+            try { process.Kill(entireProcessTree: true); }
+            catch (InvalidOperationException) { }
+        }
+        using (ct.Register(Kill))
             process.WaitForExit();
         ct.ThrowIfCancellationRequested();
         return pack.Select(run =>
         {
             if (store.Read(run).Result is { } written) return (run, written);
-            var tail = string.Join(" | ", stderr.GetAwaiter().GetResult().Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(3));
+            var stderrLines = stderr.GetAwaiter().GetResult().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var tail = string.Join(" | ", stderrLines.TakeLast(3));
             var failed = RunExecutor.Failed(run, kind, threads, started, clock.Elapsed.TotalSeconds,
                 $"child process exited with code {process.ExitCode} without a result: {tail}");
             store.Write(failed);

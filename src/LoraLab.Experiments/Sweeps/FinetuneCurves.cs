@@ -5,7 +5,8 @@ using LoraLab.Training.Recipes;
 namespace LoraLab.Experiments.Sweeps;
 
 /// <summary>A finetune run's curves, read back from its metrics.jsonl (<see cref="StepRecord"/> per line): per train
-/// step loss, rms_za / rms_zb (mean over adapted layers), grad_norm_a, grad_norm_b; per evaluation eval_&lt;metric&gt;.</summary>
+/// step loss, rms_za / rms_zb (mean over adapted layers), grad_norm_a, grad_norm_b; per evaluation
+/// eval_&lt;metric&gt;.</summary>
 internal static class FinetuneCurves
 {
     public static IReadOnlyDictionary<string, double[]> Read(string metricsPath)
@@ -21,8 +22,10 @@ internal static class FinetuneCurves
             ["grad_norm_b"] = train.Select(r => r.GradNormB ?? double.NaN).ToArray(),
         };
         var evals = records.Where(r => r.Kind == "eval" && r.Metrics is not null).ToList();
-        foreach (var key in evals.SelectMany(r => r.Metrics!.Keys).Distinct().Where(k => k is not ("examples" or "tokens")))
-            curves["eval_" + key] = evals.Select(r => r.Metrics!.TryGetValue(key, out var v) ? v : double.NaN).ToArray();
+        foreach (var key in evals.SelectMany(r => r.Metrics!.Keys).Distinct().Where(
+            k => k is not ("examples" or "tokens")))
+            curves["eval_" + key] = evals.Select(r => r.Metrics!.TryGetValue(key, out var v) ? v : double.NaN)
+                .ToArray();
         curves["eval_step"] = evals.Select(r => (double)r.Step).ToArray();
         return curves;
     }

@@ -44,7 +44,8 @@ internal sealed class FinetuneRunKind : IRunKind
         new("heldout_loss", MetricDirection.Lower),
     ];
 
-    /// <summary>Threads change speed, not results; save_adapter and tensorboard change only what is kept on disk.</summary>
+    /// <summary>Threads change speed, not results; save_adapter and tensorboard change only what is kept on
+    /// disk.</summary>
     public IReadOnlyList<string> ExecutionKeys { get; } = ["threads", "save_adapter", "tensorboard"];
 
     static readonly HashSet<string> Counts = ["examples", "tokens", "heldout_examples", "heldout_tokens"];
@@ -61,11 +62,13 @@ internal sealed class FinetuneRunKind : IRunKind
     public RunOutcome Execute(JsonObject resolved, RunContext context)
     {
         context.CancellationToken.ThrowIfCancellationRequested();
-        var config = ConfigLoader.FromTree<FinetuneConfig>(resolved, null, context.RunId) with { Threads = context.Threads };
+        var config = ConfigLoader.FromTree<FinetuneConfig>(resolved, null, context.RunId)
+                     with { Threads = context.Threads };
         var outDir = Path.Combine(context.RunDirectory, OutputFolder);
         Directory.CreateDirectory(outDir);
         FinetuneResult result;
-        using (var log = new StreamWriter(Path.Combine(outDir, "log.txt"), append: false) { AutoFlush = true, NewLine = "\n" })
+        var logPath = Path.Combine(outDir, "log.txt");
+        using (var log = new StreamWriter(logPath, append: false) { AutoFlush = true, NewLine = "\n" })
             result = FinetuneRecipe.Run(config, outDir, log);
         // "stopped": an instability monitor ended it; "interrupted" (SIGTERM/SIGINT): not a result, nothing recorded.
         var status = result.Status switch
@@ -74,7 +77,8 @@ internal sealed class FinetuneRunKind : IRunKind
             "diverged" or "stopped" => RunStatus.Diverged,
             _ => throw new OperationCanceledException($"finetune {result.Status} after step {result.StepsCompleted}"),
         };
-        return new RunOutcome(status, MetricsOf(result, outDir), FinetuneCurves.Read(Path.Combine(outDir, "metrics.jsonl")));
+        return new RunOutcome(status, MetricsOf(result, outDir),
+                              FinetuneCurves.Read(Path.Combine(outDir, "metrics.jsonl")));
     }
 
     static Dictionary<string, double> MetricsOf(FinetuneResult result, string outDir)
@@ -84,7 +88,8 @@ internal sealed class FinetuneRunKind : IRunKind
             if (!Counts.Contains(key)) metrics[key] = value;
         foreach (var (key, value) in result.InitialMetrics ?? new Dictionary<string, double>())
             if (!Counts.Contains(key)) metrics["initial_" + key] = value;
-        if (FinetuneCurves.LastTrainLoss(Path.Combine(outDir, "metrics.jsonl")) is { } last) metrics["final_train_loss"] = last;
+        if (FinetuneCurves.LastTrainLoss(Path.Combine(outDir, "metrics.jsonl")) is { } last)
+            metrics["final_train_loss"] = last;
         metrics["steps_completed"] = result.StepsCompleted;
         return metrics;
     }
@@ -103,7 +108,8 @@ internal sealed class FinetuneRunKind : IRunKind
         foreach (var (what, path) in paths)
             if (path is not null && !File.Exists(path) && !Directory.Exists(path))
                 throw new LoraLabException(
-                    $"{source}: {what} not found: {path} (relative to {Directory.GetCurrentDirectory()}; run sweeps from the repository root)",
+                    $"{source}: {what} not found: {path} (relative to {Directory.GetCurrentDirectory()}; " +
+                    "run sweeps from the repository root)",
                     ExitCodes.Usage);
     }
 }

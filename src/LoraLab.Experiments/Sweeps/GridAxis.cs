@@ -6,7 +6,8 @@ namespace LoraLab.Experiments.Sweeps;
 /// A <i>compound</i> axis (values are objects with a <c>name</c>, e.g. <c>"setting": [{"name": "a-rslora", "init": "a",
 /// "scaling": "alpha-over-sqrt-r"}]</c>) is a label, not a config key: its points hold the name, and each name sets
 /// the keys of its object (<see cref="Settings"/>).</summary>
-public sealed record GridAxis(string Key, IReadOnlyList<JsonNode?> Values, IReadOnlyDictionary<string, JsonObject>? Settings = null)
+public sealed record GridAxis(string Key, IReadOnlyList<JsonNode?> Values,
+                              IReadOnlyDictionary<string, JsonObject>? Settings = null)
 {
     public bool Compound => Settings is not null;
 }

@@ -18,6 +18,7 @@ internal interface IPackableRunKind : IRunKind
     /// wave splits and orders its passes so that the jobs finish together.</summary>
     double Cost(JsonObject resolved);
 
-    /// <summary>Runs all of <paramref name="resolved"/> (same <see cref="PackKey"/>) in one pass; outcomes in order.</summary>
+    /// <summary>Runs all of <paramref name="resolved"/> (same <see cref="PackKey"/>) in one pass; outcomes in
+    /// order.</summary>
     IReadOnlyList<RunOutcome> ExecutePacked(IReadOnlyList<JsonObject> resolved, int threads, CancellationToken ct);
 }

@@ -19,7 +19,8 @@ public interface IRunKind
     IReadOnlyList<string> ExecutionKeys { get; }
 
     /// <summary>Strictly loads <paramref name="merged"/> (defaults ⊕ base ⊕ grid point) and returns the full config
-    /// as JSON. Throws <see cref="LoraLab.IO.LoraLabException"/> naming <paramref name="source"/> on any problem.</summary>
+    /// as JSON. Throws <see cref="LoraLab.IO.LoraLabException"/> naming <paramref name="source"/> on any
+    /// problem.</summary>
     JsonObject Resolve(JsonObject merged, string source);
 
     /// <summary>True when runs with one torch thread each may execute concurrently in this process (no global state

@@ -19,7 +19,8 @@ public sealed record MetricInfo(string Name, MetricDirection Direction)
         return null;
     }
 
-    /// <summary>The metric named <paramref name="name"/> among <paramref name="known"/>, or by its name's direction.</summary>
+    /// <summary>The metric named <paramref name="name"/> among <paramref name="known"/>, or by its name's
+    /// direction.</summary>
     public static MetricInfo Find(string name, IEnumerable<MetricInfo> known)
     {
         var list = known.ToList();

@@ -28,14 +28,16 @@ public sealed class ResultStore(string directory)
             var existing = SweepPlan.Load(Directory);
             if (!existing.Runs.Select(r => r.Id).SequenceEqual(plan.Runs.Select(r => r.Id)))
                 throw new LoraLabException(
-                    $"{PlanPath} holds a different sweep ('{existing.Name}', {existing.Runs.Count} runs); use another --out",
+                    $"{PlanPath} holds a different sweep ('{existing.Name}', {existing.Runs.Count} runs); " +
+                    "use another --out",
                     ExitCodes.Usage);
             return;
         }
         AtomicFile.WriteAllText(PlanPath, json);
     }
 
-    /// <summary>False: result.json files are written without per-step curves (searches of thousands of probes).</summary>
+    /// <summary>False: result.json files are written without per-step curves (searches of thousands of
+    /// probes).</summary>
     public bool KeepCurves { get; init; } = true;
 
     public void Write(RunResult result) =>
@@ -60,10 +62,12 @@ public sealed class ResultStore(string directory)
         return existing.Runs;
     }
 
-    /// <summary>Rewrites plan.json with the probes found so far (before they run, so child processes find them).</summary>
+    /// <summary>Rewrites plan.json with the probes found so far (before they run, so child processes find
+    /// them).</summary>
     public void WritePlan(SweepPlan plan) => AtomicFile.WriteAllText(PlanPath, plan.ToJson());
 
-    /// <summary>Reads a run's result; a truncated, malformed or mismatched file is reported as corrupt, never thrown.</summary>
+    /// <summary>Reads a run's result; a truncated, malformed or mismatched file is reported as corrupt, never
+    /// thrown.</summary>
     public ResultRead Read(PlannedRun run)
     {
         var path = ResultPath(run.Id);
@@ -76,7 +80,8 @@ public sealed class ResultStore(string directory)
             if (!Enum.IsDefined(result.Status)) return Corrupt(run, "bad status");
             return new ResultRead(run, result, null);
         }
-        catch (Exception ex) when (ex is JsonException or IOException or NotSupportedException or InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or IOException or NotSupportedException
+                                       or InvalidOperationException)
         {
             return Corrupt(run, ex.Message.Split(" Path:")[0].ReplaceLineEndings(" "));
         }
@@ -86,5 +91,6 @@ public sealed class ResultStore(string directory)
 
     public int RemoveStaleTemps() => AtomicFile.RemoveStaleTemps(RunsDirectory);
 
-    static ResultRead Corrupt(PlannedRun run, string why) => new(run, null, $"runs/{run.Id}/result.json: corrupt ({why})");
+    static ResultRead Corrupt(PlannedRun run, string why) =>
+        new(run, null, $"runs/{run.Id}/result.json: corrupt ({why})");
 }

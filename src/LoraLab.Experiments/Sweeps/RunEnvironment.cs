@@ -13,7 +13,8 @@ public sealed record RunEnvironment
     public string Dotnet { get; init; } = "";
     public string Loralab { get; init; } = "";
     public string Torchsharp { get; init; } = "";
-    /// <summary>How MKL picked its kernels (<see cref="MklCpuDispatch"/>): FeatureBased = AVX-512 on an AMD CPU.</summary>
+    /// <summary>How MKL picked its kernels (<see cref="MklCpuDispatch"/>): FeatureBased = AVX-512 on an AMD
+    /// CPU.</summary>
     public string MklDispatch { get; init; } = "";
 
     public static RunEnvironment Current(int threads) => new()

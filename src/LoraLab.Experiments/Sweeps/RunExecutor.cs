@@ -35,8 +35,8 @@ internal static class RunExecutor
 
     /// <summary>Executes runs of one pack key (<see cref="IPackableRunKind"/>) in one pass and writes each run's
     /// result.json; an exception fails every run of the pack with the error.</summary>
-    public static IReadOnlyList<RunResult> ExecutePack(IReadOnlyList<PlannedRun> runs, IPackableRunKind kind, ResultStore store,
-        int threads, CancellationToken ct)
+    public static IReadOnlyList<RunResult> ExecutePack(IReadOnlyList<PlannedRun> runs, IPackableRunKind kind,
+        ResultStore store, int threads, CancellationToken ct)
     {
         if (runs.Count == 1) return [Execute(runs[0], kind, store, threads, ct)];
         var started = DateTime.UtcNow;
@@ -45,8 +45,10 @@ internal static class RunExecutor
         List<RunResult> results;
         try
         {
-            var outcomes = kind.ExecutePacked(runs.Select(r => (System.Text.Json.Nodes.JsonObject)r.Config.DeepClone()).ToList(), threads, ct);
-            results = runs.Zip(outcomes, (run, outcome) => FromOutcome(run, kind, threads, started, clock, outcome)).ToList();
+            var configs = runs.Select(r => (System.Text.Json.Nodes.JsonObject)r.Config.DeepClone()).ToList();
+            var outcomes = kind.ExecutePacked(configs, threads, ct);
+            results = runs.Zip(outcomes, (run, outcome) => FromOutcome(run, kind, threads, started, clock, outcome))
+                .ToList();
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -54,16 +56,19 @@ internal static class RunExecutor
         }
         catch (Exception ex)
         {
-            results = runs.Select(run => Failed(run, kind.Name, threads, started, clock.Elapsed.TotalSeconds, Describe(ex))).ToList();
+            results = runs.Select(run => Failed(run, kind.Name, threads, started, clock.Elapsed.TotalSeconds,
+                                                Describe(ex))).ToList();
         }
         var wall = Math.Round(clock.Elapsed.TotalSeconds, 3);
-        results = results.Select(r => r with { Timing = r.Timing with { WallSeconds = wall, PackSize = runs.Count } }).ToList();
+        results = results.Select(r => r with { Timing = r.Timing with { WallSeconds = wall, PackSize = runs.Count } })
+            .ToList();
         foreach (var result in results) store.Write(result);
         return results;
     }
 
     /// <summary>A failed result for a run that could not produce one itself (e.g. its child process crashed).</summary>
-    public static RunResult Failed(PlannedRun run, string kind, int threads, DateTime started, double wallSeconds, string error) => new()
+    public static RunResult Failed(
+        PlannedRun run, string kind, int threads, DateTime started, double wallSeconds, string error) => new()
     {
         Id = run.Id,
         Index = run.Index,
@@ -75,7 +80,8 @@ internal static class RunExecutor
         Timing = Timing(started, wallSeconds),
     };
 
-    static RunResult FromOutcome(PlannedRun run, IRunKind kind, int threads, DateTime started, Stopwatch clock, RunOutcome outcome) =>
+    static RunResult FromOutcome(PlannedRun run, IRunKind kind, int threads, DateTime started, Stopwatch clock,
+                                 RunOutcome outcome) =>
         Failed(run, kind.Name, threads, started, clock.Elapsed.TotalSeconds, "") with
         {
             Error = null,

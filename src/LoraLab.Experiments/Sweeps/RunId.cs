@@ -25,7 +25,8 @@ internal static class RunId
         return name == "seed" ? "s" + text : $"{Sanitize(name)}-{text}";
     }
 
-    /// <summary>Numbers: integers as is, others as <c>1e-3</c>/<c>1.5e-3</c>; strings sanitized to [A-Za-z0-9.+-].</summary>
+    /// <summary>Numbers: integers as is, others as <c>1e-3</c>/<c>1.5e-3</c>; strings sanitized to
+    /// [A-Za-z0-9.+-].</summary>
     static string ValueText(JsonNode? value)
     {
         if (value is JsonValue v && v.GetValueKind() == JsonValueKind.Number)

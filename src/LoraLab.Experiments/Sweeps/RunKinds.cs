@@ -24,7 +24,8 @@ public sealed class RunKinds
         {
             "toy" => Toy,
             "finetune" => Finetune,
-            _ => throw new LoraLabException($"unknown sweep kind '{name}' (known: {string.Join(", ", Known)})", ExitCodes.Usage),
+            _ => throw new LoraLabException($"unknown sweep kind '{name}' (known: {string.Join(", ", Known)})",
+                                            ExitCodes.Usage),
         };
     }
 

@@ -15,7 +15,8 @@ public readonly record struct ShardSpec(int Index, int Count)
     {
         if (string.IsNullOrWhiteSpace(text)) return All;
         var parts = text.Split('/');
-        if (parts.Length == 2 && int.TryParse(parts[0], out var k) && int.TryParse(parts[1], out var n) && n >= 1 && k >= 0 && k < n)
+        if (parts.Length == 2 && int.TryParse(parts[0], out var k) && int.TryParse(parts[1], out var n) && n >= 1
+            && k >= 0 && k < n)
             return new ShardSpec(k, n);
         throw new LoraLabException($"--shard expects k/N with 0 <= k < N, got '{text}'", ExitCodes.Usage);
     }

@@ -14,23 +14,29 @@ public static class SlurmPlanner
 {
     public const int MaxArraySize = 1000;
 
-    public static SlurmSettings Write(SweepSpec spec, SweepPlan plan, ResultStore store, int? shards, int threads, int pack,
-        ChildCommand tool, IReadOnlyList<string> extra)
+    public static SlurmSettings Write(SweepSpec spec, SweepPlan plan, ResultStore store, int? shards, int threads,
+        int pack, ChildCommand tool, IReadOnlyList<string> extra)
     {
         if (plan.Search is not null) return WriteSearch(spec, plan, store, shards, threads, pack, tool, extra);
         var n = shards ?? Math.Min(plan.Runs.Count, MaxArraySize);
         if (n < 1 || n > MaxArraySize)
-            throw new LoraLabException($"--shards must be in 1..{MaxArraySize} (Slurm's default MaxArraySize is 1001), got {n}", ExitCodes.Usage);
+            throw new LoraLabException($"--shards must be in 1..{MaxArraySize} " +
+                                       $"(Slurm's default MaxArraySize is 1001), got {n}", ExitCodes.Usage);
         if (threads < 1) throw new LoraLabException($"--threads must be >= 1, got {threads}", ExitCodes.Usage);
         store.EnsurePlan(plan);
         var dir = store.Directory;
         Directory.CreateDirectory(Path.Combine(dir, "logs"));
         AtomicFile.WriteAllText(Path.Combine(dir, "spec.json"), SpecJson(spec));
-        AtomicFile.WriteAllText(Path.Combine(dir, "sweep.sbatch"), SlurmScripts.Array(spec.Name, dir, n, threads, pack, tool, extra));
+        AtomicFile.WriteAllText(Path.Combine(dir, "sweep.sbatch"),
+                                SlurmScripts.Array(spec.Name, dir, n, threads, pack, tool, extra));
         AtomicFile.WriteAllText(Path.Combine(dir, "merge.sbatch"), SlurmScripts.Merge(spec.Name, dir, tool, extra));
         AtomicFile.WriteAllText(Path.Combine(dir, "submit.sh"), SlurmScripts.Submit(dir));
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(dir, "submit.sh"), (UnixFileMode)0b111_101_101);
-        var settings = new SlurmSettings { Shards = n, Threads = threads, Pack = pack, ScriptPath = Path.Combine(dir, "sweep.sbatch") };
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(Path.Combine(dir, "submit.sh"), (UnixFileMode)0b111_101_101);
+        var settings = new SlurmSettings
+        {
+            Shards = n, Threads = threads, Pack = pack, ScriptPath = Path.Combine(dir, "sweep.sbatch"),
+        };
         AtomicFile.WriteAllText(Path.Combine(dir, SlurmSettings.FileName), ConfigJson.Serialize(settings) + "\n");
         return settings;
     }
@@ -38,22 +44,29 @@ public static class SlurmPlanner
     /// <summary>A search sweep runs as waves (<see cref="SearchWaves"/>): driver.sbatch plans a wave, submits it as an
     /// array of wave.sbatch (at most <paramref name="shards"/> tasks; default one per grid point) and itself again
     /// with afterany on that array; once no probe is needed it merges. submit.sh submits the driver.</summary>
-    static SlurmSettings WriteSearch(SweepSpec spec, SweepPlan plan, ResultStore store, int? shards, int threads, int pack,
-        ChildCommand tool, IReadOnlyList<string> extra)
+    static SlurmSettings WriteSearch(SweepSpec spec, SweepPlan plan, ResultStore store, int? shards, int threads,
+        int pack, ChildCommand tool, IReadOnlyList<string> extra)
     {
         var n = shards ?? Math.Min(plan.Cells!.Count, MaxArraySize);
         if (n < 1 || n > MaxArraySize)
-            throw new LoraLabException($"--shards must be in 1..{MaxArraySize} (Slurm's default MaxArraySize is 1001), got {n}", ExitCodes.Usage);
+            throw new LoraLabException($"--shards must be in 1..{MaxArraySize} " +
+                                       $"(Slurm's default MaxArraySize is 1001), got {n}", ExitCodes.Usage);
         if (threads < 1) throw new LoraLabException($"--threads must be >= 1, got {threads}", ExitCodes.Usage);
         store.BeginSearch(plan);
         var dir = store.Directory;
         Directory.CreateDirectory(Path.Combine(dir, "logs"));
         AtomicFile.WriteAllText(Path.Combine(dir, "spec.json"), SpecJson(spec));
-        AtomicFile.WriteAllText(Path.Combine(dir, "wave.sbatch"), SlurmScripts.Wave(spec.Name, dir, threads, pack, tool, extra));
-        AtomicFile.WriteAllText(Path.Combine(dir, "driver.sbatch"), SlurmScripts.Driver(spec.Name, dir, n, tool, extra));
+        AtomicFile.WriteAllText(Path.Combine(dir, "wave.sbatch"),
+                                SlurmScripts.Wave(spec.Name, dir, threads, pack, tool, extra));
+        AtomicFile.WriteAllText(Path.Combine(dir, "driver.sbatch"),
+                                SlurmScripts.Driver(spec.Name, dir, n, tool, extra));
         AtomicFile.WriteAllText(Path.Combine(dir, "submit.sh"), SlurmScripts.SubmitDriver(dir));
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(dir, "submit.sh"), (UnixFileMode)0b111_101_101);
-        var settings = new SlurmSettings { Shards = n, Threads = threads, Pack = pack, ScriptPath = Path.Combine(dir, "driver.sbatch") };
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(Path.Combine(dir, "submit.sh"), (UnixFileMode)0b111_101_101);
+        var settings = new SlurmSettings
+        {
+            Shards = n, Threads = threads, Pack = pack, ScriptPath = Path.Combine(dir, "driver.sbatch"),
+        };
         AtomicFile.WriteAllText(Path.Combine(dir, SlurmSettings.FileName), ConfigJson.Serialize(settings) + "\n");
         return settings;
     }

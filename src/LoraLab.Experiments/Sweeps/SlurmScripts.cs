@@ -14,9 +14,11 @@ internal static class SlurmScripts
         IReadOnlyList<string> extra)
     {
         var sb = Header($"loralab-{name}",
-            [$"--array=0-{shards - 1}", $"--cpus-per-task={threads}", $"--output={directory}/logs/%A_%a.out", .. extra]);
+            [$"--array=0-{shards - 1}", $"--cpus-per-task={threads}", $"--output={directory}/logs/%A_%a.out",
+             .. extra]);
         sb.Append("set -euo pipefail\n");
-        sb.Append($"exec {Words(tool)} sweep run {Quote(Path.Combine(directory, "spec.json"))} --out {Quote(directory)} ");
+        sb.Append($"exec {Words(tool)} sweep run {Quote(Path.Combine(directory, "spec.json"))} --out " +
+                  $"{Quote(directory)} ");
         sb.Append($"--shard \"$SLURM_ARRAY_TASK_ID/{shards}\" --jobs 1 --threads {threads}");
         sb.Append(pack > 1 ? $" --pack {pack}\n" : "\n");
         return sb.ToString();
@@ -24,44 +26,54 @@ internal static class SlurmScripts
 
     public static string Merge(string name, string directory, ChildCommand tool, IReadOnlyList<string> extra)
     {
-        var sb = Header($"loralab-{name}-merge", ["--cpus-per-task=1", $"--output={directory}/logs/merge_%j.out", .. extra]);
+        var sb = Header($"loralab-{name}-merge",
+                        ["--cpus-per-task=1", $"--output={directory}/logs/merge_%j.out", .. extra]);
         sb.Append("set -euo pipefail\n");
         sb.Append($"exec {Words(tool)} sweep merge {Quote(directory)}\n");
         return sb.ToString();
     }
 
-    /// <summary>Submits the array, then the merge job with <c>--dependency=afterany</c> on it; prints both ids.</summary>
+    /// <summary>Submits the array, then the merge job with <c>--dependency=afterany</c> on it; prints both
+    /// ids.</summary>
     public static string Submit(string directory) =>
         "#!/bin/bash\n" +
         "set -euo pipefail\n" +
         $"array=$(sbatch --parsable {Quote(Path.Combine(directory, "sweep.sbatch"))})\n" +
-        $"merge=$(sbatch --parsable --dependency=afterany:${{array%%;*}} {Quote(Path.Combine(directory, "merge.sbatch"))})\n" +
+        $"merge=$(sbatch --parsable --dependency=afterany:${{array%%;*}} " +
+        $"{Quote(Path.Combine(directory, "merge.sbatch"))})\n" +
         "echo \"array job $array, merge job $merge\"\n";
 
     /// <summary>One wave of a search sweep: task k runs shard k/N of DIR/wave.json, N given by the driver that
     /// submitted the array (LORALAB_WAVE_TASKS, the wave's own task count, never Slurm's).</summary>
-    public static string Wave(string name, string directory, int threads, int pack, ChildCommand tool, IReadOnlyList<string> extra)
+    public static string Wave(string name, string directory, int threads, int pack, ChildCommand tool,
+                              IReadOnlyList<string> extra)
     {
-        var sb = Header($"loralab-{name}-wave", [$"--cpus-per-task={threads}", $"--output={directory}/logs/wave_%A_%a.out", .. extra]);
+        var sb = Header($"loralab-{name}-wave",
+                        [$"--cpus-per-task={threads}", $"--output={directory}/logs/wave_%A_%a.out", .. extra]);
         sb.Append("set -euo pipefail\n");
-        sb.Append($"exec {Words(tool)} sweep run {Quote(Path.Combine(directory, "spec.json"))} --out {Quote(directory)} ");
+        sb.Append($"exec {Words(tool)} sweep run {Quote(Path.Combine(directory, "spec.json"))} --out " +
+                  $"{Quote(directory)} ");
         sb.Append($"--shard \"$SLURM_ARRAY_TASK_ID/$LORALAB_WAVE_TASKS\" --jobs 1 --threads {threads}");
         sb.Append(pack > 1 ? $" --pack {pack}\n" : "\n");
         return sb.ToString();
     }
 
     /// <summary>The driver of a search sweep: plans the next wave (<c>sweep wave</c>); none left: merges; else submits
-    /// the wave's array and itself again with afterany on it, so it runs once the array has ended, however it ended.</summary>
-    public static string Driver(string name, string directory, int maxTasks, ChildCommand tool, IReadOnlyList<string> extra)
+    /// the wave's array and itself again with afterany on it, so it runs once the array has ended, however it
+    /// ended.</summary>
+    public static string Driver(string name, string directory, int maxTasks, ChildCommand tool,
+                                IReadOnlyList<string> extra)
     {
-        var sb = Header($"loralab-{name}-driver", ["--cpus-per-task=1", $"--output={directory}/logs/driver_%j.out", .. extra]);
+        var sb = Header($"loralab-{name}-driver",
+                        ["--cpus-per-task=1", $"--output={directory}/logs/driver_%j.out", .. extra]);
         var spec = Quote(Path.Combine(directory, "spec.json"));
         sb.Append("set -euo pipefail\n");
         sb.Append($"n=$({Words(tool)} sweep wave {spec} --out {Quote(directory)} --tasks {maxTasks})\n");
         sb.Append($"if [ \"$n\" = 0 ]; then exec {Words(tool)} sweep merge {Quote(directory)}; fi\n");
         sb.Append("array=$(sbatch --parsable --array=0-$((n - 1)) --export=ALL,LORALAB_WAVE_TASKS=\"$n\" " +
                   $"{Quote(Path.Combine(directory, "wave.sbatch"))})\n");
-        sb.Append($"sbatch --parsable --dependency=afterany:${{array%%;*}} {Quote(Path.Combine(directory, "driver.sbatch"))} >/dev/null\n");
+        sb.Append($"sbatch --parsable --dependency=afterany:${{array%%;*}} " +
+                  $"{Quote(Path.Combine(directory, "driver.sbatch"))} >/dev/null\n");
         sb.Append("echo \"wave array job $array ($n tasks)\"\n");
         return sb.ToString();
     }
@@ -81,7 +93,8 @@ internal static class SlurmScripts
             throw new LoraLabException($"--sbatch expects one directive, got '{line}'", ExitCodes.Usage);
         return trimmed.StartsWith("#SBATCH ", StringComparison.Ordinal) ? trimmed
             : trimmed.StartsWith('-') ? "#SBATCH " + trimmed
-            : throw new LoraLabException($"--sbatch expects '#SBATCH --option' or '--option', got '{line}'", ExitCodes.Usage);
+            : throw new LoraLabException($"--sbatch expects '#SBATCH --option' or '--option', got '{line}'",
+                                         ExitCodes.Usage);
     }
 
     static StringBuilder Header(string jobName, IReadOnlyList<string> directives)

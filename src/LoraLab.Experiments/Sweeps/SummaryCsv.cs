@@ -23,7 +23,8 @@ public static class SummaryCsv
             var run = read.Run;
             var status = read.Result is { } result ? EnumNames.Of(result.Status)
                 : read.Corruption is null ? "missing" : "corrupt";
-            var values = metrics.Select(m => read.Result is { } r && r.Metrics.TryGetValue(m, out var v) ? Number(v) : "");
+            var values = metrics.Select(m =>
+                read.Result is { } r && r.Metrics.TryGetValue(m, out var v) ? Number(v) : "");
             Row(sb, [
                 run.Index.ToString(CultureInfo.InvariantCulture), run.Id,
                 .. plan.Axes.Select(a => CanonicalJson.ScalarText(run.Point[a])), status, .. values,
@@ -32,7 +33,8 @@ public static class SummaryCsv
         return sb.ToString();
     }
 
-    /// <summary>Writes DIR/summary.csv atomically; returns the reads so callers can report missing/failed runs.</summary>
+    /// <summary>Writes DIR/summary.csv atomically; returns the reads so callers can report missing/failed
+    /// runs.</summary>
     public static IReadOnlyList<ResultRead> Merge(ResultStore store, out SweepPlan plan)
     {
         plan = SweepPlan.Load(store.Directory);

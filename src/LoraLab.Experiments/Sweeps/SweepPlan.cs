@@ -17,9 +17,11 @@ public sealed record SweepPlan
     public List<PlannedRun> Runs { get; init; } = [];
     /// <summary>A search sweep's settings; its grid points are <see cref="Cells"/> and <see cref="Runs"/> holds the
     /// probes found so far (appended wave by wave). Null for a plain grid.</summary>
-    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    [System.Text.Json.Serialization.JsonIgnore(
+        Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public SearchSpec? Search { get; init; }
-    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    [System.Text.Json.Serialization.JsonIgnore(
+        Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public List<PlannedRun>? Cells { get; init; }
 
     public const string FileName = "plan.json";
@@ -30,7 +32,8 @@ public sealed record SweepPlan
     {
         var path = Path.Combine(directory, FileName);
         if (!File.Exists(path))
-            throw new LoraLabException($"{path} not found (not a sweep folder? run 'loralab sweep run' or 'sweep plan' first)", ExitCodes.Usage);
+            throw new LoraLabException($"{path} not found (not a sweep folder? run 'loralab sweep run' or 'sweep " +
+                                       "plan' first)", ExitCodes.Usage);
         try
         {
             return System.Text.Json.JsonSerializer.Deserialize<SweepPlan>(File.ReadAllText(path), ConfigJson.Options)
@@ -38,12 +41,14 @@ public sealed record SweepPlan
         }
         catch (System.Text.Json.JsonException ex)
         {
-            throw new LoraLabException($"{path}: malformed plan: {ex.Message.Split(" Path:")[0]}", ExitCodes.BadInput, ex);
+            throw new LoraLabException($"{path}: malformed plan: {ex.Message.Split(" Path:")[0]}", ExitCodes.BadInput,
+                                       ex);
         }
     }
 
     public MetricInfo Metric(string? name) =>
         name is null
-            ? Metrics.FirstOrDefault() ?? throw new LoraLabException($"sweep '{Name}' declares no metrics", ExitCodes.Usage)
+            ? Metrics.FirstOrDefault() ?? throw new LoraLabException($"sweep '{Name}' declares no metrics",
+                                                                     ExitCodes.Usage)
             : MetricInfo.Find(name, Metrics);
 }

@@ -32,10 +32,12 @@ public static class SweepPlanner
             }
             var resolved = Resolve(kind, merged, $"{source} [{Describe(point)}]");
             if (spec.Search is { } search && new PlannedRun(0, "", point, resolved).Value(search.Key) is null)
-                throw new LoraLabException($"{source}: search key '{search.Key}' is not a key of a {spec.Kind} config", ExitCodes.Usage);
+                throw new LoraLabException($"{source}: search key '{search.Key}' is not a key of a {spec.Kind} config",
+                                           ExitCodes.Usage);
             var id = RunId.For(spec.Kind, point, resolved);
             if (ids.TryGetValue(id, out var other))
-                throw new LoraLabException($"{source}: grid points {other} and {runs.Count} resolve to the same config ({id})", ExitCodes.Usage);
+                throw new LoraLabException($"{source}: grid points {other} and {runs.Count} resolve to the same " +
+                                           $"config ({id})", ExitCodes.Usage);
             ids[id] = runs.Count;
             runs.Add(new PlannedRun(runs.Count, id, point, resolved));
         }
@@ -80,7 +82,8 @@ public static class SweepPlanner
         }
     }
 
-    /// <summary>Sets a dotted path, creating objects on the way (the kind's strict load rejects unknown keys).</summary>
+    /// <summary>Sets a dotted path, creating objects on the way (the kind's strict load rejects unknown
+    /// keys).</summary>
     internal static void Set(JsonObject root, string dottedKey, JsonNode? value) =>
         LoraLab.IO.Config.ConfigLoader.SetPath(root, dottedKey, value, create: true);
 

@@ -5,7 +5,8 @@ namespace LoraLab.Experiments.Sweeps;
 
 /// <summary>One stderr line per finished run: done / running / failed counts, diverged, ETA (the mean wall time per
 /// run finished in this session — a packed pass's time shared by its runs — times the runs left, divided over the
-/// parallel jobs). With <paramref name="perRun"/> false (searches: thousands of short probes) only notes are printed.</summary>
+/// parallel jobs). With <paramref name="perRun"/> false (searches: thousands of short probes) only notes are
+/// printed.</summary>
 internal sealed class SweepProgress(TextWriter output, int total, int alreadyDone, int jobs, bool perRun = true)
 {
     readonly object _lock = new();
@@ -35,9 +36,11 @@ internal sealed class SweepProgress(TextWriter output, int total, int alreadyDon
             var what = result.Status switch
             {
                 RunStatus.Failed => $"FAILED {run.Id}: {result.Error}",
-                _ => $"{EnumNames.Of(result.Status)} {run.Id} ({result.Timing.WallSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s)",
+                _ => $"{EnumNames.Of(result.Status)} {run.Id} " +
+                     $"({result.Timing.WallSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s)",
             };
-            output.WriteLine($"[sweep] {_done}/{total} done, {_running} running, {_failed} failed, {_diverged} diverged | ETA {eta} | {what}");
+            output.WriteLine($"[sweep] {_done}/{total} done, {_running} running, {_failed} failed, " +
+                             $"{_diverged} diverged | ETA {eta} | {what}");
         }
     }
 
@@ -49,6 +52,8 @@ internal sealed class SweepProgress(TextWriter output, int total, int alreadyDon
     static string Format(double seconds)
     {
         var t = TimeSpan.FromSeconds(Math.Max(0, seconds));
-        return t.TotalHours >= 1 ? $"{(int)t.TotalHours}:{t:mm\\:ss}" : t.ToString("m\\:ss", CultureInfo.InvariantCulture);
+        return t.TotalHours >= 1
+            ? $"{(int)t.TotalHours}:{t:mm\\:ss}"
+            : t.ToString("m\\:ss", CultureInfo.InvariantCulture);
     }
 }

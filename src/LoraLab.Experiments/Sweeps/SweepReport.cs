@@ -29,15 +29,16 @@ public static class SweepReport
         var figures = Path.Combine(store.Directory, "figures");
         var report = new HtmlReport($"Sweep '{plan.Name}' ({plan.Kind})");
         report.Paragraph(SweepStatus.Of(store).Format().Split('\n')[0]);
-        report.Paragraph($"Metric: {metric.Name} ({EnumNames.Of(metric.Direction)} is better). Best LR = the LR " +
-                         "with the best mean over seeds among LRs where no seed diverged; interval = 95% Student t over seeds; " +
-                         "LR band = contiguous LRs whose mean is within 1% of the best.");
+        report.Paragraph($"Metric: {metric.Name} ({EnumNames.Of(metric.Direction)} is better). Best LR = the LR with " +
+                         "the best mean over seeds among LRs where no seed diverged; interval = 95% Student t over " +
+                         "seeds; LR band = contiguous LRs whose mean is within 1% of the best.");
         var rows = new List<IReadOnlyList<string>>();
         int figure = 0;
         foreach (var group in reads.Select(GroupOf).Distinct().ToList())
         {
             var inGroup = reads.Where(r => GroupOf(r) == group).ToList();
-            var sides = inGroup.GroupBy(SideOf).Select(g => (Name: g.Key, Summary: SweepComparison.Side(g.Key, g, metric, options), Reads: g.ToList())).ToList();
+            var sides = inGroup.GroupBy(SideOf).Select(g => (
+                Name: g.Key, Summary: SweepComparison.Side(g.Key, g, metric, options), Reads: g.ToList())).ToList();
             report.Heading($"Group {group}");
             var lrSeries = new List<ChartSeries>();
             var best = new List<(string Name, List<ResultRead> Runs)>();
@@ -45,37 +46,52 @@ public static class SweepReport
             {
                 var color = Palette[i % Palette.Length];
                 var curve = side.Summary.Curve;
-                lrSeries.Add(new ChartSeries($"{side.Name} (mean)", curve.Select(p => p.Lr).ToList(), curve.Select(p => p.Mean).ToList()) { Color = color });
+                lrSeries.Add(new ChartSeries($"{side.Name} (mean)", curve.Select(p => p.Lr).ToList(),
+                                             curve.Select(p => p.Mean).ToList()) { Color = color });
                 var seeds = curve.SelectMany(p => p.BySeed.Values.Select(v => (p.Lr, v))).ToList();
-                lrSeries.Add(new ChartSeries("", seeds.Select(s => s.Lr).ToList(), seeds.Select(s => s.v).ToList()) { Line = false, Color = color });
+                lrSeries.Add(new ChartSeries("", seeds.Select(s => s.Lr).ToList(), seeds.Select(s => s.v).ToList())
+                {
+                    Line = false, Color = color,
+                });
                 rows.Add(Row(group, side.Name, side.Summary));
                 if (side.Summary.BestLr is { } lr)
-                    best.Add((side.Name, side.Reads.Where(r => r.Result is { Status: RunStatus.Ok } && Same(r.Run.Value(lrKey), lr)).ToList()));
+                    best.Add((side.Name, side.Reads.Where(r => r.Result is { Status: RunStatus.Ok }
+                                                          && Same(r.Run.Value(lrKey), lr)).ToList()));
             }
             // Log scale for losses and perplexities only: accuracies span less than a decade, and a log axis without
             // a decade inside its range gets no tick labels.
-            var logY = metric.Direction == MetricDirection.Lower && inGroup.All(r => r.Result is null || !r.Result.Metrics.TryGetValue(metric.Name, out var v) || !(v <= 0));
-            Figure(report, figures, ++figure, new ChartSpec($"{metric.Name} vs LR ({group}); dots = seeds", "learning rate", metric.Name, lrSeries) { LogX = true, LogY = logY },
-                $"{metric.Name} at the end of training vs learning rate, mean over ok seeds (line) and each seed (dots); diverged runs are not drawn.");
+            var logY = metric.Direction == MetricDirection.Lower && inGroup.All(
+                r => r.Result is null || !r.Result.Metrics.TryGetValue(metric.Name, out var v) || !(v <= 0));
+            Figure(report, figures, ++figure, new ChartSpec(
+                $"{metric.Name} vs LR ({group}); dots = seeds", "learning rate", metric.Name, lrSeries) { LogX = true,
+                LogY = logY },
+                $"{metric.Name} at the end of training vs learning rate, " +
+                "mean over ok seeds (line) and each seed (dots); diverged runs are not drawn.");
             foreach (var curve in new[] { "loss", "rms_za", "rms_zb" })
             {
-                var series = best.SelectMany((b, i) => b.Runs.Where(r => r.Result!.Curves.ContainsKey(curve)).Select((r, k) =>
+                var series = best.SelectMany((b, i) => b.Runs.Where(r => r.Result!.Curves.ContainsKey(curve)).Select(
+                    (r, k) =>
                 {
                     var y = r.Result!.Curves[curve];
-                    return new ChartSeries(k == 0 ? $"{b.Name} @ best LR" : "", Enumerable.Range(0, y.Length).Select(s => (double)s).ToList(), y)
+                    return new ChartSeries(k == 0 ? $"{b.Name} @ best LR" : "",
+                                           Enumerable.Range(0, y.Length).Select(s => (double)s).ToList(), y)
                         { Markers = false, Color = Palette[i % Palette.Length] };
                 })).ToList();
                 if (series.Count == 0) continue;
-                Figure(report, figures, ++figure, new ChartSpec($"{curve} of the best runs ({group})", "step", curve, series) { LogY = true },
-                    $"{curve} per step for every seed at each side's best LR" + (curve == "loss" ? "." : " (feature norm: RMS of Z = A·h for za, s·B·A·h for zb)."));
+                Figure(report, figures, ++figure, new ChartSpec(
+                    $"{curve} of the best runs ({group})", "step", curve, series) { LogY = true },
+                    $"{curve} per step for every seed at each side's best LR" +
+                    (curve == "loss" ? "." : " (feature norm: RMS of Z = A·h for za, s·B·A·h for zb)."));
             }
         }
         report.Heading("Best learning rate per group and side");
-        report.Table(["group", "side", "best lr", "mean", "95% CI", "n", "diverged", "failed", "LR band (decades)"], rows);
+        report.Table(["group", "side", "best lr", "mean", "95% CI", "n", "diverged", "failed", "LR band (decades)"],
+                     rows);
         var bad = reads.Where(r => !(r.Result is { Status: RunStatus.Ok })).ToList();
         report.Heading($"Diverged, failed and missing runs ({bad.Count})");
         report.Table(["id", "status", "error"], bad.Select(r => (IReadOnlyList<string>)[
-            r.Run.Id, r.Result is { } result ? EnumNames.Of(result.Status) : r.Corruption is null ? "missing" : "corrupt",
+            r.Run.Id, r.Result is { } result ? EnumNames.Of(result.Status) : r.Corruption is null ? "missing"
+                      : "corrupt",
             r.Result?.Error ?? r.Corruption ?? ""]));
         var path = Path.Combine(store.Directory, "report.html");
         AtomicFile.WriteAllText(path, report.Render());
@@ -85,7 +101,8 @@ public static class SweepReport
     static IReadOnlyList<string> Row(string group, string side, SideSummary s) =>
     [
         group, side, s.BestLr is { } lr ? N(lr) : "-", s.AtBest is { } m ? N(m.Estimate) : "-",
-        s.AtBest is { } c ? $"[{N(c.Low)}, {N(c.High)}]" : "-", (s.AtBest?.N ?? 0).ToString(CultureInfo.InvariantCulture),
+        s.AtBest is { } c ? $"[{N(c.Low)}, {N(c.High)}]" : "-",
+        (s.AtBest?.N ?? 0).ToString(CultureInfo.InvariantCulture),
         s.Diverged.ToString(CultureInfo.InvariantCulture), s.Failed.ToString(CultureInfo.InvariantCulture),
         s.BandDecades is { } d ? d.ToString("0.00", CultureInfo.InvariantCulture) : "-",
     ];

@@ -33,8 +33,8 @@ public static class SweepRunner
         var jobs = Math.Min(options.Jobs, Math.Max(1, packs.Count));
         var progress = new SweepProgress(log, inShard.Count, inShard.Count - todo.Count, jobs);
         var packing = options.Pack > 1 ? $", {packs.Count} pass(es) of up to {options.Pack} packed runs" : "";
-        progress.Note($"'{plan.Name}': {inShard.Count} runs in shard {options.Shard}, {inShard.Count - todo.Count} finished, " +
-                      $"{todo.Count} to run ({jobs} job(s) x {options.ThreadsPerJob} thread(s){packing})");
+        progress.Note($"'{plan.Name}': {inShard.Count} runs in shard {options.Shard}, {inShard.Count - todo.Count} " +
+                      $"finished, {todo.Count} to run ({jobs} job(s) x {options.ThreadsPerJob} thread(s){packing})");
         var results = Execute(packs, kind, store, options with { Jobs = jobs }, progress, ct, onThreads: false);
         return new SweepRunSummary(inShard.Count, inShard.Count - todo.Count, results.Count,
             results.Count(r => r.Status == RunStatus.Failed), results.Count(r => r.Status == RunStatus.Diverged));
@@ -45,12 +45,13 @@ public static class SweepRunner
     {
         if (pack < 1) throw new LoraLabException($"--pack must be >= 1, got {pack}", ExitCodes.Usage);
         if (pack > 1 && kind is not IPackableRunKind)
-            throw new LoraLabException($"--pack: runs of kind '{kind.Name}' cannot be packed (packable kinds: toy; see docs/performance.md, " +
-                                       "\"Packing K adapters into one pass\")", ExitCodes.Usage);
+            throw new LoraLabException($"--pack: runs of kind '{kind.Name}' cannot be packed (packable kinds: toy; " +
+                                       "see docs/performance.md, \"Packing K adapters into one " +
+                                       "pass\")", ExitCodes.Usage);
     }
 
-    /// <summary>Executes packs of runs: in this process (one after another, or <c>jobs</c> at a time on threads when the
-    /// kind allows it and each job has one thread), else as child processes.</summary>
+    /// <summary>Executes packs of runs: in this process (one after another, or <c>jobs</c> at a time on threads when
+    /// the kind allows it and each job has one thread), else as child processes.</summary>
     /// <param name="onThreads">Searches (thousands of short probes) use threads; a grid's runs keep child processes,
     /// whose kill -9 behaviour scripts/kill-test.sh checks.</param>
     internal static List<RunResult> Execute(List<IReadOnlyList<PlannedRun>> packs, IRunKind kind, ResultStore store,
@@ -76,7 +77,8 @@ public static class SweepRunner
     /// together (a search's wave waits for its last pass; a run's numbers do not depend on its pass).</summary>
     internal static List<IReadOnlyList<PlannedRun>> Packs(List<PlannedRun> todo, IRunKind kind, int pack, int jobs = 1)
     {
-        if (pack == 1 || kind is not IPackableRunKind packable) return todo.Select(r => (IReadOnlyList<PlannedRun>)[r]).ToList();
+        if (pack == 1 || kind is not IPackableRunKind packable)
+            return todo.Select(r => (IReadOnlyList<PlannedRun>)[r]).ToList();
         var packs = todo.GroupBy(r => packable.PackKey(r.Config), StringComparer.Ordinal)
                         .SelectMany(g => g.Chunk(pack))
                         .Select(c => (IReadOnlyList<PlannedRun>)c)
@@ -93,8 +95,8 @@ public static class SweepRunner
     static double Cost(IReadOnlyList<PlannedRun> pack, IRunKind kind) =>
         kind is IPackableRunKind packable ? pack.Sum(r => packable.Cost(r.Config)) : pack.Count;
 
-    static List<RunResult> RunInProcess(List<IReadOnlyList<PlannedRun>> packs, IRunKind kind, ResultStore store, int threads,
-        SweepProgress progress, CancellationToken ct)
+    static List<RunResult> RunInProcess(List<IReadOnlyList<PlannedRun>> packs, IRunKind kind, ResultStore store,
+        int threads, SweepProgress progress, CancellationToken ct)
     {
         var results = new List<RunResult>();
         foreach (var pack in packs)
@@ -114,19 +116,21 @@ public static class SweepRunner
 
     /// <summary>Runs planned runs by id, packed into one pass when there are several (the child side of
     /// <c>--jobs</c>).</summary>
-    public static IReadOnlyList<RunResult> RunOne(string directory, IReadOnlyList<string> ids, RunKinds kinds, int threads,
-        CancellationToken ct = default)
+    public static IReadOnlyList<RunResult> RunOne(string directory, IReadOnlyList<string> ids, RunKinds kinds,
+        int threads, CancellationToken ct = default)
     {
         var store = new ResultStore(directory);
         var plan = SweepPlan.Load(store.Directory);
         var runs = ids.Select(id => plan.Runs.FirstOrDefault(r => r.Id == id)
-                                    ?? throw new LoraLabException($"{store.PlanPath}: no run '{id}'", ExitCodes.Usage)).ToList();
+                                    ?? throw new LoraLabException($"{store.PlanPath}: no run '{id}'",
+                                                                  ExitCodes.Usage)).ToList();
         var kind = kinds.Get(plan.Kind);
         if (runs.Count == 1) return [RunExecutor.Execute(runs[0], kind, store, threads, ct)];
         if (kind is not IPackableRunKind packable)
             throw new LoraLabException($"runs of kind '{kind.Name}' cannot be packed", ExitCodes.Usage);
         if (runs.Select(r => packable.PackKey(r.Config)).Distinct(StringComparer.Ordinal).Count() > 1)
-            throw new LoraLabException("these runs differ in more than what a pack may vary; they cannot share a pass", ExitCodes.Usage);
+            throw new LoraLabException("these runs differ in more than what a pack may vary; they cannot share a pass",
+                                       ExitCodes.Usage);
         return RunExecutor.ExecutePack(runs, packable, store, threads, ct);
     }
 }

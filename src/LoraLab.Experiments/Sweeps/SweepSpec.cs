@@ -9,7 +9,8 @@ namespace LoraLab.Experiments.Sweeps;
 /// [values], ...}, "search": {...}}</c>. Axes keep their file order; the first axis is the outermost loop of the plan.
 /// With a <c>search</c> block (<see cref="SearchSpec"/>) each grid point is searched instead of run once.
 /// </summary>
-public sealed record SweepSpec(string Name, string Kind, JsonObject Base, IReadOnlyList<GridAxis> Grid, SearchSpec? Search = null)
+public sealed record SweepSpec(string Name, string Kind, JsonObject Base, IReadOnlyList<GridAxis> Grid,
+                               SearchSpec? Search = null)
 {
     static readonly HashSet<string> TopKeys = ["name", "kind", "base", "grid", "search", "description"];
 
@@ -23,7 +24,8 @@ public sealed record SweepSpec(string Name, string Kind, JsonObject Base, IReadO
     {
         foreach (var (key, _) in root)
             if (!TopKeys.Contains(key))
-                throw new LoraLabException($"{source}: unknown key '{key}' (expected name, kind, base, grid, search)", ExitCodes.Usage);
+                throw new LoraLabException($"{source}: unknown key '{key}' (expected name, kind, base, grid, search)",
+                                           ExitCodes.Usage);
         var name = RequiredString(root, "name", source);
         var kind = RequiredString(root, "kind", source);
         var baseConfig = root["base"] switch
@@ -31,12 +33,14 @@ public sealed record SweepSpec(string Name, string Kind, JsonObject Base, IReadO
             null => new JsonObject(),
             JsonObject obj => (JsonObject)obj.DeepClone(),
             JsonValue v when v.TryGetValue<string>(out var rel) => LoadBase(rel, source),
-            _ => throw new LoraLabException($"{source}: 'base' must be an object or a config file path", ExitCodes.Usage),
+            _ => throw new LoraLabException($"{source}: 'base' must be an object or a config file path",
+                                            ExitCodes.Usage),
         };
         var grid = ParseGrid(root["grid"], source);
         var search = root["search"] is null ? null : SearchSpec.Parse(root["search"], source);
         if (search is not null && grid.Any(a => a.Key == search.Key))
-            throw new LoraLabException($"{source}: '{search.Key}' is searched, so it cannot also be a grid axis", ExitCodes.Usage);
+            throw new LoraLabException($"{source}: '{search.Key}' is searched, so it cannot also be a grid axis",
+                                       ExitCodes.Usage);
         return new SweepSpec(name, kind, baseConfig, grid, search);
     }
 
@@ -52,7 +56,8 @@ public sealed record SweepSpec(string Name, string Kind, JsonObject Base, IReadO
             var texts = array.Select(CanonicalJson.Serialize).ToList();
             if (texts.Distinct().Count() != texts.Count)
                 throw new LoraLabException($"{source}: grid axis '{key}' repeats a value", ExitCodes.Usage);
-            axes.Add(array.All(v => v is JsonObject) ? Compound(key, array, source) : new GridAxis(key, array.Select(v => v?.DeepClone()).ToList()));
+            axes.Add(array.All(v => v is JsonObject) ? Compound(key, array, source)
+                     : new GridAxis(key, array.Select(v => v?.DeepClone()).ToList()));
         }
         return axes;
     }
@@ -63,9 +68,11 @@ public sealed record SweepSpec(string Name, string Kind, JsonObject Base, IReadO
         foreach (var item in array.Cast<JsonObject>())
         {
             if (item["name"] is not JsonValue v || !v.TryGetValue<string>(out var name) || name.Length == 0)
-                throw new LoraLabException($"{source}: every value of compound axis '{key}' needs a \"name\"", ExitCodes.Usage);
+                throw new LoraLabException($"{source}: every value of compound axis '{key}' needs a \"name\"",
+                                           ExitCodes.Usage);
             if (!settings.TryAdd(name, (JsonObject)item.DeepClone()))
-                throw new LoraLabException($"{source}: compound axis '{key}' repeats the name '{name}'", ExitCodes.Usage);
+                throw new LoraLabException($"{source}: compound axis '{key}' repeats the name '{name}'",
+                                           ExitCodes.Usage);
             settings[name].Remove("name");
         }
         return new GridAxis(key, settings.Keys.Select(n => (JsonNode?)JsonValue.Create(n)).ToList(), settings);

@@ -4,8 +4,10 @@ using LoraLab.IO;
 namespace LoraLab.Experiments.Sweeps;
 
 /// <summary>Where a sweep folder stands: counts per status, the runs still to do (missing, failed, corrupt), and —
-/// when the folder was planned for Slurm — the <c>sbatch --array=...</c> line that resubmits only their shards.</summary>
-public sealed record SweepStatus(SweepPlan Plan, IReadOnlyList<ResultRead> Reads, SlurmSettings? Slurm, string Directory)
+/// when the folder was planned for Slurm — the <c>sbatch --array=...</c> line that resubmits only their
+/// shards.</summary>
+public sealed record SweepStatus(SweepPlan Plan, IReadOnlyList<ResultRead> Reads, SlurmSettings? Slurm,
+                                 string Directory)
 {
     public static SweepStatus Of(ResultStore store)
     {
@@ -30,8 +32,8 @@ public sealed record SweepStatus(SweepPlan Plan, IReadOnlyList<ResultRead> Reads
         var sb = new StringBuilder();
         int missing = Reads.Count(r => r.Missing), corrupt = Reads.Count(r => r.Corruption is not null);
         sb.AppendLine($"sweep '{Plan.Name}' ({Plan.Kind}) in {Directory}: {Plan.Runs.Count} runs: " +
-                      $"{Count(RunStatus.Ok)} ok, {Count(RunStatus.Diverged)} diverged, {Count(RunStatus.Failed)} failed, " +
-                      $"{missing} missing, {corrupt} corrupt");
+                      $"{Count(RunStatus.Ok)} ok, {Count(RunStatus.Diverged)} diverged, {Count(RunStatus.Failed)} " +
+                      $"failed, {missing} missing, {corrupt} corrupt");
         foreach (var read in Reads.Where(r => r.Result?.Status == RunStatus.Failed))
             sb.AppendLine($"  failed  {read.Run.Id}: {read.Result!.Error}");
         foreach (var read in Reads.Where(r => r.Corruption is not null))

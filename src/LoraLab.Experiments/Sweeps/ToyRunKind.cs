@@ -52,8 +52,10 @@ internal sealed class ToyRunKind : IPackableRunKind
         return (double)c.Steps * c.Width * (c.Rank + (c.Readout == ToyReadout.LayerRelu ? 40 : 0));
     }
 
-    public IReadOnlyList<RunOutcome> ExecutePacked(IReadOnlyList<JsonObject> resolved, int threads, CancellationToken ct) =>
-        ToyRun.ExecuteMany(resolved.Select((r, i) => Load(r, $"packed run {i}", threads)).ToList(), ct).Select(Outcome).ToList();
+    public IReadOnlyList<RunOutcome> ExecutePacked(IReadOnlyList<JsonObject> resolved, int threads,
+                                                   CancellationToken ct) =>
+        ToyRun.ExecuteMany(resolved.Select((r, i) => Load(r, $"packed run {i}", threads)).ToList(), ct).Select(
+            Outcome).ToList();
 
     static ToyRunConfig Load(JsonObject resolved, string source, int threads) =>
         ConfigLoader.FromTree<ToyRunConfig>(resolved, null, source) with { Threads = threads };

@@ -81,7 +81,8 @@ internal static class BatchedToyTrainer
         }
     }
 
-    /// <summary>Forward, gradients and diagnostics of every live row at step <paramref name="t"/> (no update).</summary>
+    /// <summary>Forward, gradients and diagnostics of every live row at step <paramref name="t"/> (no
+    /// update).</summary>
     static void Step(ToyBatch batch, LowRankObjective train, StepHistory history, int t, double scale, bool diagnostics)
     {
         using var scope = NewDisposeScope();
@@ -104,8 +105,8 @@ internal static class BatchedToyTrainer
             order.Select(k => runs[k].EffectiveLrB).ToArray(), c.Beta1, c.Beta2, c.Eps);
     }
 
-    static ToyRunResult Result(ToyRunConfig run, int k, double initial, double initialTest, double finalTrain, double finalTest,
-        int? stopped, StepHistory h)
+    static ToyRunResult Result(ToyRunConfig run, int k, double initial, double initialTest, double finalTrain,
+        double finalTest, int? stopped, StepHistory h)
     {
         var (loss, za, zb, dw, ga, gb) = h.Column(k, stopped);
         var limit = run.DivergenceFactor * initial;

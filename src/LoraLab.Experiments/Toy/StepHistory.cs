@@ -12,7 +12,8 @@ internal sealed class StepHistory(int configs, int steps)
     public double[][] GradA { get; } = Make(configs, steps);
     public double[][] GradB { get; } = Make(configs, steps);
 
-    /// <summary>Stores step <paramref name="step"/>'s values; row i of each (rows,) tensor is configuration configs[i].</summary>
+    /// <summary>Stores step <paramref name="step"/>'s values; row i of each (rows,) tensor is configuration
+    /// configs[i].</summary>
     public void Record(int step, int[] configs, ObjectiveValues values, Tensor deltaW, Tensor gradA, Tensor gradB)
     {
         Copy(values.Loss, Loss[step], configs);
@@ -27,7 +28,8 @@ internal sealed class StepHistory(int configs, int steps)
     public void RecordLoss(int step, int[] configs, Tensor loss) => Copy(loss, Loss[step], configs);
 
     /// <summary>Configuration k's series; entries after <paramref name="stoppedAt"/> are NaN.</summary>
-    public (double[] Loss, double[] Za, double[] Zb, double[] DeltaW, double[] GradA, double[] GradB) Column(int k, int? stoppedAt) =>
+    public (double[] Loss, double[] Za, double[] Zb, double[] DeltaW, double[] GradA, double[] GradB) Column(
+        int k, int? stoppedAt) =>
         (Col(Loss, k, stoppedAt), Col(RmsZa, k, stoppedAt), Col(RmsZb, k, stoppedAt),
          Col(DeltaW, k, stoppedAt), Col(GradA, k, stoppedAt), Col(GradB, k, stoppedAt));
 

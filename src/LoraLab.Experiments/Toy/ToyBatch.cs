@@ -40,12 +40,14 @@ internal sealed class ToyBatch : IDisposable
     public Tensor GradB { get; }
     public BatchedAdam Adam { get; private set; } = null!;
 
-    /// <summary>A batch of the given rows (positions in this batch), with their factors, gradients and Adam state.</summary>
+    /// <summary>A batch of the given rows (positions in this batch), with their factors, gradients and Adam
+    /// state.</summary>
     public ToyBatch Keep(IReadOnlyList<int> rows)
     {
         using var scope = NewDisposeScope();
         var idx = tensor(rows.Select(i => (long)i).ToArray());
-        var kept = new ToyBatch(rows.Select(i => Configs[i]).ToArray(), A.index_select(0, idx), B.index_select(0, idx), G.shape[2]);
+        var kept = new ToyBatch(rows.Select(i => Configs[i]).ToArray(), A.index_select(0, idx), B.index_select(0, idx),
+                                G.shape[2]);
         kept.GradA.copy_(GradA.index_select(0, idx));
         kept.GradB.copy_(GradB.index_select(0, idx));
         kept.Adam = Adam.Keep(idx, [kept.A, kept.B]);

@@ -66,7 +66,8 @@ internal sealed record ToyRunConfig : IValidatable
     }
 
     [JsonIgnore]
-    public TeacherStudentSpec ProblemSpec => new(Width, InputDim, TeacherRank, TeacherShiftScale, TrainPoints, TestPoints, Seed);
+    public TeacherStudentSpec ProblemSpec => new(Width, InputDim, TeacherRank, TeacherShiftScale, TrainPoints,
+                                                 TestPoints, Seed);
 
     public IEnumerable<string> Validate()
     {
@@ -74,7 +75,8 @@ internal sealed record ToyRunConfig : IValidatable
         if (!LoraInitializer.HasZeroFactor(Init))
             yield return $"init must leave one factor zero (a, b, gaussian-a, gaussian-b, gaussian), got {Init}";
         if (!(Lr >= 0) || double.IsInfinity(Lr)) yield return $"lr must be a finite number >= 0, got {Lr}";
-        if (LrB is { } lrB && (!(lrB >= 0) || double.IsInfinity(lrB))) yield return $"lr_b must be a finite number >= 0, got {lrB}";
+        if (LrB is { } lrB && (!(lrB >= 0) || double.IsInfinity(lrB)))
+            yield return $"lr_b must be a finite number >= 0, got {lrB}";
         if (Seed < 0) yield return $"seed must be >= 0, got {Seed}";
         if (Steps < 1) yield return $"steps must be >= 1, got {Steps}";
         if (Rank < 1 || Rank > Width) yield return $"rank must be in 1..width, got {Rank}";

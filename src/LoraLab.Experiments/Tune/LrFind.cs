@@ -17,7 +17,8 @@ namespace LoraLab.Experiments.Tune;
 /// </summary>
 public static class LrFind
 {
-    /// <summary>The config keys a ramp overrides (dotted paths), for <paramref name="baseConfig"/>'s optim.lr.</summary>
+    /// <summary>The config keys a ramp overrides (dotted paths), for <paramref name="baseConfig"/>'s
+    /// optim.lr.</summary>
     public static IReadOnlyList<(string Key, JsonNode? Value)> Overrides(JsonObject baseConfig, LrFindSettings s)
     {
         var optim = baseConfig["optim"] as JsonObject;
@@ -29,10 +30,12 @@ public static class LrFind
         var list = new List<(string, JsonNode?)>
         {
             ("steps", (double)s.Steps), ("epochs", 0.0), ("optim.lr", s.MaxLr),
-            ("schedule.decay", "range-test"), ("schedule.warmup_steps", 0.0), ("schedule.min_lr_ratio", s.MinLr / s.MaxLr),
+            ("schedule.decay", "range-test"), ("schedule.warmup_steps", 0.0),
+            ("schedule.min_lr_ratio", s.MinLr / s.MaxLr),
             ("eval_every", 0.0), ("eval_at_start", false), ("eval_batches", 1.0), ("checkpoint_every", 0.0),
             ("early_stopping_patience", 0.0), ("save_adapter", false),
-            ("monitors.enabled", true), ("monitors.action", "stop"), ("monitors.loss_spike", 0.0), ("monitors.grad_spike", 0.0),
+            ("monitors.enabled", true), ("monitors.action", "stop"), ("monitors.loss_spike", 0.0),
+            ("monitors.grad_spike", 0.0),
             ("monitors.za_growth", 0.0), ("monitors.update_ratio", 0.0),
             ("monitors.smoothed_loss", s.StopFactor), ("monitors.smoothing", s.Smoothing),
         };
@@ -50,7 +53,8 @@ public static class LrFind
         return new SweepSpec($"{name}-lr-find", kind, merged, [new GridAxis("lora.init", inits)]);
     }
 
-    /// <summary>The LR of 0-based step <paramref name="step"/> of the ramp (what the optimizer gets for optim.lr).</summary>
+    /// <summary>The LR of 0-based step <paramref name="step"/> of the ramp (what the optimizer gets for
+    /// optim.lr).</summary>
     public static double LrAt(LrFindSettings s, int step) =>
         s.MaxLr * new LrSchedule { Decay = LrDecay.RangeTest, MinLrRatio = s.MinLr / s.MaxLr }.Factor(step, s.Steps);
 
@@ -66,7 +70,8 @@ public static class LrFind
         {
             var suggestions = c.Suggestions.Count == 0
                 ? "no suggestion (the curve is too short: lower --min-lr)"
-                : string.Join(", ", c.Suggestions.Select(x => $"{x.Rule} {x.Lr.ToString("G3", CultureInfo.InvariantCulture)}"));
+                : string.Join(", ", c.Suggestions.Select(
+                    x => $"{x.Rule} {x.Lr.ToString("G3", CultureInfo.InvariantCulture)}"));
             text.Append($"init {c.Init}: {c.StepsCompleted}/{c.StepsPlanned} steps ({c.StopReason ?? c.Status}); ")
                 .Append(suggestions).Append('\n');
         }
@@ -76,8 +81,9 @@ public static class LrFind
 
     /// <summary>Runs the ramps that are not finished in <paramref name="directory"/>, then reads them. A ramp that
     /// failed (the model or data did not load) is a one-line error, exit 65.</summary>
-    internal static LrFindResult Run(string name, JsonObject baseConfig, LrFindSettings s, string directory, RunKinds kinds,
-        SweepRunOptions options, TextWriter log, string kind = "finetune", CancellationToken ct = default)
+    internal static LrFindResult Run(string name, JsonObject baseConfig, LrFindSettings s, string directory,
+        RunKinds kinds, SweepRunOptions options, TextWriter log, string kind = "finetune",
+        CancellationToken ct = default)
     {
         var spec = Spec(name, baseConfig, s, kind);
         var plan = SweepPlanner.Plan(spec, kinds, $"{name}: lr-find");
@@ -88,14 +94,15 @@ public static class LrFind
             throw new LoraLabException($"lr-find: the ramp of init {bad.Run.Value("lora.init")} did not finish: " +
                                        (bad.Result?.Error ?? bad.Corruption ?? "no result"), ExitCodes.BadInput);
         var result = Analyse(name, s, reads, store);
-        AtomicFile.WriteAllText(Path.Combine(store.Directory, LrFindResult.FileName), ConfigJson.Serialize(result) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(store.Directory, LrFindResult.FileName),
+                                ConfigJson.Serialize(result) + "\n");
         return result;
     }
 
     /// <summary>Plan mode (<c>tune plan --slurm</c>): writes the ramps' plan.json and throws
     /// <see cref="TuneWavePending"/> when a ramp is not finished; else reads and writes lr_find.json.</summary>
-    internal static LrFindResult Replay(string name, JsonObject baseConfig, LrFindSettings s, string directory, RunKinds kinds,
-        string kind = "finetune")
+    internal static LrFindResult Replay(string name, JsonObject baseConfig, LrFindSettings s, string directory,
+        RunKinds kinds, string kind = "finetune")
     {
         var plan = SweepPlanner.Plan(Spec(name, baseConfig, s, kind), kinds, $"{name}: lr-find");
         var store = new ResultStore(directory);
@@ -104,12 +111,14 @@ public static class LrFind
         if (reads.Where(r => !r.Finished).Select(r => r.Run.Id).ToList() is { Count: > 0 } todo)
             throw new TuneWavePending($"lr-find: {todo.Count} ramp(s)", store.Directory, todo);
         var result = Analyse(name, s, reads, store);
-        AtomicFile.WriteAllText(Path.Combine(store.Directory, LrFindResult.FileName), ConfigJson.Serialize(result) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(store.Directory, LrFindResult.FileName),
+                                ConfigJson.Serialize(result) + "\n");
         return result;
     }
 
     /// <summary>Each finished ramp's curve and suggestions.</summary>
-    internal static LrFindResult Analyse(string name, LrFindSettings s, IReadOnlyList<ResultRead> reads, ResultStore store)
+    internal static LrFindResult Analyse(string name, LrFindSettings s, IReadOnlyList<ResultRead> reads,
+        ResultStore store)
     {
         var curves = reads.Select(r =>
         {
@@ -119,7 +128,8 @@ public static class LrFind
             var smoothed = LrSuggestions.Smooth(loss, s.Smoothing);
             var status = result.Status == RunStatus.Ok ? "completed" : "stopped";
             return new LrFindCurve(r.Run.Value("lora.init")!, r.Run.Id, status, s.Steps, loss.Length,
-                RunNotes.StopReason(store, r.Run.Id), lrs, loss, smoothed, LrSuggestions.Suggest(lrs, smoothed, s.Steps));
+                RunNotes.StopReason(store, r.Run.Id), lrs, loss, smoothed,
+                LrSuggestions.Suggest(lrs, smoothed, s.Steps));
         }).ToList();
         return new LrFindResult(name, s, curves);
     }

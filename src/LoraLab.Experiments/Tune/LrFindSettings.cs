@@ -23,7 +23,8 @@ public sealed record LrFindSettings : IValidatable
         if (Steps < 10) yield return $"lr_find.steps must be >= 10, got {Steps}";
         if (!(MinLr > 0 && MaxLr > MinLr) || double.IsInfinity(MaxLr))
             yield return $"lr_find: 0 < min_lr < max_lr must hold, got {MinLr}, {MaxLr}";
-        if (!(StopFactor > 1) || double.IsInfinity(StopFactor)) yield return $"lr_find.stop_factor must be > 1, got {StopFactor}";
+        if (!(StopFactor > 1) || double.IsInfinity(StopFactor))
+            yield return $"lr_find.stop_factor must be > 1, got {StopFactor}";
         if (!(Smoothing is >= 0 and < 1)) yield return $"lr_find.smoothing must be in [0, 1), got {Smoothing}";
         if (Inits.Count == 0 || Inits.Distinct().Count() != Inits.Count)
             yield return "lr_find.inits must list lora.init values, each once";

@@ -18,7 +18,8 @@ internal static class LrSuggestions
     /// <summary>Points dropped at the end (fastai's <c>[:-5]</c>).</summary>
     public const int SkipEnd = 5;
 
-    /// <summary>avg ← β·avg + (1 − β)·loss; smoothed[t] = avg / (1 − β^(t+1)) (fastai AvgSmoothLoss, Lightning).</summary>
+    /// <summary>avg ← β·avg + (1 − β)·loss; smoothed[t] = avg / (1 − β^(t+1)) (fastai AvgSmoothLoss,
+    /// Lightning).</summary>
     public static double[] Smooth(IReadOnlyList<double> losses, double beta)
     {
         var smoothed = new double[losses.Count];

@@ -7,7 +7,8 @@ namespace LoraLab.Experiments.Tune;
 /// <summary>What a finetune run's own result.json says beyond the sweep's result.</summary>
 internal static class RunNotes
 {
-    /// <summary>Why a run ended early (its divergence_reason: a monitor or a non-finite value), when the kind wrote one.</summary>
+    /// <summary>Why a run ended early (its divergence_reason: a monitor or a non-finite value), when the kind wrote
+    /// one.</summary>
     public static string? StopReason(ResultStore store, string id)
     {
         var path = Path.Combine(store.RunDirectory(id), FinetuneRunKind.OutputFolder, "result.json");

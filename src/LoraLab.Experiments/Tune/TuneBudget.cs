@@ -12,8 +12,9 @@ internal sealed record Rung(int Index, int Steps, int Trials);
 /// full budget. <see cref="FullGridSteps"/> is the grid tune stands in for: every first-rung candidate with every
 /// seed at the full budget.
 /// </summary>
-internal sealed record TunePlan(int FullSteps, int Arms, int Inits, int LrsPerArm, IReadOnlyList<Rung> Rungs, int Finalists,
-    int Seeds, long LrFindSteps, long LadderSteps, long SeedSteps, long BaselineSteps, long Budget, string BudgetSource)
+internal sealed record TunePlan(int FullSteps, int Arms, int Inits, int LrsPerArm, IReadOnlyList<Rung> Rungs,
+    int Finalists, int Seeds, long LrFindSteps, long LadderSteps, long SeedSteps, long BaselineSteps, long Budget,
+    string BudgetSource)
 {
     public const string FileName = "budget.json";
 
@@ -22,15 +23,17 @@ internal sealed record TunePlan(int FullSteps, int Arms, int Inits, int LrsPerAr
     public long FullGridSteps => (long)Arms * LrsPerArm * Seeds * FullSteps;
 
     public string Describe() =>
-        $"{Arms} arm(s) x {LrsPerArm} LRs; rungs {string.Join(" -> ", Rungs.Select(r => $"{r.Trials} x {r.Steps}"))} steps; " +
-        $"{Finalists} finalist(s) x {Seeds} seeds and the baseline x {Seeds} at {FullSteps} steps; planned {Total} of " +
-        $"{Budget} budget steps ({BudgetSource}); a full grid of the same candidates: {FullGridSteps}";
+        $"{Arms} arm(s) x {LrsPerArm} LRs; rungs {string.Join(" -> ", Rungs.Select(r => $"{r.Trials} x {r.Steps}"))} " +
+        $"steps; {Finalists} finalist(s) x {Seeds} seeds and the baseline x {Seeds} at {FullSteps} steps; planned " +
+        $"{Total} of {Budget} budget steps ({BudgetSource}); a full grid of the same candidates: {FullGridSteps}";
 }
 
-/// <summary>The ladder arithmetic: rung lengths, trial counts and costs, and the largest plan a budget allows.</summary>
+/// <summary>The ladder arithmetic: rung lengths, trial counts and costs, and the largest plan a budget
+/// allows.</summary>
 internal static class TuneBudget
 {
-    /// <summary>full/η^(K−1), …, full/η, full (rounded), with K lowered until the first rung has min_rung_steps.</summary>
+    /// <summary>full/η^(K−1), …, full/η, full (rounded), with K lowered until the first rung has
+    /// min_rung_steps.</summary>
     public static IReadOnlyList<int> RungSteps(int full, TuneSettings s)
     {
         var k = s.Rungs;
@@ -67,8 +70,8 @@ internal static class TuneBudget
             if (For(full, arms, inits, lrs, s, budget, source) is { } plan && plan.Total <= budget) return plan;
         var smallest = For(full, arms, inits, tries[^1], s, budget, source);
         throw new LoraLabException(
-            $"budget of {budget} steps is too small for one rung: the smallest plan ({arms} arm(s) x {tries[^1]} LRs) needs " +
-            $"{smallest.Total} (lr-find {smallest.LrFindSteps}, rungs {smallest.LadderSteps}, extra seeds " +
+            $"budget of {budget} steps is too small for one rung: the smallest plan ({arms} arm(s) x {tries[^1]} " +
+            $"LRs) needs {smallest.Total} (lr-find {smallest.LrFindSteps}, rungs {smallest.LadderSteps}, extra seeds " +
             $"{smallest.SeedSteps}, baseline {smallest.BaselineSteps}); raise the budget or lower tune.seeds/rungs",
             ExitCodes.Usage);
     }

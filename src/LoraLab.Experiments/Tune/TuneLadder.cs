@@ -43,7 +43,8 @@ internal static class TuneLadder
         var keep = ok.Take((ranked.Count + s.Eta - 1) / s.Eta).ToList();
         if (s.KeepEachInit)
             foreach (var init in s.LrFind.Inits)
-                if (keep.All(k => k.Arm.Init != init) && ok.FirstOrDefault(t => t.Arm.Init == init) is { Arm: not null } extra)
+                if (keep.All(k => k.Arm.Init != init)
+                    && ok.FirstOrDefault(t => t.Arm.Init == init) is { Arm: not null } extra)
                     keep.Add(extra);
         return keep;
     }

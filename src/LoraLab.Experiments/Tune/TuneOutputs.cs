@@ -16,17 +16,20 @@ internal static class TuneOutputs
     public const string RecommendedFile = "recommended.json";
     public const string TrialsFile = "trials.csv";
 
-    public static void Write(TuneResult result, JsonObject recommended, ResultStore trials, string directory, TuneSpec spec)
+    public static void Write(TuneResult result, JsonObject recommended, ResultStore trials, string directory,
+        TuneSpec spec)
     {
         var config = new JsonObject
         {
             ["description"] = $"loralab tune {spec.Name}: {result.Recommended.Arm}, optim.lr " +
-                              $"{result.Recommended.Lr.ToString("G3", CultureInfo.InvariantCulture)} ({result.Verdict})",
+                              $"{result.Recommended.Lr.ToString("G3", CultureInfo.InvariantCulture)} " +
+                              $"({result.Verdict})",
         };
         foreach (var (key, value) in recommended) config[key] = value?.DeepClone();
         AtomicFile.WriteAllText(Path.Combine(directory, RecommendedFile),
             config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        var adapter = Path.Combine(trials.RunDirectory(result.Recommended.FirstSeedRunId), FinetuneRunKind.OutputFolder, "adapter");
+        var firstSeed = trials.RunDirectory(result.Recommended.FirstSeedRunId);
+        var adapter = Path.Combine(firstSeed, FinetuneRunKind.OutputFolder, "adapter");
         if (Directory.Exists(adapter)) CopyFolder(adapter, Path.Combine(directory, "adapter"));
         AtomicFile.WriteAllText(Path.Combine(directory, TrialsFile), Csv(result));
         AtomicFile.WriteAllText(Path.Combine(directory, TuneResult.FileName), ConfigJson.Serialize(result) + "\n");
@@ -36,17 +39,25 @@ internal static class TuneOutputs
     public static string Csv(TuneResult result)
     {
         var axes = result.Trials.SelectMany(t => t.Axes.Keys).Distinct().ToList();
-        var sb = new StringBuilder($"stage,rung,id,init,lr,{string.Join("", axes.Select(a => a + ","))}steps,seed,status," +
-                                   $"{result.Metric},{(result.ReportMetric == result.Metric ? "" : result.ReportMetric + ",")}steps_completed,promoted,pruned_by\n");
+        var axisColumns = string.Join("", axes.Select(a => a + ","));
+        var sameMetric = result.ReportMetric == result.Metric;
+        var reportColumn = sameMetric ? "" : result.ReportMetric + ",";
+        var sb = new StringBuilder($"stage,rung,id,init,lr,{axisColumns}steps,seed,status,{result.Metric}," +
+                                   $"{reportColumn}steps_completed,promoted,pruned_by\n");
         foreach (var t in result.Trials)
+        {
+            var axisValues = string.Join("", axes.Select(a => Csv(t.Axes.GetValueOrDefault(a, "")) + ","));
+            var report = sameMetric ? "" : (t.Report is { } rep ? R(rep) : "") + ",";
             sb.Append(CultureInfo.InvariantCulture,
-                $"{t.Stage},{t.Rung},{t.Id},{t.Init},{R(t.Lr)},{string.Join("", axes.Select(a => Csv(t.Axes.GetValueOrDefault(a, "")) + ","))}" +
-                $"{t.Steps},{t.Seed},{t.Status},{(t.Metric is { } m ? R(m) : "")},{(result.ReportMetric == result.Metric ? "" : (t.Report is { } rep ? R(rep) : "") + ",")}{t.StepsCompleted},{(t.Promoted ? "yes" : "")}," +
-                $"{Csv(t.PrunedBy ?? "")}\n");
+                $"{t.Stage},{t.Rung},{t.Id},{t.Init},{R(t.Lr)},{axisValues}" +
+                $"{t.Steps},{t.Seed},{t.Status},{(t.Metric is { } m ? R(m) : "")},{report}{t.StepsCompleted}," +
+                $"{(t.Promoted ? "yes" : "")},{Csv(t.PrunedBy ?? "")}\n");
+        }
         return sb.ToString();
     }
 
-    static string Csv(string field) => field.Contains(',') || field.Contains('"') ? $"\"{field.Replace("\"", "\"\"")}\"" : field;
+    static string Csv(string field) =>
+        field.Contains(',') || field.Contains('"') ? $"\"{field.Replace("\"", "\"\"")}\"" : field;
 
     static string R(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 

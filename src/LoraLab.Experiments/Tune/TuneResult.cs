@@ -4,16 +4,17 @@ using LoraLab.Experiments.Sweeps;
 namespace LoraLab.Experiments.Tune;
 
 /// <summary>One run in one role: a rung trial, a finalist's seed, or a baseline seed (a run can hold two roles and
-/// then has two rows with one id). <see cref="PrunedBy"/>: why a trial ended early (a monitor, a non-finite loss).</summary>
+/// then has two rows with one id). <see cref="PrunedBy"/>: why a trial ended early (a monitor, a non-finite
+/// loss).</summary>
 internal sealed record TrialRow(string Stage, int Rung, string Id, string Arm, string Init, double Lr,
-    IReadOnlyDictionary<string, string> Axes, int Steps, int Seed, string Status, double? Metric, double? Report, int? StepsCompleted,
-    bool Promoted, string? PrunedBy);
+    IReadOnlyDictionary<string, string> Axes, int Steps, int Seed, string Status, double? Metric, double? Report,
+    int? StepsCompleted, bool Promoted, string? PrunedBy);
 
 /// <summary>A configuration measured over seeds at the full budget: the report metric per seed and its mean with
 /// the Student-t 95 % interval, and the same for the selection metric.</summary>
 internal sealed record SeededConfig(string Arm, string Init, double Lr, IReadOnlyDictionary<string, string> Axes,
-    IReadOnlyList<double> BySeed, Interval? Mean, IReadOnlyList<double> SelectionBySeed, Interval? SelectionMean, int Diverged,
-    string FirstSeedRunId);
+    IReadOnlyList<double> BySeed, Interval? Mean, IReadOnlyList<double> SelectionBySeed, Interval? SelectionMean,
+    int Diverged, string FirstSeedRunId);
 
 /// <summary>DIR/tune.json: the plan, lr-find, every trial, the finalists and the baseline over seeds, the choice,
 /// the comparison of the choice against the baseline, and the compute used.</summary>

@@ -50,7 +50,8 @@ public sealed record TuneSettings : IValidatable
         if (Finalists < 1) yield return $"tune.finalists must be >= 1, got {Finalists}";
         if (EdgeExtensions < 0) yield return $"tune.edge_extensions must be >= 0, got {EdgeExtensions}";
         if (LrsPerArm is < 1 or > 12) yield return $"tune.lrs_per_arm must be in 1..12, got {LrsPerArm}";
-        if (!(HeldoutFraction is > 0 and < 1)) yield return $"tune.heldout_fraction must be in (0, 1), got {HeldoutFraction}";
+        if (!(HeldoutFraction is > 0 and < 1))
+            yield return $"tune.heldout_fraction must be in (0, 1), got {HeldoutFraction}";
         foreach (var e in LrFind.Validate()) yield return "tune." + e;
     }
 }

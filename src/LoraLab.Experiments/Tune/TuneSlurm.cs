@@ -24,13 +24,16 @@ public static class TuneSlurm
         array.Append($"id=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" {Q(ids)})\n");
         array.Append($"exec {Words(tool)} sweep run-one {Q(wave.Directory)} \"$id\" --threads {threads}\n");
         AtomicFile.WriteAllText(Path.Combine(directory, "wave.sbatch"), array.ToString());
-        var next = Header($"loralab-tune-{name}-next", ["--cpus-per-task=1", $"--output={directory}/logs/next_%j.out", .. extra]);
+        var next = Header($"loralab-tune-{name}-next",
+                          ["--cpus-per-task=1", $"--output={directory}/logs/next_%j.out", .. extra]);
         next.Append($"exec {Words(tool)} {string.Join(" ", nextArguments.Select(Q))}\n");
         AtomicFile.WriteAllText(Path.Combine(directory, "next.sbatch"), next.ToString());
         var submit = Path.Combine(directory, "submit.sh");
-        AtomicFile.WriteAllText(submit, "#!/bin/bash\nset -euo pipefail\n" +
+        AtomicFile.WriteAllText(submit, "#!/bin/bash\n" +
+            "set -euo pipefail\n" +
             $"array=$(sbatch --parsable {Q(Path.Combine(directory, "wave.sbatch"))})\n" +
-            $"next=$(sbatch --parsable --dependency=afterany:${{array%%;*}} {Q(Path.Combine(directory, "next.sbatch"))})\n" +
+            $"next=$(sbatch --parsable --dependency=afterany:${{array%%;*}} " +
+            $"{Q(Path.Combine(directory, "next.sbatch"))})\n" +
             "echo \"wave: array job $array, then job $next plans the next wave\"\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(submit, (UnixFileMode)0b111_101_101);
     }

@@ -11,7 +11,8 @@ namespace LoraLab.Experiments.Tune;
 /// run; init and optim.lr are what tune chooses; each optional axis (e.g. <c>optim.loraplus_ratio: [1, 4, 16]</c>,
 /// <c>lora.scaling: ["alpha-over-r", "alpha-over-sqrt-r"]</c>) multiplies the arms and needs two values or more.
 /// </summary>
-public sealed record TuneSpec(string Name, string Kind, JsonObject Base, IReadOnlyList<GridAxis> Axes, TuneSettings Settings)
+public sealed record TuneSpec(
+    string Name, string Kind, JsonObject Base, IReadOnlyList<GridAxis> Axes, TuneSettings Settings)
 {
     static readonly HashSet<string> TopKeys = ["name", "description", "kind", "base", "axes", "tune"];
     static readonly HashSet<string> Chosen = ["lora.init", "optim.lr", "steps", "seed", "epochs"];
@@ -35,10 +36,16 @@ public sealed record TuneSpec(string Name, string Kind, JsonObject Base, IReadOn
     {
         foreach (var (key, _) in root)
             if (!TopKeys.Contains(key))
-                throw new LoraLabException($"{source}: unknown key '{key}' (expected name, base, axes, tune)", ExitCodes.Usage);
+                throw new LoraLabException($"{source}: unknown key '{key}' (expected name, base, axes, tune)",
+                                           ExitCodes.Usage);
         // The base and its description are parsed as a sweep spec's are (one reader for "object or path").
-        var asSweep = new JsonObject { ["name"] = root["name"]?.DeepClone(), ["kind"] = root["kind"]?.DeepClone() ?? "finetune",
-                                       ["base"] = root["base"]?.DeepClone(), ["grid"] = JsonNode.Parse("""{"seed": [0]}""") };
+        var asSweep = new JsonObject
+        {
+            ["name"] = root["name"]?.DeepClone(),
+            ["kind"] = root["kind"]?.DeepClone() ?? "finetune",
+            ["base"] = root["base"]?.DeepClone(),
+            ["grid"] = JsonNode.Parse("""{"seed": [0]}"""),
+        };
         var sweep = SweepSpec.Parse(asSweep, source);
         var baseConfig = sweep.Base;
         baseConfig.Remove("description");
@@ -47,10 +54,11 @@ public sealed record TuneSpec(string Name, string Kind, JsonObject Base, IReadOn
             foreach (var (key, values) in axesNode)
             {
                 if (Chosen.Contains(key))
-                    throw new LoraLabException($"{source}: axis '{key}' is chosen by tune itself; remove it from axes", ExitCodes.Usage);
+                    throw new LoraLabException($"{source}: axis '{key}' is chosen by tune itself; remove it from axes",
+                                               ExitCodes.Usage);
                 if (values is not JsonArray array || array.Count < 2 || array.Any(v => v is JsonObject or JsonArray))
-                    throw new LoraLabException($"{source}: axis '{key}' must list two or more values (one value is not a choice: " +
-                                               "set it in base)", ExitCodes.Usage);
+                    throw new LoraLabException($"{source}: axis '{key}' must list two or more values (one value is " +
+                                               "not a choice: set it in base)", ExitCodes.Usage);
                 var texts = array.Select(CanonicalJson.Serialize).ToList();
                 if (texts.Distinct().Count() != texts.Count)
                     throw new LoraLabException($"{source}: axis '{key}' repeats a value", ExitCodes.Usage);

@@ -9,7 +9,8 @@ namespace LoraLab.Experiments.Tune;
 /// <c>init=b, optim.loraplus_ratio=4</c>).</summary>
 internal sealed record Arm(string Init, IReadOnlyDictionary<string, JsonNode?> Axes)
 {
-    public string Label => string.Join(", ", new[] { $"init={Init}" }.Concat(Axes.Select(a => $"{a.Key}={CanonicalJson.ScalarText(a.Value)}")));
+    public string Label => string.Join(
+        ", ", new[] { $"init={Init}" }.Concat(Axes.Select(a => $"{a.Key}={CanonicalJson.ScalarText(a.Value)}")));
 }
 
 /// <summary>
@@ -25,16 +26,21 @@ internal sealed class TuneTrials(TuneSpec spec, IRunKind kind, JsonObject resolv
     public const string LrKey = "optim.lr";
     static readonly string[] Scaled = ["schedule.warmup_steps", "eval_every", "checkpoint_every"];
 
-    public int FullSteps { get; } = Int(resolvedBase, "steps") is > 0 and var s ? s
-        : throw new LoraLabException($"{spec.Name}: tune needs a step count in the config (steps > 0, not epochs): rungs are fractions of it",
-            ExitCodes.Usage);
-    public double BaseLr { get; } = Number(resolvedBase, LrKey) ?? throw new LoraLabException($"{spec.Name}: the config has no {LrKey}", ExitCodes.Usage);
+    public int FullSteps { get; } = Int(resolvedBase, "steps") is > 0 and var s
+        ? s
+        : throw new LoraLabException($"{spec.Name}: tune needs a step count in the config (steps > 0, not epochs): " +
+                                     "rungs are fractions of it", ExitCodes.Usage);
+    public double BaseLr { get; } = Number(resolvedBase, LrKey)
+        ?? throw new LoraLabException($"{spec.Name}: the config has no {LrKey}", ExitCodes.Usage);
     public int BaseSeed { get; } = Int(resolvedBase, "seed") ?? 0;
-    /// <summary>finetune trials hold tune.heldout_fraction of the training data out when the config holds none.</summary>
-    public bool HoldsOut { get; } = kind is FinetuneRunKind && (Number(resolvedBase, "data.heldout_fraction") ?? 0) == 0;
+    /// <summary>finetune trials hold tune.heldout_fraction of the training data out when the config holds
+    /// none.</summary>
+    public bool HoldsOut { get; } = kind is FinetuneRunKind
+        && (Number(resolvedBase, "data.heldout_fraction") ?? 0) == 0;
 
     /// <summary>The baseline arm: the baseline init with the base config's own axis values.</summary>
-    public Arm BaselineArm => new(spec.Settings.BaselineInit, spec.Axes.ToDictionary(a => a.Key, a => Get(resolvedBase, a.Key)?.DeepClone()));
+    public Arm BaselineArm => new(spec.Settings.BaselineInit,
+                                  spec.Axes.ToDictionary(a => a.Key, a => Get(resolvedBase, a.Key)?.DeepClone()));
 
     public IReadOnlyList<Arm> Arms()
     {
@@ -58,7 +64,8 @@ internal sealed class TuneTrials(TuneSpec spec, IRunKind kind, JsonObject resolv
             SweepPlanner.Set(merged, "epochs", 0.0);
             foreach (var key in Scaled)
                 if (Int(resolvedBase, key) is > 0 and var v)
-                    SweepPlanner.Set(merged, key, (double)Math.Max(key == "schedule.warmup_steps" ? 0 : 1, (int)Math.Round((double)v * steps / FullSteps)));
+                    SweepPlanner.Set(merged, key, (double)Math.Max(key == "schedule.warmup_steps" ? 0 : 1,
+                                                                   (int)Math.Round((double)v * steps / FullSteps)));
         }
         if (spec.Settings.Prune) SweepPlanner.Set(merged, "monitors.action", "stop");
         if (HoldsOut) SweepPlanner.Set(merged, "data.heldout_fraction", spec.Settings.HeldoutFraction);
@@ -81,13 +88,16 @@ internal sealed class TuneTrials(TuneSpec spec, IRunKind kind, JsonObject resolv
     static JsonNode? Get(JsonObject root, string dotted)
     {
         JsonNode? node = root;
-        foreach (var part in dotted.Split('.')) node = node is JsonObject o && o.TryGetPropertyValue(part, out var c) ? c : null;
+        foreach (var part in dotted.Split('.'))
+            node = node is JsonObject o && o.TryGetPropertyValue(part, out var c) ? c : null;
         return node;
     }
 
     static double? Number(JsonObject root, string dotted) =>
         Get(root, dotted) is JsonValue v
-        && double.TryParse(CanonicalJson.ScalarText(v), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;
+        && double.TryParse(CanonicalJson.ScalarText(v), NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
+            ? d
+            : null;
 
     static int? Int(JsonObject root, string dotted) => Number(root, dotted) is { } d ? (int)d : null;
 

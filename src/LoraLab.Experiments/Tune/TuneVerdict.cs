@@ -6,12 +6,14 @@ using LoraLab.Experiments.Sweeps;
 namespace LoraLab.Experiments.Tune;
 
 /// <summary>The recommendation against the baseline over their seeds, by <see cref="SweepComparison"/> (the same
-/// paired interval, tests and verdict as <c>loralab compare</c>) on a plan of just those runs with a "side" key.</summary>
+/// paired interval, tests and verdict as <c>loralab compare</c>) on a plan of just those runs with a "side"
+/// key.</summary>
 internal static class TuneVerdict
 {
     /// <summary>Null when the recommendation is the baseline's own configuration.</summary>
     public static GroupComparison? Compare(TuneSpec spec, IRunKind kind, ResultStore store, MetricInfo metric,
-        SeededConfig recommended, SeededConfig baseline, IEnumerable<(string Stage, PlannedRun Run)> runs, bool isBaseline)
+        SeededConfig recommended, SeededConfig baseline, IEnumerable<(string Stage, PlannedRun Run)> runs,
+        bool isBaseline)
     {
         if (isBaseline || recommended.FirstSeedRunId == baseline.FirstSeedRunId) return null;
         var chosen = runs.Where(r => r.Stage == "seeds").Select(r => r.Run)
@@ -29,8 +31,8 @@ internal static class TuneVerdict
             }, WithSide(x.Run.Config, x.Side))).ToList();
         var plan = new SweepPlan
         {
-            Name = spec.Name, Kind = kind.Name, Axes = ["side", TuneTrials.LrKey, "seed"], Metrics = kind.Metrics.ToList(),
-            Runs = sided,
+            Name = spec.Name, Kind = kind.Name, Axes = ["side", TuneTrials.LrKey, "seed"],
+            Metrics = kind.Metrics.ToList(), Runs = sided,
         };
         var report = SweepComparison.Run(plan, sided.Select(store.Read).ToList(), "side=baseline", "side=recommended",
             metric.Name, new SweepComparison.Options(LrKey: TuneTrials.LrKey));

@@ -59,6 +59,7 @@ internal static class EdgeSearch
     {
         double? stable = lo is { } l ? spec.Value(l) : null, unstable = hi is { } h ? spec.Value(h) : null;
         var edge = stable is { } s && unstable is { } u ? Math.Sqrt(s * u) : (stable ?? unstable)!.Value;
-        return new EdgeResult(edge, stable, unstable, lo ?? int.MinValue, hi ?? int.MaxValue, lo is not null && hi is not null);
+        return new EdgeResult(edge, stable, unstable, lo ?? int.MinValue, hi ?? int.MaxValue,
+                              lo is not null && hi is not null);
     }
 }

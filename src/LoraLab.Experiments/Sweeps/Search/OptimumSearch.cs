@@ -27,7 +27,8 @@ internal static class OptimumSearch
             best = Window(lo, hi, c).MinBy(j => known(j)!.Score);
             if (double.IsPositiveInfinity(known(best)!.Score))
             {
-                if (lo - c < spec.MinIndex) return SearchStep<OptimumResult>.Failed("unstable at every value down to min");
+                if (lo - c < spec.MinIndex)
+                    return SearchStep<OptimumResult>.Failed("unstable at every value down to min");
                 lo -= c;
                 continue;
             }
@@ -35,7 +36,8 @@ internal static class OptimumSearch
             if (best == lo && lo - c >= spec.MinIndex) { lo -= c; continue; }
             break;
         }
-        var around = new[] { best - c, best - h, best, best + h, best + c }.Where(j => j >= spec.MinIndex && j <= spec.MaxIndex).ToArray();
+        var around = new[] { best - c, best - h, best, best + h, best + c }.Where(
+            j => j >= spec.MinIndex && j <= spec.MaxIndex).ToArray();
         var missing = around.Where(j => known(j) is null).ToArray();
         if (missing.Length > 0) return SearchStep<OptimumResult>.Needs(missing);
         if (around.Where(j => known(j)!.Failed).Select(j => (int?)j).FirstOrDefault() is { } failed)
@@ -54,7 +56,8 @@ internal static class OptimumSearch
         else if (stable.Length < around.Length) flag = "at the stability edge: a neighbour of the minimum is unstable";
         var fit = QuadraticFit.Fit(stable.Select(j => (Math.Log(spec.Value(j)), known(j)!.Score)).ToList());
         if (fit is not { } q || !(q.A > 0))
-            return new OptimumResult(bestValue, bestValue, bestMetric, stable.Length, flag ?? "the fit is not convex: the best probe is reported");
+            return new OptimumResult(bestValue, bestValue, bestMetric, stable.Length,
+                                     flag ?? "the fit is not convex: the best probe is reported");
         double x = -q.B / (2 * q.A), xMin = Math.Log(spec.Value(stable[0])), xMax = Math.Log(spec.Value(stable[^1]));
         if (x < xMin || x > xMax) flag ??= "the fitted vertex lies outside the fitted points: clamped";
         return new OptimumResult(Math.Exp(Math.Clamp(x, xMin, xMax)), bestValue, bestMetric, stable.Length, flag);

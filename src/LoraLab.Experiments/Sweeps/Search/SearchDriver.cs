@@ -26,9 +26,10 @@ internal static class SearchDriver
         store.RemoveStaleTemps();
         var clock = Stopwatch.StartNew();
         int executed = 0, failed = 0, diverged = 0, skipped = state.Finished;
-        log.WriteLine($"[search] '{plan.Name}': {plan.Cells!.Count} grid points, {string.Join(" + ", spec.Strategies.Select(EnumNames.Of))} " +
-                      $"on {spec.Key} (resolution {spec.Resolution.ToString("0.####", CultureInfo.InvariantCulture)}), " +
-                      $"{state.Probes.Count} probes listed, {skipped} finished");
+        log.WriteLine($"[search] '{plan.Name}': {plan.Cells!.Count} grid points, " +
+                      $"{string.Join(" + ", spec.Strategies.Select(EnumNames.Of))} on {spec.Key} (resolution " +
+                      $"{spec.Resolution.ToString("0.####", CultureInfo.InvariantCulture)}), {state.Probes.Count} " +
+                      $"probes listed, {skipped} finished");
         for (int wave = 1; ; wave++)
         {
             var need = state.Replay().Need;
@@ -40,11 +41,15 @@ internal static class SearchDriver
             var progress = new SweepProgress(log, todo.Count, 0, jobs, perRun: false);
             var waveClock = Stopwatch.StartNew();
             var results = SweepRunner.Execute(packs, kind, store, options with { Jobs = jobs }, progress, ct);
-            if (results.Where(r => r.Status == RunStatus.Failed).Select(r => todo.First(p => p.Id == r.Id)).ToList() is { Count: > 0 } again)
+            if (results.Where(r => r.Status == RunStatus.Failed).Select(r => todo.First(p => p.Id == r.Id))
+                .ToList() is { Count: > 0 } again)
             {
                 // One retry, alone: a probe can fail for a reason outside it (a native error under memory pressure).
-                log.WriteLine($"[search] wave {wave}: {again.Count} probe(s) failed ({results.First(r => r.Status == RunStatus.Failed).Error?.Split(':')[0]}); retrying once");
-                var retried = SweepRunner.Execute(SweepRunner.Packs(again, kind, 1), kind, store, options with { Jobs = 1 }, progress, ct);
+                log.WriteLine($"[search] wave {wave}: {again.Count} probe(s) " +
+                              $"failed ({results.First(r => r.Status == RunStatus.Failed).Error?.Split(':')[0]}); " +
+                              "retrying once");
+                var retried = SweepRunner.Execute(SweepRunner.Packs(again, kind, 1), kind, store,
+                                                  options with { Jobs = 1 }, progress, ct);
                 results = results.Where(r => r.Status != RunStatus.Failed).Concat(retried).ToList();
             }
             foreach (var r in results) state.Record(r);
@@ -52,13 +57,15 @@ internal static class SearchDriver
             failed += results.Count(r => r.Status == RunStatus.Failed);
             diverged += results.Count(r => r.Status == RunStatus.Diverged);
             log.WriteLine($"[search] wave {wave}: {todo.Count} probes in {packs.Count} passes, " +
-                          $"{results.Count(r => r.Status == RunStatus.Diverged)} unstable, {results.Count(r => r.Status == RunStatus.Failed)} failed " +
+                          $"{results.Count(r => r.Status == RunStatus.Diverged)} unstable, " +
+                          $"{results.Count(r => r.Status == RunStatus.Failed)} failed " +
                           $"({waveClock.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s; " +
                           $"{state.Open} of {plan.Cells.Count} grid points still searching; elapsed " +
                           $"{clock.Elapsed.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s)");
         }
         var failures = WriteResults(plan, state, store);
-        log.WriteLine($"[search] done: {state.Probes.Count} probes ({executed} run now), {failures} grid point(s) without a result");
+        log.WriteLine($"[search] done: {state.Probes.Count} probes ({executed} run now), " +
+                      $"{failures} grid point(s) without a result");
         return new SweepRunSummary(state.Probes.Count, skipped, executed, failed, diverged);
     }
 
@@ -69,7 +76,8 @@ internal static class SearchDriver
         var final = state.Replay();
         store.WritePlan(plan with { Runs = state.Probes });
         var results = new SearchResults(plan.Search!, plan.Axes, final.Cells);
-        AtomicFile.WriteAllText(Path.Combine(store.Directory, SearchResults.FileName), ConfigJson.Serialize(results) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(store.Directory, SearchResults.FileName),
+                                ConfigJson.Serialize(results) + "\n");
         return final.Cells.Count(c => c.Failure is not null);
     }
 
@@ -92,7 +100,8 @@ internal static class SearchDriver
             foreach (var probe in Probes)
             {
                 _index[probe.Id] = probe.Index;
-                if (store.Read(probe) is { Result: { } r } read && (read.Finished || failedOnDisk && r.Status == RunStatus.Failed))
+                if (store.Read(probe) is { Result: { } r } read
+                    && (read.Finished || failedOnDisk && r.Status == RunStatus.Failed))
                     _results[probe.Id] = r;
             }
         }
@@ -134,7 +143,8 @@ internal static class SearchDriver
             return (need, cells);
         }
 
-        (IReadOnlyList<int> Need, EdgeResult? Edge, OptimumResult? Optimum, string? Failure) Step(Func<int, Probe?> known)
+        (IReadOnlyList<int> Need, EdgeResult? Edge, OptimumResult? Optimum, string? Failure) Step(
+            Func<int, Probe?> known)
         {
             EdgeResult? edge = null;
             int anchor = 0;
@@ -146,7 +156,8 @@ internal static class SearchDriver
                 if (e.Failure is not null) return ([], null, null, "edge: " + e.Failure);
                 edge = e.Result!;
                 if (edge.Stable is null)
-                    return ([], edge, null, _spec.Has(SearchStrategy.Optimum) ? "optimum: unstable at every value down to min" : null);
+                    return ([], edge, null, _spec.Has(SearchStrategy.Optimum)
+                                            ? "optimum: unstable at every value down to min" : null);
                 anchor = edge.StableIndex;
                 var unstableFrom = edge.UnstableIndex;
                 optimumKnown = j => j >= unstableFrom ? Probe.Unstable : known(j);   // stability is monotone
@@ -178,7 +189,8 @@ internal static class SearchDriver
             var value = _spec.Value(j);
             var merged = (JsonObject)cell.Config.DeepClone();
             SweepPlanner.Set(merged, _spec.Key, JsonValue.Create(value));
-            var resolved = SweepPlanner.Resolve(_kind, merged, $"{_plan.Name} [{SweepPlanner.Describe(cell.Point)}, {_spec.Key}={value:G6}]");
+            var resolved = SweepPlanner.Resolve(
+                _kind, merged, $"{_plan.Name} [{SweepPlanner.Describe(cell.Point)}, {_spec.Key}={value:G6}]");
             var point = (JsonObject)cell.Point.DeepClone();
             point[_spec.Key] = JsonValue.Create(value);
             var id = RunId.For(_plan.Kind, point, resolved);

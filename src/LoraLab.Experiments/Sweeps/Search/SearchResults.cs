@@ -13,10 +13,12 @@ internal sealed record SearchResults(SearchSpec Search, List<string> Axes, List<
     {
         var path = Path.Combine(directory, FileName);
         if (!File.Exists(path))
-            throw new LoraLabException($"{path} not found (run 'loralab sweep run' on a spec with a search block first)", ExitCodes.Usage);
+            throw new LoraLabException($"{path} not found (run 'loralab sweep run' on a spec with a search " +
+                                       "block first)", ExitCodes.Usage);
         try
         {
-            return System.Text.Json.JsonSerializer.Deserialize<SearchResults>(File.ReadAllText(path), ConfigJson.Options)
+            return System.Text.Json.JsonSerializer.Deserialize<SearchResults>(
+                File.ReadAllText(path), ConfigJson.Options)
                    ?? throw new LoraLabException($"{path}: empty", ExitCodes.BadInput);
         }
         catch (System.Text.Json.JsonException ex)

@@ -43,7 +43,8 @@ public sealed record SearchSpec : IValidatable
 
     public static SearchSpec Parse(JsonNode? node, string source)
     {
-        if (node is not JsonObject obj) throw new LoraLabException($"{source}: 'search' must be an object", ExitCodes.Usage);
+        if (node is not JsonObject obj)
+            throw new LoraLabException($"{source}: 'search' must be an object", ExitCodes.Usage);
         return ConfigLoader.FromTree<SearchSpec>(obj, null, $"{source}: search");
     }
 
@@ -53,14 +54,17 @@ public sealed record SearchSpec : IValidatable
         if (Strategies.Count == 0 || Strategies.Distinct().Count() != Strategies.Count)
             yield return "strategies must list edge and/or optimum, each once";
         if (!(Start > 0) || double.IsInfinity(Start)) yield return $"start must be a finite number > 0, got {Start}";
-        if (!(Resolution > 1) || double.IsInfinity(Resolution)) yield return $"resolution must be > 1, got {Resolution}";
+        if (!(Resolution > 1) || double.IsInfinity(Resolution))
+            yield return $"resolution must be > 1, got {Resolution}";
         else
         {
             var steps = Math.Log(BracketFactor) / Math.Log(Resolution);
             if (!(BracketFactor > 1) || Math.Abs(steps - Math.Round(steps)) > 1e-6 || Math.Round(steps) < 2)
-                yield return $"bracket_factor must be resolution^k for an integer k >= 2, got {BracketFactor} (resolution {Resolution})";
+                yield return $"bracket_factor must be resolution^k for an integer k >= 2, " +
+                    $"got {BracketFactor} (resolution {Resolution})";
             else if (Has(SearchStrategy.Optimum) && BracketSteps % 2 != 0)
-                yield return "optimum: bracket_factor must be an even power of resolution (the refinement halves the coarse step)";
+                yield return "optimum: bracket_factor must be an even power of resolution " +
+                    "(the refinement halves the coarse step)";
         }
         if (!(Min > 0 && Min <= Start && Start <= Max) || double.IsInfinity(Max))
             yield return $"min <= start <= max must hold with min > 0, got {Min}, {Start}, {Max}";

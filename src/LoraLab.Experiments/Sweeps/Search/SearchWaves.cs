@@ -60,8 +60,8 @@ public static class SearchWaves
     {
         var wave = SearchWave.TryLoad(store.Directory)
                    ?? throw new LoraLabException(
-                       $"{store.Directory}: no {SearchWave.FileName}: plan a wave with 'loralab sweep wave' (a search " +
-                       "sweep runs whole with 'sweep run', or as Slurm waves)", ExitCodes.Usage);
+                       $"{store.Directory}: no {SearchWave.FileName}: plan a wave with 'loralab sweep wave' (a " +
+                       "search sweep runs whole with 'sweep run', or as Slurm waves)", ExitCodes.Usage);
         if (wave.Tasks != options.Shard.Count)
             throw new LoraLabException($"--shard {options.Shard}: wave {wave.Number} has {wave.Tasks} task(s)",
                 ExitCodes.Usage);

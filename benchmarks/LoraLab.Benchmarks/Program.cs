@@ -3,7 +3,7 @@ using LoraLab.Runtime;
 using TorchSharp;
 
 // dotnet run -c Release --project benchmarks/LoraLab.Benchmarks -- <name> [--threads N] [--batch B] [--no-malloc-tuning]
-//   [--check] [--export DIR] [--config PATH --steps N]
+//   [--check] [--export DIR] [--config PATH --steps N] [--seconds N]
 // (--batch: sequences per run for minilm-pack, default 32; --check / --export: the PyTorch-peer workloads *-peer,
 // see scripts/bench-peers.sh)
 string? Text(string flag) => args.SkipWhile(a => a != flag).Skip(1).FirstOrDefault();
@@ -38,10 +38,12 @@ var benchmarks = new Dictionary<string, Action>
     ["gemm-blocks"] = GemmBlocksBenchmark.Run,
     ["finetune-step"] = () => FinetuneStepBenchmark.Run(configPath, Option("--steps", 20)),
     ["generate"] = GenerateBenchmark.Run,
+    ["generate-profile"] = () => GenerateProfileBenchmark.Run(Option("--seconds", 0)),
     ["finetune-monitors"] = () => FinetuneMonitorsBenchmark.Run(threads),
 };
 foreach (var (key, run) in benchmarks)
-    if ((name == "all" && !key.EndsWith("-peer") && key is not ("finetune-step" or "finetune-monitors" or "machine")) || name == key) run();
+    if ((name == "all" && !key.EndsWith("-peer")
+         && key is not ("finetune-step" or "finetune-monitors" or "machine" or "generate-profile")) || name == key) run();
 if (name != "all" && !benchmarks.ContainsKey(name))
 {
     Console.Error.WriteLine($"unknown benchmark '{name}'; known: {string.Join(", ", benchmarks.Keys)}");

@@ -8,12 +8,15 @@ namespace LoraLab.Models.Generation;
 /// token. Per layer one (B, n_kv_heads, capacity, head_dim) buffer for keys and one for values (before grouped-query
 /// repetition), allocated at the layer's first append with capacity = the model's context: a step writes its new
 /// positions in place and attends over a view of the first ones, so nothing is concatenated or allocated per token.
-/// For inference: stored keys/values carry no gradient. The buffers live outside any dispose scope (a step's scope
-/// must not free them); <see cref="Dispose"/> frees them.
+/// For inference: stored keys/values carry no gradient. A cache also keeps what a model derives from its weights to
+/// decode faster (<see cref="FusedQkv"/>), so it serves the weights it was filled with, as its keys and values do.
+/// The tensors live outside any dispose scope (a step's scope must not free them); <see cref="Dispose"/> frees them.
 /// </summary>
 public sealed class KvCache(int layers, long capacity) : IDisposable
 {
     private readonly (Tensor K, Tensor V)?[] _layers = new (Tensor, Tensor)?[layers];
+    private readonly ((Tensor Weight, Tensor? Bias)? Fused, bool Built)[] _fusedQkv =
+        new ((Tensor, Tensor?)?, bool)[layers];
 
     /// <summary>Positions cached (the position of the next token).</summary>
     public long Length { get; private set; }
@@ -22,7 +25,8 @@ public sealed class KvCache(int layers, long capacity) : IDisposable
     /// positions; returns views of all (B, nkv, T_past + T_new, hd). Every layer appends once per step, in order.</summary>
     internal (Tensor K, Tensor V) Append(int layer, Tensor k, Tensor v)
     {
-        var (t, end) = (k.shape[2], Length + k.shape[2]);
+        var t = k.size(2);
+        var end = Length + t;
         if (end > capacity)
             throw new LoraLabException($"KV cache holds {capacity} positions; {Length} cached + {t} new do not fit");
         if (_layers[layer] is not { } buffers || (Length == 0 && !Fits(buffers.K, k))) // new, or another batch shape
@@ -38,6 +42,21 @@ public sealed class KvCache(int layers, long capacity) : IDisposable
         }
         if (layer == _layers.Length - 1) Length = end;
         return (buffers.K.narrow(2, 0, end), buffers.V.narrow(2, 0, end));
+    }
+
+    /// <summary>Layer <paramref name="layer"/>'s q/k/v projections as one weight (and bias), from
+    /// <paramref name="fuse"/> at the layer's first call (null: the layer cannot fuse them); built without gradient, for decoding.</summary>
+    internal (Tensor Weight, Tensor? Bias)? FusedQkv(int layer, Func<(Tensor Weight, Tensor? Bias)?> fuse)
+    {
+        if (_fusedQkv[layer] is { Built: true } built) return built.Fused;
+        using (no_grad())
+        {
+            var fused = fuse();
+            fused?.Weight.DetachFromDisposeScope();
+            fused?.Bias?.DetachFromDisposeScope();
+            _fusedQkv[layer] = (fused, true);
+            return fused;
+        }
     }
 
     // (B, nkv, capacity, hd) like x (B, nkv, T, hd).
@@ -60,7 +79,12 @@ public sealed class KvCache(int layers, long capacity) : IDisposable
 
     public void Dispose()
     {
-        for (var i = 0; i < _layers.Length; i++) Free(i);
+        for (var i = 0; i < _layers.Length; i++)
+        {
+            Free(i);
+            if (_fusedQkv[i].Fused is var (weight, bias)) { weight.Dispose(); bias?.Dispose(); }
+            _fusedQkv[i] = default;
+        }
         Length = 0;
     }
 }

@@ -1,3 +1,4 @@
+using LoraLab.Core;
 using LoraLab.Models;
 using LoraLab.Models.Generation;
 using LoraLab.Models.Llama;
@@ -20,6 +21,26 @@ public sealed class KvCacheTests
         var cached = Generate(model, prompt, 50, model.Config.MaxSeqLen, kvCache: true);
         Assert.Equal(Generate(model, prompt, 50, model.Config.MaxSeqLen, kvCache: false), cached);
         Assert.Equal(50, cached.Count); // no early stop: the comparison covers all 50 tokens
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Stories260K_WithLoraOnQAndV_CachedGreedy_EqualsUncachedAndAppliesTheAdapter(bool merged)
+    {
+        // Decoding fuses q/k/v into one GEMM only for plain linear layers; with an adapter (merged or not) on q and v
+        // the adapter must still shape every token, in the cached path as in the uncached one.
+        var prompt = new[] { Llama2cTokenizer.Bos, 403, 407, 261, 378 };
+        var model = Llama2cCheckpoint.Load(RepoPaths.Data("stories260K/stories260K.bin"));
+        var plain = Generate(model, prompt, 40, model.Config.MaxSeqLen, kvCache: true);
+        manual_seed(7);
+        var lora = new LoraConfig { Rank = 4, Alpha = 8, TargetModules = ["q_proj", "v_proj"] };
+        var layers = LoraInjector.Inject(model, lora).Layers;
+        using (no_grad()) foreach (var layer in layers) layer.Layer.LoraB.normal_(0, 0.2);
+        if (merged) foreach (var layer in layers) layer.Layer.Merge();
+        var cached = Generate(model, prompt, 40, model.Config.MaxSeqLen, kvCache: true);
+        Assert.Equal(Generate(model, prompt, 40, model.Config.MaxSeqLen, kvCache: false), cached);
+        Assert.NotEqual(plain, cached); // the adapter changed the greedy tokens, so the comparison above tests it
     }
 
     [Fact]

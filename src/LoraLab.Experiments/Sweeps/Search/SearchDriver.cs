@@ -53,6 +53,7 @@ internal static class SearchDriver
                 results = results.Where(r => r.Status != RunStatus.Failed).Concat(retried).ToList();
             }
             foreach (var r in results) state.Record(r);
+            RecordFinishedElsewhere(todo, results, state, store);
             executed += results.Count;
             failed += results.Count(r => r.Status == RunStatus.Failed);
             diverged += results.Count(r => r.Status == RunStatus.Diverged);
@@ -67,6 +68,22 @@ internal static class SearchDriver
         log.WriteLine($"[search] done: {state.Probes.Count} probes ({executed} run now), " +
                       $"{failures} grid point(s) without a result");
         return new SweepRunSummary(state.Probes.Count, skipped, executed, failed, diverged);
+    }
+
+    /// <summary>A probe that another process (a second invocation on the same folder, a Slurm task) finished while
+    /// this wave waited is skipped by the runner and returns no result: its result is read from disk instead, or the
+    /// wave could ask for it again forever.</summary>
+    static void RecordFinishedElsewhere(List<PlannedRun> todo, List<RunResult> results, SearchState state, ResultStore store)
+    {
+        var returned = results.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var probe in todo.Where(p => !returned.Contains(p.Id)))
+        {
+            if (store.Read(probe) is { Finished: true, Result: { } r }) state.Record(r);
+            else
+                throw new LoraLabException(
+                    $"{store.Directory}: probe {probe.Id} neither ran nor has a finished result; rerun to retry",
+                    ExitCodes.RunFailed);
+        }
     }
 
     /// <summary>Writes plan.json and DIR/search.json from what is known; returns the grid points without a

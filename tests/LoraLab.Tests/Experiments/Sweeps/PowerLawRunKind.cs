@@ -34,8 +34,12 @@ public sealed class PowerLawRunKind : IRunKind
     public JsonObject Resolve(JsonObject merged, string source) =>
         (JsonObject)ConfigJson.ToNode(ConfigLoader.FromTree<SyntheticConfig>(merged, null, source));
 
+    /// <summary>Called at the start of every execution (e.g. another process finishing probes meanwhile).</summary>
+    public Action? OnExecute;
+
     public RunOutcome Execute(JsonObject resolved, RunContext context)
     {
+        OnExecute?.Invoke();
         if (KillSwitch is { } kill && Interlocked.Increment(ref Executions) > kill.After)
         {
             kill.Source.Cancel();

@@ -132,6 +132,38 @@ public sealed class SearchTests : IDisposable
     }
 
     [Fact]
+    public void ProbesFinishedByAnotherProcessMeanwhile_AreReadFromDisk_AndTheSearchEnds()
+    {
+        // A second process on the same folder finishes every probe while the first one's first wave runs: the runner
+        // skips those probes (finished on disk), and the search must read them instead of asking for them forever.
+        var other = Path.Combine(_dir, "other");
+        var shared = Path.Combine(_dir, "shared");
+        var spec = Spec(widths: "[128, 1024, 8192]", seeds: "[0, 1, 2]");
+        var once = new PowerLawRunKind();
+        SweepRunner.Run(SweepPlanner.Plan(spec, RunKinds.Default.With(once)), new ResultStore(other),
+            RunKinds.Default.With(once), new SweepRunOptions(), TextWriter.Null);
+
+        int copied = 0;
+        var racing = new PowerLawRunKind();
+        racing.OnExecute = () =>
+        {
+            if (Interlocked.Exchange(ref copied, 1) == 1) return;
+            foreach (var run in Directory.GetDirectories(Path.Combine(other, "runs")))
+            {
+                var target = Path.Combine(shared, "runs", Path.GetFileName(run));
+                Directory.CreateDirectory(target);
+                File.Copy(Path.Combine(run, "result.json"), Path.Combine(target, "result.json"), overwrite: true);
+            }
+        };
+        var kinds = RunKinds.Default.With(racing);
+        SweepRunner.Run(SweepPlanner.Plan(spec, kinds), new ResultStore(shared), kinds, new SweepRunOptions(), TextWriter.Null);
+
+        Assert.True(racing.Executions < once.Executions);
+        Assert.Equal(File.ReadAllText(Path.Combine(other, SearchResults.FileName)),
+            File.ReadAllText(Path.Combine(shared, SearchResults.FileName)));
+    }
+
+    [Fact]
     public void Spec_SearchedKeyAlsoAGridAxis_IsAUsageError()
     {
         var ex = Assert.Throws<LoraLabException>(() => SweepSpec.Parse(ConfigLoader.ParseObject(

@@ -1,32 +1,43 @@
 using LoraLab.IO;
-using Microsoft.ML.Tokenizers;
 
 namespace LoraLab.Models.Bert;
 
 /// <summary>
-/// WordPiece tokenization for BERT models (Microsoft.ML.Tokenizers' BertTokenizer: basic tokenization, lowercasing,
-/// accent stripping, greedy longest-match WordPiece), with HF's handling of sentence pairs: segment ids and
-/// "longest_first" truncation (drop one token at a time from the longer side until the pair fits).
+/// WordPiece tokenization for BERT models as Hugging Face tokenizers' BertTokenizerFast does it: the words of
+/// <see cref="BertBasicTokenizer"/> (clean text, CJK split, accents stripped in every script, lowercase, punctuation
+/// split), then greedy longest-match WordPiece ("##" continuations; a word with no match, or longer than 100
+/// characters, is [UNK]); and HF's handling of sentence pairs: segment ids and "longest_first" truncation (drop one
+/// token at a time from the longer side until the pair fits). Checked against HF's Rust tokenizers in the tests.
+/// (Microsoft.ML.Tokenizers' BertTokenizer, used before, dropped tabs and newlines instead of splitting on them,
+/// dropped emoji instead of giving [UNK], and could not strip accents outside its Latin table without ICU.)
 /// </summary>
 public sealed class BertTextTokenizer
 {
-    private readonly BertTokenizer _tokenizer;
-    private readonly bool _stripAccents;
+    private const int MaxInputCharsPerWord = 100;
+    private readonly Dictionary<string, int> _vocab;
+    private readonly bool _lowerCase;
+    private readonly int _unk, _cls, _sep;
 
-    private BertTextTokenizer(BertTokenizer tokenizer, bool stripAccents) =>
-        (_tokenizer, _stripAccents) = (tokenizer, stripAccents);
+    private BertTextTokenizer(Dictionary<string, int> vocab, bool lowerCase, string path)
+    {
+        (_vocab, _lowerCase) = (vocab, lowerCase);
+        int Special(string token) => vocab.TryGetValue(token, out var id) ? id
+            : throw new LoraLabException($"{path}: the vocabulary has no {token} token", ExitCodes.BadInput);
+        (_unk, _cls, _sep, PadId) = (Special("[UNK]"), Special("[CLS]"), Special("[SEP]"), Special("[PAD]"));
+    }
 
-    /// <summary>From a vocab.txt (one WordPiece per line); <paramref name="lowerCase"/> for uncased models
-    /// (lowercasing and accent stripping, as HF's do_lower_case).</summary>
+    /// <summary>From a vocab.txt (one WordPiece per line, id = line number from 0); <paramref name="lowerCase"/> for
+    /// uncased models (lowercasing and accent stripping, as HF's do_lower_case with strip_accents unset).</summary>
     public static BertTextTokenizer FromVocab(string vocabPath, bool lowerCase = true)
     {
         if (!File.Exists(vocabPath)) throw new LoraLabException($"vocabulary not found: {vocabPath}");
-        // HF BertTokenizer: strip_accents=None follows do_lower_case (uncased models strip accents: "café" → "cafe").
-        var options = new BertOptions { LowerCaseBeforeTokenization = lowerCase, RemoveNonSpacingMarks = lowerCase };
-        return new BertTextTokenizer(BertTokenizer.Create(vocabPath, options), stripAccents: lowerCase);
+        var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
+        var lines = File.ReadAllLines(vocabPath);
+        for (var i = 0; i < lines.Length; i++) vocab[lines[i]] = i; // a repeated line keeps its last id, as HF's
+        return new BertTextTokenizer(vocab, lowerCase, vocabPath);
     }
 
-    public int PadId => _tokenizer.PaddingTokenId;
+    public int PadId { get; }
 
     /// <summary>
     /// [CLS] text [SEP] (pair [SEP]), truncated to at most <paramref name="maxLength"/> tokens including the
@@ -40,14 +51,46 @@ public sealed class BertTextTokenizer
         var a = Ids(text);
         var b = pair is null ? null : Ids(pair);
         TruncateLongestFirst(a, b, maxLength - special);
-        var ids = _tokenizer.BuildInputsWithSpecialTokens(a, b);
-        var types = _tokenizer.CreateTokenTypeIdsFromSequences(a, b);
+        List<int> ids = [_cls, .. a, _sep], types = [.. Enumerable.Repeat(0, a.Count + 2)];
+        if (b is not null)
+        {
+            ids.AddRange([.. b, _sep]);
+            types.AddRange(Enumerable.Repeat(1, b.Count + 1));
+        }
         return new BertEncoding(ids.ToArray(), types.ToArray());
     }
 
-    /// <summary>WordPiece ids without special tokens; accents folded first (NFD is unavailable without ICU).</summary>
-    private List<int> Ids(string text) =>
-        _tokenizer.EncodeToIds(_stripAccents ? AccentFolding.Fold(text) : text, addSpecialTokens: false).ToList();
+    /// <summary>WordPiece ids without special tokens.</summary>
+    private List<int> Ids(string text)
+    {
+        var ids = new List<int>();
+        foreach (var word in BertBasicTokenizer.Words(text, _lowerCase, stripAccents: _lowerCase)) WordPiece(word, ids);
+        return ids;
+    }
+
+    // Greedy longest match from the left over whole characters (tokenizers' WordPiece model).
+    private void WordPiece(string word, List<int> into)
+    {
+        var starts = new List<int>(); // UTF-16 offset of each character
+        for (var i = 0; i < word.Length; i += char.IsSurrogatePair(word, i) ? 2 : 1) starts.Add(i);
+        if (starts.Count > MaxInputCharsPerWord) { into.Add(_unk); return; }
+        starts.Add(word.Length);
+        var pieces = new List<int>();
+        for (var start = 0; start < starts.Count - 1;)
+        {
+            var end = starts.Count - 1;
+            int? piece = null;
+            for (; end > start; end--)
+            {
+                var sub = word[starts[start]..starts[end]];
+                if (_vocab.TryGetValue(start > 0 ? "##" + sub : sub, out var id)) { piece = id; break; }
+            }
+            if (piece is null) { into.Add(_unk); return; }
+            pieces.Add(piece.Value);
+            start = end;
+        }
+        into.AddRange(pieces);
+    }
 
     private static void TruncateLongestFirst(List<int> a, List<int>? b, int budget)
     {

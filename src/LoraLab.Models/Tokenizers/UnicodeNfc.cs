@@ -4,9 +4,10 @@ using System.Text;
 namespace LoraLab.Models.Tokenizers;
 
 /// <summary>
-/// Unicode Normalization Form C (UAX #15: canonical decomposition, canonical ordering, canonical composition) without
-/// ICU. The build runs with InvariantGlobalization, where string.Normalize returns non-ASCII text unchanged (tested:
-/// "e" + U+0301 stays two characters and IsNormalized says true), so Qwen2's NFC normalizer needs this. The tables
+/// Unicode Normalization Forms C and D (UAX #15: canonical decomposition, canonical ordering, canonical composition)
+/// without ICU. The build runs with InvariantGlobalization, where string.Normalize returns non-ASCII text unchanged
+/// (tested: "e" + U+0301 stays two characters and IsNormalized says true), so Qwen2's NFC normalizer and BERT's
+/// accent stripping (NFD) need this. The tables
 /// (UnicodeNfc.txt, embedded) are generated from the Unicode 15.0.0 UnicodeData.txt and
 /// DerivedNormalizationProps.txt by tools/make_nfc_data.py; Hangul syllables are composed algorithmically (§3.12).
 /// Checked against Unicode's NormalizationTest.txt and HF tokenizers' NFC normalizer in the tests.
@@ -23,11 +24,28 @@ internal static class UnicodeNfc
     {
         // Below U+0300 every character is its own NFC and nothing there combines with its neighbour.
         if (!text.AsSpan().ContainsAnyInRange('\u0300', '\uffff')) return text;
+        var cps = Decomposed(text);
+        Compose(cps);
+        return Text(cps, text.Length);
+    }
+
+    /// <summary>The NFD form of <paramref name="text"/> (canonical decomposition and ordering; BERT's accent
+    /// stripping).</summary>
+    public static string Decompose(string text) =>
+        // Below U+00C0 no character has a canonical decomposition.
+        text.AsSpan().ContainsAnyInRange('\u00c0', '\uffff') ? Text(Decomposed(text), text.Length) : text;
+
+    private static List<int> Decomposed(string text)
+    {
         var cps = new List<int>(text.Length);
         foreach (var rune in text.EnumerateRunes()) Decompose(rune.Value, cps);
         Reorder(cps);
-        Compose(cps);
-        var builder = new StringBuilder(text.Length);
+        return cps;
+    }
+
+    private static string Text(List<int> cps, int capacity)
+    {
+        var builder = new StringBuilder(capacity);
         foreach (var cp in cps) builder.Append(char.ConvertFromUtf32(cp));
         return builder.ToString();
     }

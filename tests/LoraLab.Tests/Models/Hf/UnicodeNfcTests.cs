@@ -14,10 +14,11 @@ namespace LoraLab.Tests.Models.Hf;
 public sealed class UnicodeNfcTests
 {
     [Fact]
-    public void Normalize_PassesUnicodeNormalizationTest()
+    public void NormalizeAndDecompose_PassUnicodeNormalizationTest()
     {
-        // NormalizationTest.txt: c1;c2;c3;c4;c5 with NFC(c1) = NFC(c2) = NFC(c3) = c2 and NFC(c4) = NFC(c5) = c4;
-        // every code point not listed in Part 1 is its own NFC.
+        // NormalizationTest.txt: c1;c2;c3;c4;c5 with NFC(c1) = NFC(c2) = NFC(c3) = c2, NFC(c4) = NFC(c5) = c4,
+        // NFD(c1) = NFD(c2) = NFD(c3) = c3, NFD(c4) = NFD(c5) = c5; every code point not listed in Part 1 is its own
+        // NFC and NFD.
         var (lines, failures, listed) = (0, new List<string>(), new HashSet<int>());
         var part = "";
         foreach (var line in ReadConformanceFile())
@@ -28,6 +29,8 @@ public sealed class UnicodeNfcTests
             if (part == "@Part1") listed.Add(char.ConvertToUtf32(c[0], 0));
             foreach (var (source, expected) in new[] { (0, 1), (1, 1), (2, 1), (3, 3), (4, 3) })
                 if (UnicodeNfc.Normalize(c[source]) != c[expected]) failures.Add(line);
+            foreach (var (source, expected) in new[] { (0, 2), (1, 2), (2, 2), (3, 4), (4, 4) }) // NFD
+                if (UnicodeNfc.Decompose(c[source]) != c[expected]) failures.Add("NFD " + line);
             lines++;
         }
         Assert.Equal(19_074, lines);
@@ -37,6 +40,7 @@ public sealed class UnicodeNfcTests
             if (cp is >= 0xD800 and <= 0xDFFF || listed.Contains(cp)) continue;
             var single = char.ConvertFromUtf32(cp);
             Assert.True(UnicodeNfc.Normalize(single) == single, $"U+{cp:X4} is its own NFC");
+            Assert.True(UnicodeNfc.Decompose(single) == single, $"U+{cp:X4} is its own NFD");
         }
     }
 

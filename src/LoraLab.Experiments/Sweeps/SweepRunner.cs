@@ -46,8 +46,8 @@ public static class SweepRunner
         if (pack < 1) throw new LoraLabException($"--pack must be >= 1, got {pack}", ExitCodes.Usage);
         if (pack > 1 && kind is not IPackableRunKind)
             throw new LoraLabException($"--pack: runs of kind '{kind.Name}' cannot be packed (packable kinds: toy; " +
-                                       "see docs/performance.md, \"Packing K adapters into one " +
-                                       "pass\")", ExitCodes.Usage);
+                                       "see docs/performance.md, \"Packing K adapters into one pass\")",
+                                       ExitCodes.Usage);
     }
 
     /// <summary>Executes packs of runs: in this process (one after another, or <c>jobs</c> at a time on threads when

@@ -89,7 +89,8 @@ public sealed class AdapterCommandsTests
     [Fact]
     public void Init_UnknownScheme_UsageError()
     {
-        var result = CliTester.Run("adapter", "init", "--model", "mlp:in=4,hidden=4,out=2", "--init", "c", "--out", CliTester.TempDir());
+        var result = CliTester.Run("adapter", "init", "--model", "mlp:in=4,hidden=4,out=2", "--init", "c", "--out",
+                                   CliTester.TempDir());
         Assert.Equal(64, result.ExitCode);
         Assert.Contains("unknown init scheme 'c'", result.Error);
     }

@@ -45,7 +45,8 @@ public sealed class FinetuneCommandTests
         // A few steps on a slice of the data; paths absolute so the test does not depend on the working directory.
         var dir = CliTester.TempDir();
         var text = RepoPaths.Data("tinyshakespeare/input.txt");
-        var result = CliTester.Run("finetune", "--config", Path.Combine(RepoPaths.Root, "configs", "stories260k-tinyshakespeare.json"),
+        var result = CliTester.Run("finetune", "--config",
+                                   Path.Combine(RepoPaths.Root, "configs", "stories260k-tinyshakespeare.json"),
             "--set", $"model.path={RepoPaths.Data("stories260K/stories260K.bin")}",
             "--set", $"model.tokenizer_path={RepoPaths.Data("stories260K/tok512.bin")}",
             "--set", $"data.train_path={text}", "--set", $"data.eval_path={text}",

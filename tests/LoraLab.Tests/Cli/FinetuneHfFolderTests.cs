@@ -19,7 +19,8 @@ public sealed class FinetuneHfFolderTests : IDisposable
         ["lm"] = string.Concat(Enumerable.Repeat("Once upon a time there was a little girl named Lily.\n" +
                  "She loved to play outside in the sunshine.\nOne day she saw a big red ball in the park.\n", 4)),
         ["chat"] = string.Concat(Enumerable.Repeat(
-            "{\"messages\": [{\"role\": \"user\", \"content\": \"Hi Lily\"}, {\"role\": \"assistant\", \"content\": \"A red ball.\"}]}\n", 8)),
+            "{\"messages\": [{\"role\": \"user\", \"content\": \"Hi Lily\"}, {\"role\": \"assistant\", \"content\": " +
+            "\"A red ball.\"}]}\n", 8)),
     };
 
     [Theory]
@@ -29,19 +30,20 @@ public sealed class FinetuneHfFolderTests : IDisposable
     public void Finetune_FixtureFolder_TrainsWithItsTokenizerAndDefaultTargets(string arch, string task, string target)
     {
         var fixture = new HfFixture(arch);
-        var (train, eval) = (Path.Combine(_dir, "train." + (task == "lm" ? "txt" : "jsonl")), Path.Combine(_dir, "eval.jsonl"));
+        var (train, eval) = (Path.Combine(_dir, "train." + (task == "lm" ? "txt" : "jsonl")),
+                             Path.Combine(_dir, "eval.jsonl"));
         File.WriteAllText(train, Data[task]);
         File.Copy(train, eval = Path.ChangeExtension(eval, Path.GetExtension(train)));
-        var run = CliTester.Run("finetune", "--model", fixture.Dir, "--data", train, "--eval-data", eval, "--task", task,
-            "--steps", "2", "--batch-size", "2", "--max-seq-len", "32", "--out", Path.Combine(_dir, "run"));
+        var run = CliTester.Run("finetune", "--model", fixture.Dir, "--data", train, "--eval-data", eval, "--task",
+            task, "--steps", "2", "--batch-size", "2", "--max-seq-len", "32", "--out", Path.Combine(_dir, "run"));
 
         Assert.True(run.ExitCode == 0, run.Error);
         var adapter = PeftAdapter.Read(Path.Combine(_dir, "run", "adapter"));
         Assert.Contains(target, adapter.Config.TargetModules!.ToString());
         Assert.Equal(PretrainedModels.NameOf(fixture.Dir), adapter.Config.BaseModelNameOrPath);
         if (arch == "qwen2") Assert.Contains("chat template: chatml", run.Error);
-        var generated = CliTester.Run("generate", fixture.Dir, "--adapter", Path.Combine(_dir, "run", "adapter"), "--prompt", "Once",
-            "--max-new-tokens", "5");
+        var generated = CliTester.Run("generate", fixture.Dir, "--adapter", Path.Combine(_dir, "run", "adapter"),
+            "--prompt", "Once", "--max-new-tokens", "5");
         Assert.True(generated.ExitCode == 0, generated.Error);
     }
 }

@@ -70,7 +70,8 @@ public sealed class FinetuneZeroConfigTests
             $"{{\"role\": \"assistant\", \"content\": \"yo {i}\"}}]}}"));
 
         var run = CliTester.Run("finetune", "--model", RepoPaths.Fixture(Path.Combine("hf", "qwen2")), "--data", data,
-            "--task", "chat", "--steps", "2", "--batch-size", "2", "--max-seq-len", "64", "--out", Path.Combine(dir, "run"));
+            "--task", "chat", "--steps", "2", "--batch-size", "2", "--max-seq-len", "64", "--out",
+            Path.Combine(dir, "run"));
 
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("chat template: chatml (the tokenizer has the token <|im_start|>)", run.Error);

@@ -19,7 +19,8 @@ public sealed class GenerateCommandTests : IDisposable
     [Fact]
     public void Generate_GreedyFromPrompt_PrintsPromptAndLlama2cContinuation()
     {
-        var (code, stdout, _) = Run("generate", Bin, "--tokenizer", Tok, "--prompt", "Once upon a time", "--set", "max_new_tokens=12");
+        var (code, stdout, _) = Run("generate", Bin, "--tokenizer", Tok, "--prompt", "Once upon a time", "--set",
+                                    "max_new_tokens=12");
         Assert.Equal(0, code);
         Assert.StartsWith("Once upon a time, there was a little girl named Lily.", stdout);
     }
@@ -32,7 +33,8 @@ public sealed class GenerateCommandTests : IDisposable
 
         // When
         var fromHf = Run("generate", _dir, "--set", "max_new_tokens=30", "--set", "temperature=0.9", "--set", "seed=5");
-        var fromBin = Run("generate", Bin, "--tokenizer", Tok, "--set", "max_new_tokens=30", "--set", "temperature=0.9", "--set", "seed=5");
+        var fromBin = Run("generate", Bin, "--tokenizer", Tok, "--set", "max_new_tokens=30", "--set", "temperature=0.9",
+                          "--set", "seed=5");
 
         // Then
         Assert.Equal(0, fromHf.Code);
@@ -48,8 +50,10 @@ public sealed class GenerateCommandTests : IDisposable
         File.Delete(Path.Combine(_dir, "tokenizer.bin"));
 
         // When
-        var fromHf = Run("generate", _dir, "--prompt", "Once upon a time, Tom's cat", "--set", "max_new_tokens=30", "--set", "temperature=0.9", "--set", "seed=5");
-        var fromBin = Run("generate", Bin, "--tokenizer", Tok, "--prompt", "Once upon a time, Tom's cat", "--set", "max_new_tokens=30", "--set", "temperature=0.9", "--set", "seed=5");
+        var fromHf = Run("generate", _dir, "--prompt", "Once upon a time, Tom's cat", "--set", "max_new_tokens=30",
+                         "--set", "temperature=0.9", "--set", "seed=5");
+        var fromBin = Run("generate", Bin, "--tokenizer", Tok, "--prompt", "Once upon a time, Tom's cat", "--set",
+                          "max_new_tokens=30", "--set", "temperature=0.9", "--set", "seed=5");
 
         // Then
         Assert.Equal(0, fromHf.Code);

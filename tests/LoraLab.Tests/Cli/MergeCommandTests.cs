@@ -33,7 +33,8 @@ public sealed class MergeCommandTests : IDisposable
 
         // When
         var outDir = Path.Combine(_dir, "merged");
-        var result = CliTester.Run("merge", "--model", fixture.Dir, "--adapter", fixture.AdapterDir(adapter), "--out", outDir);
+        var result = CliTester.Run("merge", "--model", fixture.Dir, "--adapter", fixture.AdapterDir(adapter), "--out",
+                                   outDir);
 
         // Then: a plain folder (no LoRA tensors), same files, logits to 1e-5
         Assert.Equal(0, result.ExitCode);
@@ -41,7 +42,8 @@ public sealed class MergeCommandTests : IDisposable
         Assert.Empty(LoraInjector.FindLayers(merged.Model));
         TensorAssert.CloseValues(Logits64(merged.Model, fixture.Tokens), expected, atol: 1e-5, rtol: 0, arch);
         Assert.True(File.Exists(Path.Combine(outDir, "tokenizer.json")));
-        Assert.Equal(fixture.Tokens.Select(t => (int)t).Skip(merged.Tokenizer.AddsBos ? 1 : 0), merged.Tokenizer.Encode(fixture.Text));
+        Assert.Equal(fixture.Tokens.Select(t => (int)t).Skip(merged.Tokenizer.AddsBos ? 1 : 0),
+                     merged.Tokenizer.Encode(fixture.Text));
     }
 
     [Fact]
@@ -50,7 +52,8 @@ public sealed class MergeCommandTests : IDisposable
         var fixture = new HfFixture("qwen2");
         var outDir = Path.Combine(_dir, "merged");
 
-        var result = CliTester.Run("merge", "--model", fixture.Dir, "--adapter", fixture.AdapterDir("default"), "--out", outDir);
+        var result = CliTester.Run("merge", "--model", fixture.Dir, "--adapter", fixture.AdapterDir("default"), "--out",
+                                   outDir);
 
         Assert.Equal(0, result.ExitCode);
         var header = SafetensorsFile.ReadHeader(Path.Combine(outDir, "model.safetensors"));
@@ -88,7 +91,8 @@ public sealed class MergeCommandTests : IDisposable
         Assert.Equal(0, result.ExitCode);
         var merged = PretrainedModels.LoadCausalLm(outDir).Model;
         TensorAssert.CloseValues(Logits64(merged, tokens), expected, atol: 1e-5, rtol: 0, "stories260K merged");
-        var viaAdapter = CliTester.Run("generate", bin, "--tokenizer", tok, "--adapter", adapter, "--max-new-tokens", "30");
+        var viaAdapter = CliTester.Run("generate", bin, "--tokenizer", tok, "--adapter", adapter, "--max-new-tokens",
+                                       "30");
         Assert.Equal(viaAdapter.Output, CliTester.Run("generate", outDir, "--max-new-tokens", "30").Output);
     }
 

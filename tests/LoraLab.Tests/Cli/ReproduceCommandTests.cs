@@ -49,7 +49,8 @@ public sealed class ReproduceCommandTests
         Assert.True(summary["rank"]!["a-alpha-eff-1"]!["edge_slope"]!.GetValue<double>()
                     < summary["rank"]!["a-alpha-over-r"]!["edge_slope"]!.GetValue<double>());
         Assert.NotNull(summary["phase_check"]!["layer.A"]);
-        foreach (var f in new[] { "report.html", "table.txt", "timing.json", "figures/edge_vs_width_layer.png", "figures/eta_star_vs_rank.png" })
+        foreach (var f in new[] { "report.html", "table.txt", "timing.json", "figures/edge_vs_width_layer.png",
+                                 "figures/eta_star_vs_rank.png" })
             Assert.True(File.Exists(Path.Combine(dir, f)), f);
         Assert.DoesNotContain("seconds", File.ReadAllText(Path.Combine(dir, "summary.json")));
     }
@@ -79,7 +80,8 @@ public sealed class ReproduceCommandTests
         var resumed = CliTester.Run(Tiny(killed, "--no-rank"));
         Assert.True(resumed.ExitCode == 0, resumed.Error);
         Assert.Contains("finished", resumed.Error);
-        Assert.Equal(File.ReadAllText(Path.Combine(reference, "summary.json")), File.ReadAllText(Path.Combine(killed, "summary.json")));
+        Assert.Equal(File.ReadAllText(Path.Combine(reference, "summary.json")),
+                     File.ReadAllText(Path.Combine(killed, "summary.json")));
     }
 
     [Fact]
@@ -94,8 +96,10 @@ public sealed class ReproduceCommandTests
     {
         var x = cell[key]!.GetValue<double>();
         var ci = cell[key + "_ci95"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
-        Assert.True(ci.Length == 2 && ci[0] < x && x < ci[1], $"{what} {key} {x} not strictly inside [{string.Join(", ", ci)}]");
+        Assert.True(ci.Length == 2 && ci[0] < x && x < ci[1],
+                    $"{what} {key} {x} not strictly inside [{string.Join(", ", ci)}]");
     }
 
-    static int Count(string dir) => Directory.Exists(dir) ? Directory.EnumerateFiles(dir, "result.json", SearchOption.AllDirectories).Count() : 0;
+    static int Count(string dir) => Directory.Exists(dir)
+        ? Directory.EnumerateFiles(dir, "result.json", SearchOption.AllDirectories).Count() : 0;
 }

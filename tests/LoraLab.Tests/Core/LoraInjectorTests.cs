@@ -36,7 +36,8 @@ public sealed class LoraInjectorTests
     {
         torch.manual_seed(2);
         var model = new MlpModel(new MlpSpec(8, 16, 3));
-        LoraInjector.Inject(model, new LoraConfig { Rank = 2, TargetModules = MlpModel.DefaultTargets.ToList(), Init = LoraInit.B });
+        LoraInjector.Inject(model, new LoraConfig { Rank = 2, TargetModules = MlpModel.DefaultTargets.ToList(),
+                                                   Init = LoraInit.B });
 
         model.forward(randn(5, 8)).square().sum().backward();
 
@@ -44,7 +45,8 @@ public sealed class LoraInjectorTests
         {
             var isLora = name.Contains("lora_");
             Assert.Equal(isLora, p.grad is not null);
-            if (name.EndsWith("lora_A.weight")) Assert.True(p.grad!.abs().sum().item<float>() > 0, $"{name} got no gradient");
+            if (name.EndsWith("lora_A.weight"))
+                Assert.True(p.grad!.abs().sum().item<float>() > 0, $"{name} got no gradient");
         }
     }
 

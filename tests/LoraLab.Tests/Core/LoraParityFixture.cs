@@ -6,7 +6,8 @@ namespace LoraLab.Tests.Core;
 public sealed record LoraParityFixture(
     int FormatVersion, string Generator, int InFeatures, int OutFeatures, int Rank, double Alpha, int Seed,
     double[] BaseWeight, double[] BaseBias, double[] InitLoraA, double[] LoraB, double[] X, double[] Y, double Loss,
-    double[] GradA, double[] GradB, AdamWSettings Adamw, double[] AdamwLosses, double[] AdamwFinalA, double[] AdamwFinalB)
+    double[] GradA, double[] GradB, AdamWSettings Adamw, double[] AdamwLosses, double[] AdamwFinalA,
+    double[] AdamwFinalB)
 {
     public static LoraParityFixture Load()
     {
@@ -14,7 +15,8 @@ public sealed record LoraParityFixture(
         var fixture = JsonSerializer.Deserialize<LoraParityFixture>(File.ReadAllText(path),
             new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower })!;
         Assert.True(fixture.FormatVersion == 1,
-            $"{path} has format_version {fixture.FormatVersion}; regenerate it: /usr/bin/python3 tools/make_lora_fixtures.py > {path}");
+            $"{path} has format_version {fixture.FormatVersion}; regenerate it: " +
+            $"/usr/bin/python3 tools/make_lora_fixtures.py > {path}");
         return fixture;
     }
 }

@@ -102,7 +102,8 @@ public sealed partial class DocsArchitectureTests
                 names = line[(colon + 1)..];
                 documented[project] = new SortedSet<string>(StringComparer.Ordinal);
             }
-            foreach (var name in names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            foreach (var name in names.Split(',',
+                                             StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 documented[project].Add(name);
         }
 

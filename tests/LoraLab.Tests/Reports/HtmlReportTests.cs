@@ -9,7 +9,8 @@ public sealed class HtmlReportTests
     {
         var dir = Directory.CreateTempSubdirectory("loralab-report-").FullName;
         var chart = new ChartSpec("t", "x", "y",
-            [new ChartSeries("a<b", [1, 10, 100], [1, 0.1, double.NaN]), ChartSeries.PowerLaw("n^-1", -1, 1, 1, 1, 100)])
+            [new ChartSeries("a<b", [1, 10, 100], [1, 0.1, double.NaN]),
+             ChartSeries.PowerLaw("n^-1", -1, 1, 1, 1, 100)])
         { LogX = true, LogY = true };
         var png = LineChart.Save(chart, Path.Combine(dir, "fig"));
         var html = new HtmlReport("R & D").Paragraph("1 < 2").Table(["h"], [["<td>"]]).FigurePng(png, "cap").Render();

@@ -23,13 +23,15 @@ public sealed class BestAdapterTests
         using var dir = new TempDirectory();
         FinetuneResult result;
         using (var task = new TinyTask(seed: 0))
-            result = FinetuneRecipe.Train(Config(200) with { EarlyStoppingPatience = 2 }, task, dir.Path, TextWriter.Null);
+            result = FinetuneRecipe.Train(Config(200) with { EarlyStoppingPatience = 2 }, task, dir.Path,
+                                          TextWriter.Null);
 
         Assert.True(result.StoppedEarly);
         Assert.Equal("completed", result.Status);
         Assert.Equal("accuracy", result.SelectBy);
         Assert.True(result.StepsCompleted < 200);
-        Assert.Equal(result.BestStep + 2 * 2, result.StepsCompleted);        // two evals (2 steps apart) without a new best
+        // two evals (2 steps apart) without a new best
+        Assert.Equal(result.BestStep + 2 * 2, result.StepsCompleted);
         // adapter-best/ holds exactly the adapter after best_step: a run of best_step steps gives the same bytes.
         using var reference = new TempDirectory();
         using (var task = new TinyTask(seed: 0))

@@ -12,7 +12,8 @@ public sealed class ClassificationMetricsTests
     public void Accuracy_HandComputed() => Assert.Equal(4.0 / 6, ClassificationMetrics.Accuracy(Predicted, Gold), 12);
 
     [Fact]
-    public void F1_HandComputed() => Assert.Equal(2.0 * 2 / (2 * 2 + 1 + 1), ClassificationMetrics.F1(Predicted, Gold), 12);
+    public void F1_HandComputed() => Assert.Equal(2.0 * 2 / (2 * 2 + 1 + 1), ClassificationMetrics.F1(Predicted, Gold),
+                                                  12);
 
     [Fact]
     public void Mcc_HandComputed()

@@ -18,7 +18,8 @@ public sealed class FinetuneConfigTests
     [Fact]
     public void Load_UnknownKey_IsAnError()
     {
-        var ex = Assert.Throws<LoraLabException>(() => ConfigLoader.Load<FinetuneConfig>(null, ["optim.learning_rate=1e-3"]));
+        var ex = Assert.Throws<LoraLabException>(
+            () => ConfigLoader.Load<FinetuneConfig>(null, ["optim.learning_rate=1e-3"]));
 
         Assert.Contains("unknown key 'optim.learning_rate'", ex.Message);
         Assert.Equal(ExitCodes.Usage, ex.ExitCode);
@@ -28,7 +29,8 @@ public sealed class FinetuneConfigTests
     public void Load_KebabEnumsAndNestedKeys_Parse()
     {
         var config = ConfigLoader.Load<FinetuneConfig>(null,
-            ["model.kind=llama2c", "task=wikitext2", "schedule.decay=cosine", "lora.init=b", "data.on_bad_rows=skip", "pooling=mean"]);
+            ["model.kind=llama2c", "task=wikitext2", "schedule.decay=cosine", "lora.init=b", "data.on_bad_rows=skip",
+             "pooling=mean"]);
 
         Assert.Equal(ModelKind.Llama2c, config.Model.Kind);
         Assert.Equal(FinetuneTask.Wikitext2, config.Task);
@@ -55,7 +57,8 @@ public sealed class FinetuneConfigTests
     public void RepoConfigs_AllLoadAndValidate()
     {
         var files = Directory.GetFiles(Path.Combine(RepoPaths.Root, "configs"), "*.json")
-            .Where(f => Path.GetFileName(f).StartsWith("minilm-") || Path.GetFileName(f).StartsWith("stories260k-")).ToList();
+            .Where(f => Path.GetFileName(f).StartsWith("minilm-") || Path.GetFileName(f).StartsWith("stories260k-"))
+                .ToList();
 
         Assert.True(files.Count >= 5);
         foreach (var file in files) ConfigLoader.Load<FinetuneConfig>(file);

@@ -28,7 +28,8 @@ public sealed class FinetuneRecipeTests
         Assert.Equal("completed", result.Status);
         Assert.Equal(6, result.StepsCompleted);
         Assert.Equal(["query", "value"], result.AdaptedLayers);
-        var lines = File.ReadAllLines(dir.File("metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var lines = File.ReadAllLines(dir.File("metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+            .ToList();
         var train = lines.Where(l => l.GetProperty("kind").GetString() == "train").ToList();
         Assert.Equal(6, train.Count);
         Assert.Equal(4, lines.Count(l => l.GetProperty("kind").GetString() == "eval"));   // steps 0, 2, 4, 6
@@ -36,7 +37,8 @@ public sealed class FinetuneRecipeTests
         Assert.Equal(1e-2, first.GetProperty("lr").GetProperty("lora_A").GetDouble(), 9);
         Assert.Equal(0.0, first.GetProperty("grad_norm_a").GetDouble());                  // Init[A]: B = 0 ⇒ ∂L/∂A = 0
         Assert.True(first.GetProperty("grad_norm_b").GetDouble() > 0);
-        Assert.False(first.TryGetProperty("z_a_rms", out _));                          // diagnostics every log_every = 2
+        // diagnostics every log_every = 2
+        Assert.False(first.TryGetProperty("z_a_rms", out _));
         var second = train[1];
         Assert.Equal(2, second.GetProperty("z_a_rms").GetArrayLength());
         Assert.Equal(2, second.GetProperty("z_b_rms").GetArrayLength());
@@ -58,8 +60,10 @@ public sealed class FinetuneRecipeTests
     {
         using var a = new TempDirectory();
         using var b = new TempDirectory();
-        using (var task = new TinyTask(seed: 3)) FinetuneRecipe.Train(Config(4) with { Seed = 3 }, task, a.Path, TextWriter.Null);
-        using (var task = new TinyTask(seed: 3)) FinetuneRecipe.Train(Config(4) with { Seed = 3 }, task, b.Path, TextWriter.Null);
+        using (var task = new TinyTask(seed: 3))
+            FinetuneRecipe.Train(Config(4) with { Seed = 3 }, task, a.Path, TextWriter.Null);
+        using (var task = new TinyTask(seed: 3))
+            FinetuneRecipe.Train(Config(4) with { Seed = 3 }, task, b.Path, TextWriter.Null);
 
         Assert.Equal(File.ReadAllText(a.File("metrics.jsonl")), File.ReadAllText(b.File("metrics.jsonl")));
         Assert.Equal(File.ReadAllBytes(Path.Combine(a.Path, "adapter", "adapter_model.safetensors")),
@@ -73,7 +77,8 @@ public sealed class FinetuneRecipeTests
         using var reference = new TempDirectory();
 
         FinetuneResult result;
-        using (var task = new TinyTask(seed: 1, nanAtStep: 3)) result = FinetuneRecipe.Train(Config(6), task, diverged.Path, TextWriter.Null);
+        using (var task = new TinyTask(seed: 1, nanAtStep: 3))
+            result = FinetuneRecipe.Train(Config(6), task, diverged.Path, TextWriter.Null);
         using (var task = new TinyTask(seed: 1)) FinetuneRecipe.Train(Config(2), task, reference.Path, TextWriter.Null);
 
         Assert.Equal("diverged", result.Status);
@@ -127,12 +132,15 @@ public sealed class FinetuneRecipeTests
         using var whole = new TempDirectory();
         using var accumulated = new TempDirectory();
         var config = Config(3) with { GradClip = 0, EvalEvery = 0, EvalAtStart = false };
-        using (var task = new TinyTask(seed: 2)) FinetuneRecipe.Train(config with { BatchSize = 32 }, task, whole.Path, TextWriter.Null);
         using (var task = new TinyTask(seed: 2))
-            FinetuneRecipe.Train(config with { BatchSize = 8, GradAccumSteps = 4 }, task, accumulated.Path, TextWriter.Null);
+            FinetuneRecipe.Train(config with { BatchSize = 32 }, task, whole.Path, TextWriter.Null);
+        using (var task = new TinyTask(seed: 2))
+            FinetuneRecipe.Train(config with { BatchSize = 8, GradAccumSteps = 4 }, task, accumulated.Path,
+                                 TextWriter.Null);
 
         static List<JsonElement> Train(TempDirectory d) => File.ReadAllLines(d.File("metrics.jsonl"))
-            .Select(l => JsonDocument.Parse(l).RootElement).Where(l => l.GetProperty("kind").GetString() == "train").ToList();
+            .Select(l => JsonDocument.Parse(l).RootElement).Where(l => l.GetProperty("kind").GetString() == "train")
+                .ToList();
         foreach (var (a, b) in Train(whole).Zip(Train(accumulated)))
             foreach (var key in new[] { "loss", "grad_norm_a", "grad_norm_b", "grad_norm_other" })
                 Assert.Equal(a.GetProperty(key).GetDouble(), b.GetProperty(key).GetDouble(), 1e-6);

@@ -19,7 +19,8 @@ public sealed class FinetuneResumeTests
         Schedule = new LrSchedule { WarmupSteps = 2, Decay = LrDecay.Cosine },
     };
 
-    static byte[] Adapter(TempDirectory dir) => File.ReadAllBytes(Path.Combine(dir.Path, "adapter", "adapter_model.safetensors"));
+    static byte[] Adapter(TempDirectory dir) =>
+        File.ReadAllBytes(Path.Combine(dir.Path, "adapter", "adapter_model.safetensors"));
 
     static FinetuneResult Uninterrupted(TempDirectory dir, FinetuneConfig config)
     {
@@ -32,7 +33,8 @@ public sealed class FinetuneResumeTests
     {
         using var task = new TinyTask(seed: 5, killAtCall: killAtCall);
         if (killAtCall is null) FinetuneRecipe.Train(config, task, dir.Path, log ?? TextWriter.Null, resume);
-        else Assert.Throws<TinyTask.SimulatedKill>(() => FinetuneRecipe.Train(config, task, dir.Path, log ?? TextWriter.Null, resume));
+        else Assert.Throws<TinyTask.SimulatedKill>(
+            () => FinetuneRecipe.Train(config, task, dir.Path, log ?? TextWriter.Null, resume));
     }
 
     [Theory]
@@ -103,7 +105,8 @@ public sealed class FinetuneResumeTests
         var reported = Assert.Single(lines, l => l.StartsWith("checkpoint unusable", StringComparison.Ordinal));
         Assert.Contains("step-00000009.safetensors", reported);
         Assert.Contains(damage == "truncate" ? "truncated" : "checksum mismatch", reported);
-        Assert.Contains(lines, l => l.StartsWith("resumed from", StringComparison.Ordinal) && l.Contains("step 6 of 12"));
+        Assert.Contains(lines, l => l.StartsWith("resumed from", StringComparison.Ordinal)
+                               && l.Contains("step 6 of 12"));
         Assert.Equal(Adapter(reference), Adapter(killed));                // and still bit-identical
     }
 

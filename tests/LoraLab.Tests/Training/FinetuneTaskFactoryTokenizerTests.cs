@@ -24,7 +24,8 @@ public sealed class FinetuneTaskFactoryTokenizerTests(Stories260K stories) : ICl
             Task = FinetuneTask.Tinyshakespeare,
             Data = new DataSpec
             {
-                TrainPath = RepoPaths.Data("tinyshakespeare/input.txt"), EvalPath = RepoPaths.Data("tinyshakespeare/input.txt"),
+                TrainPath = RepoPaths.Data("tinyshakespeare/input.txt"),
+                    EvalPath = RepoPaths.Data("tinyshakespeare/input.txt"),
                 TrainFraction = 0.9, MaxTrainExamples = 8, MaxEvalExamples = 2,
             },
             MaxSeqLen = 32,
@@ -32,7 +33,8 @@ public sealed class FinetuneTaskFactoryTokenizerTests(Stories260K stories) : ICl
 
         // When
         using var fromJson = FinetuneTaskFactory.Create(config, TextWriter.Null);
-        using var fromBin = FinetuneTaskFactory.Create(config with { Model = config.Model with { TokenizerPath = Stories260K.TokenizerPath } }, TextWriter.Null);
+        using var fromBin = FinetuneTaskFactory.Create(
+            config with { Model = config.Model with { TokenizerPath = Stories260K.TokenizerPath } }, TextWriter.Null);
 
         // Then
         Assert.Equal(fromBin.TrainExamples, fromJson.TrainExamples);

@@ -20,7 +20,8 @@ public sealed class GlueTsvReaderTests
 
     static TsvFormat Format(string name) => name switch
     {
-        "sst2" => TsvFormat.Sst2, "cola" => TsvFormat.Cola, "mrpc" => TsvFormat.Mrpc, "qnli" => TsvFormat.Qnli, "rte" => TsvFormat.Rte,
+        "sst2" => TsvFormat.Sst2, "cola" => TsvFormat.Cola, "mrpc" => TsvFormat.Mrpc, "qnli" => TsvFormat.Qnli, "rte" =>
+            TsvFormat.Rte,
         _ => throw new ArgumentException(name),
     };
 
@@ -82,7 +83,8 @@ public sealed class GlueTsvReaderTests
         var rows = Enumerable.Range(0, 12).Select(i => $"row {i}\tx");
         File.WriteAllText(dir.File("bad.tsv"), "sentence\tlabel\nok\t1\n" + string.Join("\n", rows) + "\n");
 
-        var ex = Assert.Throws<LoraLabException>(() => GlueTsvReader.Read(dir.File("bad.tsv"), TsvFormat.Sst2, BadRowPolicy.Error));
+        var ex = Assert.Throws<LoraLabException>(
+            () => GlueTsvReader.Read(dir.File("bad.tsv"), TsvFormat.Sst2, BadRowPolicy.Error));
 
         Assert.Contains("12 malformed row(s)", ex.Message);
         Assert.Contains("bad.tsv:3: unknown label 'x'", ex.Message);
@@ -96,7 +98,8 @@ public sealed class GlueTsvReaderTests
         using var dir = new TempDirectory();
         File.WriteAllText(dir.File("h.tsv"), "text\tlabel\nx\t1\n");
 
-        var ex = Assert.Throws<LoraLabException>(() => GlueTsvReader.Read(dir.File("h.tsv"), TsvFormat.Sst2, BadRowPolicy.Skip));
+        var ex = Assert.Throws<LoraLabException>(
+            () => GlueTsvReader.Read(dir.File("h.tsv"), TsvFormat.Sst2, BadRowPolicy.Skip));
 
         Assert.Contains("line 1 should be the header", ex.Message);
     }

@@ -20,8 +20,8 @@ public sealed class LoraOptimizerTests
         var x = TensorAssert.FromList(f.X, 5, f.InFeatures);
         var config = new OptimizerConfig
         {
-            LrA = f.Adamw.LrA, LrB = f.Adamw.LrB, WeightDecayA = f.Adamw.WeightDecayA, WeightDecayB = f.Adamw.WeightDecayB,
-            Beta1 = f.Adamw.Beta1, Beta2 = f.Adamw.Beta2, Eps = f.Adamw.Eps,
+            LrA = f.Adamw.LrA, LrB = f.Adamw.LrB, WeightDecayA = f.Adamw.WeightDecayA,
+            WeightDecayB = f.Adamw.WeightDecayB, Beta1 = f.Adamw.Beta1, Beta2 = f.Adamw.Beta2, Eps = f.Adamw.Eps,
         };
         using var optimizer = new LoraOptimizer([new AdaptedLayer("layer", layer)], [], config);
 
@@ -38,8 +38,10 @@ public sealed class LoraOptimizerTests
 
         // Then
         TensorAssert.CloseValues(losses, f.AdamwLosses, 1e-6, 1e-5, "losses");
-        TensorAssert.Close(layer.LoraA, TensorAssert.FromList(f.AdamwFinalA, f.Rank, f.InFeatures), 1e-6, 1e-4, "A after AdamW");
-        TensorAssert.Close(layer.LoraB, TensorAssert.FromList(f.AdamwFinalB, f.OutFeatures, f.Rank), 1e-6, 1e-4, "B after AdamW");
+        TensorAssert.Close(layer.LoraA, TensorAssert.FromList(f.AdamwFinalA, f.Rank, f.InFeatures), 1e-6, 1e-4,
+                           "A after AdamW");
+        TensorAssert.Close(layer.LoraB, TensorAssert.FromList(f.AdamwFinalB, f.OutFeatures, f.Rank), 1e-6, 1e-4,
+                           "B after AdamW");
     }
 
     [Fact]

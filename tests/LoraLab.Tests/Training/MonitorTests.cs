@@ -17,13 +17,16 @@ public sealed class MonitorTests
     {
         var monitors = new InstabilityMonitors(Defaults, []);
         for (var step = 1; step <= 12; step++)
-            Assert.Empty(monitors.CheckStep(step, 2.0 - 0.01 * step, Grads(0.1, 0.2 + 0.001 * step, 0.3), hasOther: true));
+            Assert.Empty(monitors.CheckStep(step, 2.0 - 0.01 * step, Grads(0.1, 0.2 + 0.001 * step, 0.3),
+                                            hasOther: true));
 
-        var fired = monitors.CheckStep(13, 7.0, Grads(0.1, 2.5, 0.3), hasOther: true);   // loss > 3 × ~1.93, |g_B| > 10 × ~0.206
+        // loss > 3 × ~1.93, |g_B| > 10 × ~0.206
+        var fired = monitors.CheckStep(13, 7.0, Grads(0.1, 2.5, 0.3), hasOther: true);
         Assert.Equal(["loss_spike", "grad_spike_b"], fired.Select(e => e.Monitor));
         Assert.Equal(7.0, fired[0].Value);
         Assert.Contains("running median", fired[0].Detail);
-        Assert.Empty(new InstabilityMonitors(Defaults, []).CheckStep(1, 1e9, Grads(1e9, 1e9), false));   // no history yet
+        // no history yet
+        Assert.Empty(new InstabilityMonitors(Defaults, []).CheckStep(1, 1e9, Grads(1e9, 1e9), false));
     }
 
     [Fact]
@@ -32,7 +35,8 @@ public sealed class MonitorTests
         var monitors = new InstabilityMonitors(Defaults, []);
         Assert.Empty(monitors.CheckLog(10, [1.0, 1.2], [0.05, double.NaN]));
         Assert.Empty(monitors.CheckLog(20, [2.0, 1.5], [0.05, 0.04]));                    // 1.2 → 2.0: within 4×
-        var fired = monitors.CheckLog(30, [9.0, 1.5], [0.05, 3.0]);                        // 2.0 → 9.0; layer 1 ratio 3 > 1
+        // 2.0 → 9.0; layer 1 ratio 3 > 1
+        var fired = monitors.CheckLog(30, [9.0, 1.5], [0.05, 3.0]);
         Assert.Equal(["za_growth", "update_ratio"], fired.Select(e => e.Monitor));
         Assert.Equal(4.5, fired[0].Value, 9);
         Assert.Contains("layer 1", fired[1].Detail);
@@ -57,7 +61,8 @@ public sealed class MonitorTests
     };
 
     static List<JsonElement> Events(TempDirectory dir) => File.ReadAllLines(dir.File("metrics.jsonl"))
-        .Select(l => JsonDocument.Parse(l).RootElement).Where(l => l.GetProperty("kind").GetString() == "event").ToList();
+        .Select(l => JsonDocument.Parse(l).RootElement).Where(l => l.GetProperty("kind").GetString() == "event")
+            .ToList();
 
     [Fact]
     public void InjectedSpike_Warn_EventLoggedAndPrintedRunCompletes()
@@ -70,9 +75,11 @@ public sealed class MonitorTests
 
         Assert.Equal("completed", result.Status);
         var events = Events(dir);
-        Assert.Contains(events, e => e.GetProperty("monitor").GetString() == "loss_spike" && e.GetProperty("step").GetInt32() == 10);
+        Assert.Contains(events, e => e.GetProperty("monitor").GetString() == "loss_spike"
+                                && e.GetProperty("step").GetInt32() == 10);
         Assert.All(events, e => Assert.Equal("warn", e.GetProperty("action").GetString()));
-        Assert.Contains(log.ToString().Split('\n'), l => l.StartsWith("monitor loss_spike at step 10:", StringComparison.Ordinal));
+        Assert.Contains(log.ToString().Split('\n'),
+                        l => l.StartsWith("monitor loss_spike at step 10:", StringComparison.Ordinal));
         Assert.Equal(events.Count, result.MonitorEvents.Count);
     }
 
@@ -106,7 +113,8 @@ public sealed class MonitorTests
         Assert.Contains("rollback 1/3: back to step 4", log.ToString());
         var nonFinite = Assert.Single(Events(dir));
         Assert.Equal("non_finite", nonFinite.GetProperty("monitor").GetString());
-        var lines = File.ReadAllLines(dir.File("metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var lines = File.ReadAllLines(dir.File("metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+            .ToList();
         var last = lines.Last(l => l.GetProperty("kind").GetString() == "train");
         Assert.Equal(5e-3, last.GetProperty("lr").GetProperty("lora_A").GetDouble(), 12);   // halved after the rollback
     }
@@ -116,7 +124,10 @@ public sealed class MonitorTests
     {
         using var dir = new TempDirectory();
         using var task = new TinyTask(seed: 1, nanAtStep: 7);
-        var config = Config(MonitorAction.Rollback) with { Monitors = new MonitorConfig { Action = MonitorAction.Rollback, MaxRollbacks = 0 } };
+        var config = Config(MonitorAction.Rollback) with
+        {
+            Monitors = new MonitorConfig { Action = MonitorAction.Rollback, MaxRollbacks = 0 },
+        };
 
         var result = FinetuneRecipe.Train(config, task, dir.Path, TextWriter.Null);
 

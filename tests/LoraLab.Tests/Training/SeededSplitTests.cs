@@ -32,6 +32,7 @@ public sealed class SeededSplitTests
     public void Permutation_FixedSeed_IsPinned()
     {
         // Pinned so that a change of generator (which would silently change every split) fails here.
-        Assert.Equal([0, 9, 5, 8, 6, 4, 7, 2, 1, 3], SeededSplit.Permutation(10, 42));   // checked against a Python SplitMix64
+        // checked against a Python SplitMix64
+        Assert.Equal([0, 9, 5, 8, 6, 4, 7, 2, 1, 3], SeededSplit.Permutation(10, 42));
     }
 }

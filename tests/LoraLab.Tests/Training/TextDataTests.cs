@@ -88,7 +88,8 @@ public sealed class TextDataTests
         File.WriteAllText(dir.File("x.jsonl"), "{\"question\":\"q\",\"answer\":\"a\"}\n{oops\n{\"question\":\"q\"}\n");
 
         var (pairs, report) = PromptAnswerReader.Read(dir.File("x.jsonl"), BadRowPolicy.Skip);
-        var ex = Assert.Throws<LoraLabException>(() => PromptAnswerReader.Read(dir.File("x.jsonl"), BadRowPolicy.Error));
+        var ex = Assert.Throws<LoraLabException>(
+            () => PromptAnswerReader.Read(dir.File("x.jsonl"), BadRowPolicy.Error));
 
         Assert.Single(pairs);
         Assert.Equal([2, 3], report.FirstBadRows.Select(r => r.Line));

@@ -8,8 +8,8 @@ namespace LoraLab.Tests.Training;
 
 /// <summary>
 /// A small classification task for exercising <see cref="FinetuneRecipe"/> in milliseconds: 64 random 8-d points,
-/// labels from a fixed random direction, a model query → tanh → value → tanh → classifier (layer names like BERT's, so the
-/// default targets apply). <see cref="NanAtStep"/> poisons the input of one training call with NaN;
+/// labels from a fixed random direction, a model query → tanh → value → tanh → classifier (layer names like BERT's, so
+/// the default targets apply). <see cref="NanAtStep"/> poisons the input of one training call with NaN;
 /// <see cref="KillAtCall"/> throws <see cref="SimulatedKill"/> from one (the process "dies" mid-step: nothing after
 /// the last checkpoint survives but what was already on disk).
 /// </summary>
@@ -19,7 +19,8 @@ internal sealed class TinyTask : IFinetuneTask
     {
         [TorchSharp.Utils.ComponentName(Name = "query")] private nn.Module<Tensor, Tensor> _query = nn.Linear(8, 16);
         [TorchSharp.Utils.ComponentName(Name = "value")] private nn.Module<Tensor, Tensor> _value = nn.Linear(16, 16);
-        [TorchSharp.Utils.ComponentName(Name = "classifier")] private nn.Module<Tensor, Tensor> _classifier = nn.Linear(16, 2);
+        [TorchSharp.Utils.ComponentName(Name = "classifier")] private nn.Module<Tensor, Tensor> _classifier = nn.Linear(
+            16, 2);
 
         public TinyModel() : base("tiny") => RegisterComponents();
 
@@ -55,7 +56,8 @@ internal sealed class TinyTask : IFinetuneTask
     public IReadOnlyList<(string Name, Parameter Parameter)> HeadParameters =>
         _model.named_parameters().Where(p => p.name.StartsWith("classifier.", StringComparison.Ordinal)).ToList();
     public int TrainExamples => 64;
-    public IReadOnlyList<DatasetLoadReport> DataReports => [new DatasetLoadReport { Source = "tiny", Role = "train", Examples = 64 }];
+    public IReadOnlyList<DatasetLoadReport> DataReports =>
+        [new DatasetLoadReport { Source = "tiny", Role = "train", Examples = 64 }];
     public string PrimaryMetric => "accuracy";
     public bool HigherIsBetter => true;
 

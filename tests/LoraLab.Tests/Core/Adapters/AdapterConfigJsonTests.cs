@@ -41,7 +41,8 @@ public sealed class AdapterConfigJsonTests : IDisposable
         Assert.Equal(PeftTargetModules.List(["wq", "wv"]), read.TargetModules);
         Assert.True(read.InitLoraWeights!.GetValue<bool>());
         Assert.Equal(4, read.RankPattern["layers.0.wq"]);
-        Assert.Equal(("b", 1e-4, 1.6e-3, 7L), (read.Loralab!.Init, read.Loralab.LrA, read.Loralab.LrB, read.Loralab.Seed));
+        Assert.Equal(("b", 1e-4, 1.6e-3, 7L),
+                     (read.Loralab!.Init, read.Loralab.LrA, read.Loralab.LrB, read.Loralab.Seed));
         Assert.Equal(64, read.Loralab.Extra!["width"]!.GetValue<int>());
         Assert.Equal(File.ReadAllText(written), AdapterConfigJsonFile.ToJson(read));
     }
@@ -53,8 +54,10 @@ public sealed class AdapterConfigJsonTests : IDisposable
 
         var keys = JsonNode.Parse(json)!.AsObject().Select(p => p.Key).ToList();
         Assert.Equal(keys.Order(StringComparer.Ordinal), keys);
-        Assert.StartsWith("{\n  \"alpha_pattern\": {},\n  \"auto_mapping\": null,\n  \"base_model_name_or_path\": ", json);
-        Assert.Contains("\n  \"loralab\": {\n    \"init\": \"b\",\n    \"init_gain\": 1,\n    \"init_std\": null,", json);
+        Assert.StartsWith("{\n  \"alpha_pattern\": {},\n  \"auto_mapping\": null,\n  \"base_model_name_or_path\": ",
+                          json);
+        Assert.Contains("\n  \"loralab\": {\n    \"init\": \"b\",\n    \"init_gain\": 1,\n    \"init_std\": null,",
+                        json);
         Assert.Contains("\n  \"lora_alpha\": 32,\n", json);
         Assert.Contains("\n  \"target_modules\": [\n    \"wq\",\n    \"wv\"\n  ],\n", json);
         Assert.Contains("\n  \"revision\": null,\n", json);
@@ -128,11 +131,13 @@ public sealed class AdapterConfigJsonTests : IDisposable
     [Theory]
     [InlineData("""{"r": 8, "lora_alpha": 16}""", "cfg: missing 'peft_type' (not a PEFT LoRA adapter_config.json?)")]
     [InlineData("""{"peft_type": null, "r": 8, "lora_alpha": 16}""", "cfg: missing 'peft_type'")]
-    [InlineData("""{"peft_type": "IA3", "r": 8, "lora_alpha": 16}""", "cfg: peft_type is \"IA3\", only \"LORA\" adapters are supported")]
+    [InlineData("""{"peft_type": "IA3", "r": 8, "lora_alpha": 16}""",
+                "cfg: peft_type is \"IA3\", only \"LORA\" adapters are supported")]
     [InlineData("""{"peft_type": "LORA", "lora_alpha": 16}""", "cfg: missing 'r'")]
     [InlineData("""{"peft_type": "LORA", "r": 8}""", "cfg: missing 'lora_alpha'")]
     [InlineData("""{"peft_type": "LORA", "r": "8", "lora_alpha": 16}""", "cfg: bad value at 'r'")]
-    [InlineData("""{"peft_type": "LORA", "r": 8, "lora_alpha": 16, "target_modules": 3}""", "cfg: bad value at 'target_modules'")]
+    [InlineData("""{"peft_type": "LORA", "r": 8, "lora_alpha": 16, "target_modules": 3}""",
+                "cfg: bad value at 'target_modules'")]
     [InlineData("""{"peft_type": "LORA", "r": 0, "lora_alpha": 16, "bias": "some"}""",
         "cfg: invalid adapter config: r must be >= 1, got 0; bias must be 'none', 'all' or 'lora_only', got 'some'")]
     [InlineData("""{"peft_type": "LORA", "r": 8, "lora_alpha": 16, "init_lora_weights": 1}""",

@@ -33,7 +33,8 @@ public sealed class AdapterMismatchTests
         Assert.Equal(["z.lora_A.weight"], m.Unexpected);
         Assert.Equal(["c.lora_B.weight", "s.lora_A.weight"], m.ShapeMismatches.Select(s => s.Name));
         Assert.Equal("adapter: 2 missing (a.lora_A.weight, b.lora_A.weight), 1 unexpected (z.lora_A.weight), "
-                     + "2 shape mismatches (c.lora_B.weight: expected [64,8], found [64,4], s.lora_A.weight: expected [], found [1])",
+                     + "2 shape mismatches (c.lora_B.weight: expected [64,8], found [64,4], s.lora_A.weight: " +
+                     "expected [], found [1])",
             m.Summary("adapter"));
     }
 

@@ -7,7 +7,8 @@ public sealed class PeftAdapterLayoutTests
     [Theory]
     [InlineData("model.layers.0.self_attn.q_proj", PeftTensorKind.LoraA,
         "base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight")]
-    [InlineData("transformer.h.0.attn.c_attn", PeftTensorKind.LoraB, "base_model.model.transformer.h.0.attn.c_attn.lora_B.weight")]
+    [InlineData("transformer.h.0.attn.c_attn", PeftTensorKind.LoraB,
+                "base_model.model.transformer.h.0.attn.c_attn.lora_B.weight")]
     [InlineData("classifier", PeftTensorKind.LoraBBias, "base_model.model.classifier.lora_B.bias")]
     public void TensorName_ModulePath_RoundTrips(string path, PeftTensorKind kind, string expected)
     {
@@ -31,8 +32,10 @@ public sealed class PeftAdapterLayoutTests
     [Fact]
     public void StateDictKey_PrefixAddedAndRemoved()
     {
-        Assert.Equal("base_model.model.layers.1.wv.lora_B.weight", PeftAdapterLayout.FromStateDictKey("layers.1.wv.lora_B.weight"));
-        Assert.Equal("layers.1.wv.lora_B.weight", PeftAdapterLayout.ToStateDictKey("base_model.model.layers.1.wv.lora_B.weight"));
+        Assert.Equal("base_model.model.layers.1.wv.lora_B.weight",
+                     PeftAdapterLayout.FromStateDictKey("layers.1.wv.lora_B.weight"));
+        Assert.Equal("layers.1.wv.lora_B.weight",
+                     PeftAdapterLayout.ToStateDictKey("base_model.model.layers.1.wv.lora_B.weight"));
         Assert.Null(PeftAdapterLayout.ToStateDictKey("layers.1.wv.lora_B.weight"));
     }
 }

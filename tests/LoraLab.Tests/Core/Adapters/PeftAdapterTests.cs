@@ -19,7 +19,11 @@ public sealed class PeftAdapterTests
         var lora = new LoraConfig { Rank = 4, Alpha = 8, TargetModules = ["fc1", "fc2"], Init = init };
         var layers = LoraInjector.Inject(model, lora).Layers;
         using (no_grad())
-            foreach (var l in layers) { l.Layer.LoraA.add_(randn_like(l.Layer.LoraA) * 0.1); l.Layer.LoraB.add_(randn_like(l.Layer.LoraB) * 0.1); }
+            foreach (var l in layers)
+            {
+                l.Layer.LoraA.add_(randn_like(l.Layer.LoraA) * 0.1);
+                l.Layer.LoraB.add_(randn_like(l.Layer.LoraB) * 0.1);
+            }
         return (model, lora);
     }
 

@@ -13,11 +13,13 @@ public sealed class EvalCommandTests
     static string Finetune(string init, int steps)
     {
         var dir = CliTester.TempDir();
-        var result = CliTester.Run("finetune", "--config", Path.Combine(RepoPaths.Root, "configs", "stories260k-tinyshakespeare.json"),
+        var result = CliTester.Run("finetune", "--config",
+                                   Path.Combine(RepoPaths.Root, "configs", "stories260k-tinyshakespeare.json"),
             "--set", $"model.path={RepoPaths.Data("stories260K/stories260K.bin")}",
             "--set", $"model.tokenizer_path={RepoPaths.Data("stories260K/tok512.bin")}",
             "--set", $"data.train_path={Text}", "--set", $"data.eval_path={Text}", "--set", $"lora.init={init}",
-            "--set", $"steps={steps}", "--set", "eval_every=0", "--set", "eval_at_start=false", "--set", "max_seq_len=32",
+            "--set", $"steps={steps}", "--set", "eval_every=0", "--set", "eval_at_start=false", "--set",
+            "max_seq_len=32",
             "--set", "data.max_train_examples=32", "--set", "data.max_eval_examples=24", "--set", "optim.lr=1e-2",
             "--out", dir);
         Assert.True(result.ExitCode == 0, result.Error);
@@ -29,7 +31,8 @@ public sealed class EvalCommandTests
     {
         var (a, b, outDir) = (Finetune("a", 6), Finetune("b", 2), CliTester.TempDir());
 
-        var result = CliTester.Run("eval", "--adapter", Path.Combine(a, "adapter"), "--baseline-adapter", Path.Combine(b, "adapter"),
+        var result = CliTester.Run("eval", "--adapter", Path.Combine(a, "adapter"), "--baseline-adapter",
+                                   Path.Combine(b, "adapter"),
                                    "--out", outDir);
 
         Assert.True(result.ExitCode == 0, result.Error);
@@ -48,7 +51,8 @@ public sealed class EvalCommandTests
         Assert.Equal(25, File.ReadAllLines(Path.Combine(outDir, "examples.csv")).Length);
         Assert.Contains("Verdict: ", File.ReadAllText(Path.Combine(outDir, "eval.html")));
 
-        var vsBase = CliTester.Run("eval", "--adapter", Path.Combine(a, "adapter"), "--baseline", "base", "--out", CliTester.TempDir());
+        var vsBase = CliTester.Run("eval", "--adapter", Path.Combine(a, "adapter"), "--baseline", "base", "--out",
+                                   CliTester.TempDir());
         Assert.True(vsBase.ExitCode == 0, vsBase.Error);
     }
 
@@ -66,7 +70,8 @@ public sealed class EvalCommandTests
     [Fact]
     public void Eval_AdapterWithoutResultJsonOrConfig_UsageErrorNamingConfig()
     {
-        var result = CliTester.Run("eval", "--adapter", CliTester.TempDir(), "--baseline", "base", "--out", CliTester.TempDir());
+        var result = CliTester.Run("eval", "--adapter", CliTester.TempDir(), "--baseline", "base", "--out",
+                                   CliTester.TempDir());
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.Contains("--config", result.Error);
     }
@@ -88,14 +93,16 @@ public sealed class EvalCommandTests
         var trained = FinetuneRecipe.Run(config, dir.Path, TextWriter.Null);
 
         var report = LoraLab.Experiments.Eval.AdapterEval.Run(
-            new(config, Path.Combine(dir.Path, "adapter"), null, null, Resamples: 500), Path.Combine(dir.Path, "eval"), TextWriter.Null);
+            new(config, Path.Combine(dir.Path, "adapter"), null, null, Resamples: 500), Path.Combine(dir.Path, "eval"),
+            TextWriter.Null);
 
         Assert.Equal(40, report.Examples);
         Assert.Equal(trained.FinalMetrics["accuracy"], report.Candidate.Metrics["accuracy"], 12);
         Assert.Equal(trained.FinalMetrics["f1"], report.Candidate.Metrics["f1"], 12);
         Assert.Equal(trained.FinalMetrics["loss"], report.Candidate.Metrics["loss"], 5);
         Assert.Equal("base model", report.Baseline.Name);
-        var rows = File.ReadAllLines(Path.Combine(dir.Path, "eval", "examples.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        var rows = File.ReadAllLines(Path.Combine(dir.Path, "eval", "examples.csv")).Skip(1).Select(
+            l => l.Split(',')).ToList();
         Assert.Equal(report.McNemar!.CandidateOnlyCorrect, rows.Count(r => r[2] == r[1] && r[4] != r[1]));
         Assert.Equal(report.McNemar.BaselineOnlyCorrect, rows.Count(r => r[4] == r[1] && r[2] != r[1]));
     }

@@ -2,7 +2,8 @@ using LoraLab.Experiments.Eval;
 
 namespace LoraLab.Tests.Experiments.Eval;
 
-/// <summary>The paired statistics against values worked out by hand from their definitions and standard tables.</summary>
+/// <summary>The paired statistics against values worked out by hand from their definitions and standard
+/// tables.</summary>
 public sealed class PairedTestsTests
 {
     [Theory]

@@ -12,7 +12,8 @@ namespace LoraLab.Tests.Experiments.Packing;
 public sealed class AdapterPackingTests
 {
     static readonly MlpSpec Spec = new(10, 24, 3);
-    static readonly (long Seed, double Lr, LoraInit Init)[] Runs = [(1, 1e-2, LoraInit.A), (2, 3e-3, LoraInit.B), (3, 3e-2, LoraInit.A)];
+    static readonly (long Seed, double Lr, LoraInit Init)[] Runs = [(1, 1e-2, LoraInit.A), (2, 3e-3, LoraInit.B),
+                                                                    (3, 3e-2, LoraInit.A)];
 
     /// <summary>One run as a separate process would build it: the same "pretrained" model (fc2 is a trainable head),
     /// then the run's seed and LoRA on fc1.</summary>
@@ -21,7 +22,8 @@ public sealed class AdapterPackingTests
         torch.manual_seed(0);
         var model = new MlpModel(Spec);
         torch.manual_seed(run.Seed);
-        var layers = LoraInjector.Inject(model, new LoraConfig { Rank = 2, Alpha = 4, TargetModules = ["fc1"], Init = run.Init }).Layers;
+        var layers = LoraInjector.Inject(model, new LoraConfig { Rank = 2, Alpha = 4, TargetModules = ["fc1"],
+                                                                Init = run.Init }).Layers;
         var head = model.named_parameters().Where(p => p.name.StartsWith("fc2.")).Select(p => p.parameter).ToList();
         foreach (var p in head) p.requires_grad = true;
         return (model, new LoraOptimizer(layers, head, new OptimizerConfig { Lr = run.Lr, WeightDecayOther = 0.01 }));
@@ -51,7 +53,8 @@ public sealed class AdapterPackingTests
 
         // When: the same three runs packed into one model, trained on the batch repeated 3 times
         var runs = Runs.Select(Build).ToList();
-        var trainable = runs.Select(r => r.Model.named_parameters().Where(p => p.parameter.requires_grad).ToList()).ToList();
+        var trainable = runs.Select(r => r.Model.named_parameters().Where(p => p.parameter.requires_grad).ToList())
+            .ToList();
         var packed = AdapterPacking.Pack(runs.Select(r => (nn.Module)r.Model).ToList(), ["fc2"]);
         var packedForward = (nn.Module<Tensor, Tensor>)packed;
         for (int step = 0; step < 5; step++)

@@ -32,11 +32,13 @@ public sealed class FinetuneRunKindTests
         var dir = Path.Combine(Path.GetTempPath(), $"loralab-ft-search-{Guid.NewGuid():N}");
         try
         {
-            var spec = new SweepSpec("ft-search", "finetune", TinyConfig(), [new GridAxis("seed", [JsonNode.Parse("0")])],
+            var spec = new SweepSpec("ft-search", "finetune", TinyConfig(),
+                                     [new GridAxis("seed", [JsonNode.Parse("0")])],
                 new SearchSpec { Key = "optim.lr", Strategies = [SearchStrategy.Optimum], Start = 1e-2, Resolution = 2,
                                  BracketFactor = 4, Min = 1e-4, Max = 4, Metric = "loss" });
             var plan = SweepPlanner.Plan(spec, RunKinds.Default);
-            var summary = SweepRunner.Run(plan, new ResultStore(dir), RunKinds.Default, new SweepRunOptions(), TextWriter.Null);
+            var summary = SweepRunner.Run(plan, new ResultStore(dir), RunKinds.Default, new SweepRunOptions(),
+                                          TextWriter.Null);
 
             Assert.Equal(0, summary.Failed);
             var cell = SearchResults.Load(dir).Cells.Single();
@@ -45,7 +47,8 @@ public sealed class FinetuneRunKindTests
             Assert.InRange(cell.Optimum.Optimum, 1e-4, 4);
             Assert.True(cell.Probes >= 5, $"{cell.Probes} probes");
             var probe = SweepPlan.Load(dir).Runs[0];
-            Assert.True(File.Exists(Path.Combine(dir, "runs", probe.Id, FinetuneRunKind.OutputFolder, "metrics.jsonl")));
+            Assert.True(File.Exists(Path.Combine(dir, "runs", probe.Id, FinetuneRunKind.OutputFolder,
+                                                 "metrics.jsonl")));
             Assert.StartsWith("s0_lr-", probe.Id);
         }
         finally
@@ -60,7 +63,8 @@ public sealed class FinetuneRunKindTests
         var resolved = new FinetuneRunKind().Resolve(TinyConfig(), "tiny");
 
         Assert.Equal("a", resolved["lora"]!["init"]!.GetValue<string>());
-        Assert.Equal(["q_proj", "v_proj"], resolved["lora"]!["target_modules"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal(["q_proj", "v_proj"], resolved["lora"]!["target_modules"]!.AsArray().Select(
+            n => n!.GetValue<string>()));
         Assert.Equal(0.9, resolved["optim"]!["beta1"]!.GetValue<double>());
         Assert.Null(resolved["optim"]!["effective_lr_a"]);
     }
@@ -93,7 +97,8 @@ public sealed class FinetuneRunKindTests
     {
         SweepSpec Spec(int threads)
         {
-            var root = new JsonObject { ["name"] = "t", ["kind"] = "finetune", ["base"] = TinyConfig(), ["grid"] = new JsonObject { ["lora.init"] = new JsonArray("a", "b") } };
+            var root = new JsonObject { ["name"] = "t", ["kind"] = "finetune", ["base"] = TinyConfig(),
+                                       ["grid"] = new JsonObject { ["lora.init"] = new JsonArray("a", "b") } };
             root["base"]!["threads"] = threads;
             return SweepSpec.Parse(root, "spec");
         }

@@ -23,7 +23,8 @@ public sealed class PowerLawRunKind : IRunKind
     /// <summary>Cancelled after this many executions (a kill mid-search), when set.</summary>
     public (int After, CancellationTokenSource Source)? KillSwitch;
 
-    public static double Edge(int width, long seed) => 2 * Math.Exp(0.2 * Noise(seed, 0)) * Math.Pow(width, EdgeExponent);
+    public static double Edge(int width, long seed) =>
+        2 * Math.Exp(0.2 * Noise(seed, 0)) * Math.Pow(width, EdgeExponent);
 
     public static double Optimum(int width, long seed) =>
         0.2 * Math.Pow(width, OptimumExponent) * Math.Exp(0.05 * Noise(seed, width));
@@ -50,6 +51,7 @@ public sealed class PowerLawRunKind : IRunKind
         var x = Math.Log(c.Lr) - Math.Log(Optimum(c.Width, c.Seed));
         var stable = c.Lr <= Edge(c.Width, c.Seed);
         return new RunOutcome(stable ? RunStatus.Ok : RunStatus.Diverged,
-            new Dictionary<string, double> { ["final_train_loss"] = Math.Exp(0.5 * x * x) }, new Dictionary<string, double[]>());
+            new Dictionary<string, double> { ["final_train_loss"] = Math.Exp(0.5 * x * x) },
+            new Dictionary<string, double[]>());
     }
 }

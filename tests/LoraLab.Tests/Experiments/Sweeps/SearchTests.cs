@@ -8,12 +8,19 @@ public sealed class SearchTests : IDisposable
 {
     readonly string _dir = Path.Combine(Path.GetTempPath(), $"loralab-search-{Guid.NewGuid():N}");
 
-    static readonly SearchSpec Lattice = new() { Start = 1e-2, Min = 1e-6, Max = 10, Strategies = [SearchStrategy.Edge, SearchStrategy.Optimum] };
+    static readonly SearchSpec Lattice = new() { Start = 1e-2, Min = 1e-6, Max = 10,
+                                                Strategies = [SearchStrategy.Edge, SearchStrategy.Optimum] };
 
-    static SweepSpec Spec(string widths = "[128, 256, 512, 1024, 2048, 4096, 8192]", string seeds = "[0,1,2,3,4,5,6,7,8,9]",
-        string search = """{"key": "lr", "strategies": ["edge", "optimum"], "start": 0.01, "min": 1e-6, "max": 10}""") =>
+    const string DefaultSearch =
+        """{"key": "lr", "strategies": ["edge", "optimum"], "start": 0.01, "min": 1e-6, "max": 10}""";
+
+    static SweepSpec Spec(string widths = "[128, 256, 512, 1024, 2048, 4096, 8192]",
+        string seeds = "[0,1,2,3,4,5,6,7,8,9]", string search = DefaultSearch) =>
         SweepSpec.Parse(ConfigLoader.ParseObject(
-            $$"""{"name": "power-law", "kind": "power-law", "grid": {"width": {{widths}}, "seed": {{seeds}}}, "search": {{search}}}""",
+            $$"""
+            {"name": "power-law", "kind": "power-law", "grid": {"width": {{widths}}, "seed": {{seeds}}},
+             "search": {{search}}}
+            """,
             "spec"), "spec");
 
     [Theory]
@@ -85,7 +92,8 @@ public sealed class SearchTests : IDisposable
         var kind = new PowerLawRunKind();
         var kinds = RunKinds.Default.With(kind);
         var plan = SweepPlanner.Plan(Spec(), kinds);
-        var summary = SweepRunner.Run(plan, new ResultStore(_dir), kinds, new SweepRunOptions { Jobs = 2, Threads = 1 }, TextWriter.Null);
+        var summary = SweepRunner.Run(plan, new ResultStore(_dir), kinds, new SweepRunOptions { Jobs = 2, Threads = 1 },
+                                      TextWriter.Null);
         Assert.Equal(0, summary.Failed);
         var results = SearchResults.Load(_dir);
         Assert.Equal(70, results.Cells.Count);
@@ -114,21 +122,24 @@ public sealed class SearchTests : IDisposable
         var killed = Path.Combine(_dir, "killed");
         var spec = Spec(widths: "[128, 1024, 8192]", seeds: "[0, 1, 2]");
         var once = new PowerLawRunKind();
-        SweepRunner.Run(SweepPlanner.Plan(spec, RunKinds.Default.With(once)), new ResultStore(fresh), RunKinds.Default.With(once),
-            new SweepRunOptions(), TextWriter.Null);
+        SweepRunner.Run(SweepPlanner.Plan(spec, RunKinds.Default.With(once)), new ResultStore(fresh),
+            RunKinds.Default.With(once), new SweepRunOptions(), TextWriter.Null);
 
         using var cts = new CancellationTokenSource();
         var first = new PowerLawRunKind { KillSwitch = (40, cts) };
         var kinds = RunKinds.Default.With(first);
         Assert.ThrowsAny<OperationCanceledException>(() =>
-            SweepRunner.Run(SweepPlanner.Plan(spec, kinds), new ResultStore(killed), kinds, new SweepRunOptions(), TextWriter.Null, cts.Token));
+            SweepRunner.Run(SweepPlanner.Plan(spec, kinds), new ResultStore(killed), kinds, new SweepRunOptions(),
+                            TextWriter.Null, cts.Token));
         Assert.False(File.Exists(Path.Combine(killed, SearchResults.FileName)));
         var second = new PowerLawRunKind();
         kinds = RunKinds.Default.With(second);
-        SweepRunner.Run(SweepPlanner.Plan(spec, kinds), new ResultStore(killed), kinds, new SweepRunOptions(), TextWriter.Null);
+        SweepRunner.Run(SweepPlanner.Plan(spec, kinds), new ResultStore(killed), kinds, new SweepRunOptions(),
+                        TextWriter.Null);
 
         Assert.Equal(once.Executions, 40 + second.Executions);
-        Assert.Equal(File.ReadAllText(Path.Combine(fresh, SearchResults.FileName)), File.ReadAllText(Path.Combine(killed, SearchResults.FileName)));
+        Assert.Equal(File.ReadAllText(Path.Combine(fresh, SearchResults.FileName)),
+                     File.ReadAllText(Path.Combine(killed, SearchResults.FileName)));
     }
 
     [Fact]
@@ -167,7 +178,8 @@ public sealed class SearchTests : IDisposable
     public void Spec_SearchedKeyAlsoAGridAxis_IsAUsageError()
     {
         var ex = Assert.Throws<LoraLabException>(() => SweepSpec.Parse(ConfigLoader.ParseObject(
-            """{"name": "x", "kind": "power-law", "grid": {"lr": [1, 2]}, "search": {"key": "lr"}}""", "spec"), "spec"));
+            """{"name": "x", "kind": "power-law", "grid": {"lr": [1, 2]}, "search": {"key": "lr"}}""", "spec"),
+            "spec"));
         Assert.Equal(ExitCodes.Usage, ex.ExitCode);
         Assert.Contains("'lr' is searched", ex.Message);
     }
@@ -187,7 +199,8 @@ public sealed class SearchTests : IDisposable
         Assert.Contains("--tasks 2", driver);
         Assert.Contains("--dependency=afterany:", driver);
         Assert.Contains("sweep merge", driver);
-        Assert.Contains("--shard \"$SLURM_ARRAY_TASK_ID/$LORALAB_WAVE_TASKS\"", File.ReadAllText(Path.Combine(_dir, "wave.sbatch")));
+        Assert.Contains("--shard \"$SLURM_ARRAY_TASK_ID/$LORALAB_WAVE_TASKS\"",
+                        File.ReadAllText(Path.Combine(_dir, "wave.sbatch")));
         Assert.Contains("driver.sbatch", File.ReadAllText(Path.Combine(_dir, "submit.sh")));
     }
 
@@ -200,7 +213,8 @@ public sealed class SearchTests : IDisposable
         var waves = Path.Combine(_dir, "waves");
         var spec = Spec(widths: "[128, 1024, 8192]", seeds: "[0, 1, 2]");
         var kinds = RunKinds.Default.With(new PowerLawRunKind());
-        SweepRunner.Run(SweepPlanner.Plan(spec, kinds), new ResultStore(whole), kinds, new SweepRunOptions(), TextWriter.Null);
+        SweepRunner.Run(SweepPlanner.Plan(spec, kinds), new ResultStore(whole), kinds, new SweepRunOptions(),
+                        TextWriter.Null);
 
         var store = new ResultStore(waves);
         int planned = 0;
@@ -212,7 +226,8 @@ public sealed class SearchTests : IDisposable
             Assert.Equal(Math.Min(4, wave.Ids.Count), wave.Tasks);
             for (int k = 0; k < wave.Tasks; k++)
             {
-                if (wave.Number == 2 && k == 1 && wave.Stalled == 0 && planned == 2) continue;   // a task that never ran
+                // a task that never ran
+                if (wave.Number == 2 && k == 1 && wave.Stalled == 0 && planned == 2) continue;
                 var summary = SweepRunner.Run(SweepPlanner.Plan(spec, kinds), store, kinds,
                     new SweepRunOptions { Shard = new ShardSpec(k, wave.Tasks) }, TextWriter.Null);
                 Assert.Equal(0, summary.Failed);
@@ -231,7 +246,8 @@ public sealed class SearchTests : IDisposable
         var kinds = RunKinds.Default.With(new PowerLawRunKind());
         var spec = Spec(widths: "[8, 16]", seeds: "[0]");
         var wave = SearchWaves.Plan(SweepPlanner.Plan(spec, kinds), new ResultStore(_dir), kinds, 2, TextWriter.Null);
-        var ex = Assert.Throws<LoraLabException>(() => SweepRunner.Run(SweepPlanner.Plan(spec, kinds), new ResultStore(_dir), kinds,
+        var ex = Assert.Throws<LoraLabException>(() => SweepRunner.Run(SweepPlanner.Plan(spec, kinds),
+                                                                       new ResultStore(_dir), kinds,
             new SweepRunOptions { Shard = new ShardSpec(0, wave.Tasks + 1) }, TextWriter.Null));
         Assert.Equal(ExitCodes.Usage, ex.ExitCode);
         Assert.Contains("has 2 task(s)", ex.Message);
@@ -259,7 +275,8 @@ public sealed class SearchTests : IDisposable
     [InlineData("""{"stepz": 3}""", "stepz")]
     public void Spec_BadSearchBlock_OneLineUsageError(string search, string expected)
     {
-        var ex = Assert.Throws<LoraLabException>(() => SweepPlanner.Plan(Spec(widths: "[8, 16]", seeds: "[0]", search: search),
+        var ex = Assert.Throws<LoraLabException>(
+            () => SweepPlanner.Plan(Spec(widths: "[8, 16]", seeds: "[0]", search: search),
             RunKinds.Default.With(new PowerLawRunKind())));
         Assert.Equal(ExitCodes.Usage, ex.ExitCode);
         Assert.Contains(expected, ex.Message);

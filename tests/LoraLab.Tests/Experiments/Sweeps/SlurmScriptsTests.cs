@@ -10,7 +10,8 @@ public class SlurmScriptsTests
     [Fact]
     public void Array_Golden_ShardCountWrittenInAbsolutePathsPassThrough()
     {
-        var script = SlurmScripts.Array("smoke", "/shared/sweeps/smoke", 4, 2, 1, Tool, ["#SBATCH --time=10", "--partition=gpu"]);
+        var script = SlurmScripts.Array("smoke", "/shared/sweeps/smoke", 4, 2, 1, Tool,
+                                        ["#SBATCH --time=10", "--partition=gpu"]);
         Assert.Equal(File.ReadAllText(RepoPaths.Fixture("Sweeps/sweep.sbatch.golden")), script);
     }
 
@@ -24,7 +25,8 @@ public class SlurmScriptsTests
     [Fact]
     public void Merge_Golden()
     {
-        var script = SlurmScripts.Merge("smoke", "/shared/sweeps/smoke", new ChildCommand("/usr/bin/dotnet", ["/opt/loralab/loralab.dll"]), []);
+        var script = SlurmScripts.Merge("smoke", "/shared/sweeps/smoke",
+                                        new ChildCommand("/usr/bin/dotnet", ["/opt/loralab/loralab.dll"]), []);
         Assert.Equal(File.ReadAllText(RepoPaths.Fixture("Sweeps/merge.sbatch.golden")), script);
     }
 

@@ -14,7 +14,8 @@ public sealed class SweepFixture : IDisposable
 
     public static SweepSpec Spec(string grid = """{"init": ["a", "b"], "lr": [1e-3, 3e-3, 1e-2], "seed": [0, 1, 2]}""",
         string baseConfig = """{"task": "t1"}""") =>
-        SweepSpec.Parse(ConfigLoader.ParseObject($$"""{"name": "test", "kind": "synthetic", "base": {{baseConfig}}, "grid": {{grid}}}""", "spec"), "spec");
+        SweepSpec.Parse(ConfigLoader.ParseObject(
+            $$"""{"name": "test", "kind": "synthetic", "base": {{baseConfig}}, "grid": {{grid}}}""", "spec"), "spec");
 
     public SweepPlan Plan(SweepSpec? spec = null) => SweepPlanner.Plan(spec ?? Spec(), Kinds);
 

@@ -25,10 +25,13 @@ public class SweepPlannerTests
     {
         using var f = new SweepFixture();
         var run = f.Plan().Runs[0];
-        // Pinned (checked with Python hashlib over the same canonical text): a change here changes every run id (and so every existing sweep folder).
-        Assert.Equal("init-a_lr-1e-3_s0_" + CanonicalJson.Sha256(new JsonObject { ["kind"] = "synthetic", ["config"] = run.Config.DeepClone() })[..8], run.Id);
-        Assert.Equal("""{"diverge_above":1,"fail":false,"init":"a","lr":0.001,"seed":0,"sleep_ms":0,"task":"t1","width":8}""",
-            CanonicalJson.Serialize(run.Config));
+        // Pinned (checked with Python hashlib over the same canonical text): a change here changes every run id (and so
+        // every existing sweep folder).
+        Assert.Equal("init-a_lr-1e-3_s0_" + CanonicalJson.Sha256(
+            new JsonObject { ["kind"] = "synthetic", ["config"] = run.Config.DeepClone() })[..8], run.Id);
+        const string canonical =
+            """{"diverge_above":1,"fail":false,"init":"a","lr":0.001,"seed":0,"sleep_ms":0,"task":"t1","width":8}""";
+        Assert.Equal(canonical, CanonicalJson.Serialize(run.Config));
         Assert.Equal("init-a_lr-1e-3_s0_05f2b546", run.Id);
     }
 
@@ -45,7 +48,8 @@ public class SweepPlannerTests
     public void RunId_AnyValueDiffers_IdDiffers()
     {
         using var f = new SweepFixture();
-        var ids = f.Plan(SweepFixture.Spec("""{"width": [8, 16], "task": ["t1", "t2"]}""")).Runs.Select(r => r.Id).ToList();
+        var spec = SweepFixture.Spec("""{"width": [8, 16], "task": ["t1", "t2"]}""");
+        var ids = f.Plan(spec).Runs.Select(r => r.Id).ToList();
         Assert.Equal(4, ids.Distinct().Count());
         Assert.StartsWith("width-8_task-t1_", ids[0]);
     }

@@ -7,7 +7,8 @@ public class SweepProgressTests
     static RunResult Ok(double wallSeconds, int packSize = 1) =>
         new() { Status = RunStatus.Ok, Timing = new RunTiming { WallSeconds = wallSeconds, PackSize = packSize } };
 
-    static readonly PlannedRun Run = SweepPlanner.Plan(SweepFixture.Spec(), RunKinds.Default.With(new SyntheticRunKind())).Runs[0];
+    static readonly PlannedRun Run = SweepPlanner.Plan(
+        SweepFixture.Spec(), RunKinds.Default.With(new SyntheticRunKind())).Runs[0];
 
     [Fact]
     public void Eta_MeanRunTime_TimesRunsLeft_OverJobs()

@@ -39,7 +39,8 @@ public sealed class SyntheticRunKind : IRunKind
         var status = c.Lr > c.DivergeAbove ? RunStatus.Diverged : RunStatus.Ok;
         var curve = Enumerable.Range(0, 5).Select(i => loss * (5 - i)).ToArray();
         return new RunOutcome(status,
-            new Dictionary<string, double> { ["final_train_loss"] = loss, ["final_test_loss"] = loss * 1.1, ["accuracy"] = 1 / loss },
+            new Dictionary<string, double> { ["final_train_loss"] = loss, ["final_test_loss"] = loss * 1.1,
+                                            ["accuracy"] = 1 / loss },
             new Dictionary<string, double[]> { ["loss"] = curve, ["rms_za"] = curve, ["rms_zb"] = curve });
     }
 }

@@ -20,8 +20,12 @@ public sealed class BatchedAdamTests
         {
             var pa = new TorchSharp.Modules.Parameter(a[k].clone());
             var pb = new TorchSharp.Modules.Parameter(b[k].clone());
-            var opt = torch.optim.Adam([new TorchSharp.Modules.Adam.ParamGroup([pa], lrA[k], 0.9, 0.999, 1e-8),
-                                        new TorchSharp.Modules.Adam.ParamGroup([pb], lrB[k], 0.9, 0.999, 1e-8)], lrA[k], 0.9, 0.999, 1e-8);
+            var groups = new[]
+            {
+                new TorchSharp.Modules.Adam.ParamGroup([pa], lrA[k], 0.9, 0.999, 1e-8),
+                new TorchSharp.Modules.Adam.ParamGroup([pb], lrB[k], 0.9, 0.999, 1e-8),
+            };
+            var opt = torch.optim.Adam(groups, lrA[k], 0.9, 0.999, 1e-8);
             return (pa, pb, opt);
         }).ToList();
         using var adam = new BatchedAdam([a, b], [lrA, lrB], 0.9, 0.999, 1e-8);
@@ -51,7 +55,8 @@ public sealed class BatchedAdamTests
     [Fact]
     public void Keep_DroppedRow_RemainingRowsContinueExactly()
     {
-        // Given two configurations stepped twice together, and the same two stepped once, reduced to row 1, stepped again
+        // Given two configurations stepped twice together, and the same two stepped once, reduced to row 1, stepped
+        // again
         torch.manual_seed(3);
         var g1 = randn(2, 4);
         var g2 = randn(2, 4);

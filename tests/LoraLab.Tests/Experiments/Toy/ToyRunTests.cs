@@ -84,10 +84,12 @@ public sealed class ToyRunTests
     [Fact]
     public void Config_RoundTripsThroughJson_NoDerivedKeys_EveryKeySettableWithSet()
     {
-        var config = Small with { Readout = ToyReadout.LayerRelu, Scaling = ToyScaling.AlphaOverSqrtR, Diagnostics = false, LrB = 0.5 };
+        var config = Small with { Readout = ToyReadout.LayerRelu, Scaling = ToyScaling.AlphaOverSqrtR,
+                                 Diagnostics = false, LrB = 0.5 };
         var tree = (System.Text.Json.Nodes.JsonObject)LoraLab.IO.Config.ConfigJson.ToNode(config);
         Assert.Equal(config, LoraLab.IO.Config.ConfigLoader.FromTree<ToyRunConfig>(tree, null, "tree"));
-        foreach (var derived in new[] { "scale", "effective_lr_b", "init_seed", "problem_spec" }) Assert.False(tree.ContainsKey(derived), derived);
+        foreach (var derived in new[] { "scale", "effective_lr_b", "init_seed", "problem_spec" })
+            Assert.False(tree.ContainsKey(derived), derived);
         var sets = tree.Select(p => $"{p.Key}={p.Value?.ToJsonString() ?? "null"}").ToList();
         Assert.Equal(config, LoraLab.IO.Config.ConfigLoader.FromTree<ToyRunConfig>(null, sets, "--set"));
     }

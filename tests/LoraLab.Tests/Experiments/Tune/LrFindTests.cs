@@ -10,9 +10,13 @@ namespace LoraLab.Tests.Experiments.Tune;
 [Collection(TorchCollection.Name)]
 public sealed class LrFindTests
 {
-    internal static JsonObject TinyConfig(string model = "stories260K/stories260K.bin") => ConfigLoader.ParseObject($$"""
+    static string ModelPath(string model) =>
+        model.Contains('/') && File.Exists(model) ? model : RepoPaths.Data(model);
+
+    internal static JsonObject TinyConfig(string model = "stories260K/stories260K.bin") =>
+        ConfigLoader.ParseObject($$"""
         {
-          "model": { "kind": "llama2c", "path": "{{Esc(model.Contains('/') && File.Exists(model) ? model : RepoPaths.Data(model))}}",
+          "model": { "kind": "llama2c", "path": "{{Esc(ModelPath(model))}}",
                      "tokenizer_path": "{{Esc(RepoPaths.Data("stories260K/tok512.bin"))}}" },
           "task": "tinyshakespeare",
           "data": { "train_path": "{{Esc(RepoPaths.Data("tinyshakespeare/input.txt"))}}",
@@ -32,7 +36,8 @@ public sealed class LrFindTests
         using var dir = new TempDirectory();
         var settings = new LrFindSettings { Steps = 30, MinLr = 1e-4, MaxLr = 1e3, StopFactor = 1.1 };
 
-        var result = LrFind.Run("tiny", TinyConfig(), settings, dir.Path, RunKinds.Default, new SweepRunOptions(), TextWriter.Null);
+        var result = LrFind.Run("tiny", TinyConfig(), settings, dir.Path, RunKinds.Default, new SweepRunOptions(),
+                                TextWriter.Null);
         LrFindReport.Write(result, dir.Path);
 
         Assert.Equal(["a", "b"], result.Curves.Select(c => c.Init));
@@ -42,20 +47,25 @@ public sealed class LrFindTests
             Assert.Equal(1e-4, c.Lr[0], 15);
             Assert.All(c.Loss, l => Assert.True(double.IsFinite(l)));
             // The loop ran the ramp: the recipe's own config holds the range-test schedule and the stop monitor.
-            var config = File.ReadAllText(Path.Combine(dir.Path, "runs", c.RunId, FinetuneRunKind.OutputFolder, "config.json"));
+            var config = File.ReadAllText(Path.Combine(dir.Path, "runs", c.RunId, FinetuneRunKind.OutputFolder,
+                                                       "config.json"));
             Assert.Contains("\"decay\": \"range-test\"", config);
             Assert.Contains("\"smoothed_loss\": 1.1", config);
         }
-        // Towards LR 1e3 the loss rises past 1.1 × its smoothed minimum: the stop ends the ramp early (the final RMSNorm
-        // keeps an LM's loss bounded, so at the default 4 × a ramp this short may run to its end).
+        // Towards LR 1e3 the loss rises past 1.1 × its smoothed minimum: the stop ends the ramp early (the final
+        // RMSNorm keeps an LM's loss bounded, so at the default 4 × a ramp this short may run to its end).
         Assert.Contains(result.Curves, c => c.StepsCompleted < 30 && c.StopReason!.Contains("smoothed loss"));
         foreach (var file in new[] { LrFindResult.FileName, LrFindReport.CsvFile, LrFindReport.HtmlFile })
             Assert.True(File.Exists(dir.File(file)), file);
-        Assert.StartsWith("init,step,lr,loss,smoothed_loss\na,1,0.0001,", File.ReadAllText(dir.File(LrFindReport.CsvFile)));
+        Assert.StartsWith("init,step,lr,loss,smoothed_loss\na,1,0.0001,",
+                          File.ReadAllText(dir.File(LrFindReport.CsvFile)));
 
-        var before = Directory.GetFiles(dir.Path, "result.json", SearchOption.AllDirectories).Select(File.GetLastWriteTimeUtc).ToList();
-        var again = LrFind.Run("tiny", TinyConfig(), settings, dir.Path, RunKinds.Default, new SweepRunOptions(), TextWriter.Null);
-        Assert.Equal(before, Directory.GetFiles(dir.Path, "result.json", SearchOption.AllDirectories).Select(File.GetLastWriteTimeUtc));
+        var before = Directory.GetFiles(dir.Path, "result.json", SearchOption.AllDirectories).Select(
+            File.GetLastWriteTimeUtc).ToList();
+        var again = LrFind.Run("tiny", TinyConfig(), settings, dir.Path, RunKinds.Default, new SweepRunOptions(),
+                               TextWriter.Null);
+        Assert.Equal(before, Directory.GetFiles(dir.Path, "result.json", SearchOption.AllDirectories).Select(
+            File.GetLastWriteTimeUtc));
         Assert.Equal(ConfigJson.Serialize(result), ConfigJson.Serialize(again));
     }
 

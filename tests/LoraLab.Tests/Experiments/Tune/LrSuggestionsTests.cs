@@ -69,7 +69,8 @@ public sealed class LrSuggestionsTests
         // A minimum inside the dropped tail is not seen: the parabola's vertex at point 97 is past 100 − 5.
         var losses = Lrs.Select(lr => Math.Pow(Math.Log10(lr) + 6 - 6.0 * 97 / 99, 2)).ToArray();
 
-        var minimum = LrSuggestions.Suggest(Lrs, losses, plannedSteps: 100).Single(s => s.Rule == LrSuggestions.MinimumOverTen);
+        var minimum = LrSuggestions.Suggest(Lrs, losses, plannedSteps: 100).Single(
+            s => s.Rule == LrSuggestions.MinimumOverTen);
 
         Assert.Equal(Lrs[94], minimum.AtLr, 12);
     }
@@ -78,7 +79,8 @@ public sealed class LrSuggestionsTests
     public void Suggest_CurveTooShort_NoSuggestion()
     {
         Assert.Empty(LrSuggestions.Suggest(Lrs[..17], new double[17], plannedSteps: 100));   // 10 dropped + 5 dropped
-        Assert.Equal(3, LrSuggestions.Suggest(Lrs[..18], Enumerable.Range(0, 18).Select(i => 10.0 - i).ToArray(), 100).Count);
+        Assert.Equal(3, LrSuggestions.Suggest(Lrs[..18], Enumerable.Range(0, 18).Select(i => 10.0 - i).ToArray(),
+                                              100).Count);
     }
 
     [Fact]
@@ -88,14 +90,16 @@ public sealed class LrSuggestionsTests
 
         Assert.Equal(1e-6, LrFind.LrAt(settings, 0), 15);
         Assert.Equal(1e-3, LrFind.LrAt(settings, 50), 12);
-        Assert.Equal(Math.Pow(10, -0.06), LrFind.LrAt(settings, 99), 12);     // Lightning: max·(min/max)^(1/N) at the last step
+        // Lightning: max·(min/max)^(1/N) at the last step
+        Assert.Equal(Math.Pow(10, -0.06), LrFind.LrAt(settings, 99), 12);
         Assert.Equal(Math.Pow(10, 0.06), LrFind.LrAt(settings, 51) / LrFind.LrAt(settings, 50), 12);
     }
 
     [Fact]
     public void RangeTestSchedule_NeedsARatioAndNoWarmup()
     {
-        Assert.Contains(new LrSchedule { Decay = LrDecay.RangeTest, MinLrRatio = 0 }.Validate(), e => e.Contains("min_lr_ratio"));
+        Assert.Contains(new LrSchedule { Decay = LrDecay.RangeTest, MinLrRatio = 0 }.Validate(),
+                        e => e.Contains("min_lr_ratio"));
         Assert.Contains(new LrSchedule { Decay = LrDecay.RangeTest, MinLrRatio = 1e-6, WarmupSteps = 5 }.Validate(),
             e => e.Contains("warmup_steps"));
         Assert.Empty(new LrSchedule { Decay = LrDecay.RangeTest, MinLrRatio = 1e-6 }.Validate());
@@ -111,7 +115,8 @@ public sealed class LrSuggestionsTests
         int expected = Enumerable.Range(1, 59).First(t => smoothed[t] > 4 * smoothed[..t].Min()) + 1;   // 1-based step
 
         var firstFiring = Enumerable.Range(1, 60)
-            .First(step => monitors.CheckStep(step, losses[step - 1], new GradStats(0.1, 0.1, 0, 0.14), false).Count > 0);
+            .First(step => monitors.CheckStep(step, losses[step - 1], new GradStats(0.1, 0.1, 0, 0.14),
+                                              false).Count > 0);
 
         Assert.Equal(expected, firstFiring);
         Assert.InRange(firstFiring, 32, 40);

@@ -15,7 +15,8 @@ public sealed class TuneFakeRunKind : IRunKind
 {
     public string Name => "tune-fake";
     public IReadOnlyList<MetricInfo> Metrics { get; } =
-        [new("score", MetricDirection.Lower), new("report", MetricDirection.Lower), new("steps_completed", MetricDirection.Higher)];
+        [new("score", MetricDirection.Lower), new("report", MetricDirection.Lower),
+         new("steps_completed", MetricDirection.Higher)];
     public IReadOnlyList<string> ExecutionKeys { get; } = ["threads"];
 
     public int Executions;
@@ -52,12 +53,14 @@ public sealed class TuneFakeRunKind : IRunKind
             var ratio = D("schedule.min_lr_ratio", 1e-6);
             var loss = Enumerable.Range(0, steps).Select(i => lr * Math.Pow(ratio, 1 - (double)i / steps))
                 .Select(l => Math.Log10(l / opt))
-                .Select(x => 2 - 0.5 * (1 + Math.Tanh(3 * (x + 0.5))) + (x > 0.5 ? 4 * (x - 0.5) * (x - 0.5) : 0)).ToArray();
+                .Select(x => 2 - 0.5 * (1 + Math.Tanh(3 * (x + 0.5))) +
+                        (x > 0.5 ? 4 * (x - 0.5) * (x - 0.5) : 0)).ToArray();
             return new RunOutcome(RunStatus.Ok, new Dictionary<string, double> { ["steps_completed"] = steps },
                 new Dictionary<string, double[]> { ["loss"] = loss });
         }
         if (lr > 30 * opt)
-            return new RunOutcome(RunStatus.Diverged, new Dictionary<string, double> { ["steps_completed"] = 1 }, new Dictionary<string, double[]>());
+            return new RunOutcome(RunStatus.Diverged, new Dictionary<string, double> { ["steps_completed"] = 1 },
+                                  new Dictionary<string, double[]>());
         var noise = new Random(seed * 7919 + (int)Math.Round(1000 * Math.Log10(lr)) + init.Length).NextDouble();
         var score = Math.Pow(Math.Log10(lr / opt), 2) + 3.0 / steps + 0.01 * noise + (init == "b" ? 0.05 : 0);
         return new RunOutcome(RunStatus.Ok,

@@ -22,16 +22,19 @@ public sealed class TuneTests
         using var dir = new TempDirectory();
         var kind = new TuneFakeRunKind();
 
-        var result = TuneDriver.Run(Spec(), dir.Path, RunKinds.Default.With(kind), new TuneBudgetOption(), new SweepRunOptions(), TextWriter.Null);
+        var result = TuneDriver.Run(Spec(), dir.Path, RunKinds.Default.With(kind), new TuneBudgetOption(),
+                                    new SweepRunOptions(), TextWriter.Null);
 
         var trace = File.ReadAllText(dir.File(TuneOutputs.TrialsFile));
         Assert.True(result.Recommended.Init == "a" && result.Recommended.Lr == 3e-3, trace);   // η*_a
         Assert.Equal(1e-2, result.Baseline.Lr);                                  // the config's own LR, init a
-        Assert.Equal("better", result.Comparison!.Verdict);                      // lower score: 3e-3 beats 1e-2 on every seed
+        // lower score: 3e-3 beats 1e-2 on every seed
+        Assert.Equal("better", result.Comparison!.Verdict);
         Assert.Equal(3, result.Recommended.BySeed.Count);
         Assert.Equal([10, 30, 90], result.Plan.Rungs.Select(r => r.Steps));
         Assert.True(result.StepsUsed < result.FullGridSteps, $"{result.StepsUsed} of {result.FullGridSteps}");
-        var recommended = ConfigLoader.ParseObject(File.ReadAllText(dir.File(TuneOutputs.RecommendedFile)), "recommended");
+        var recommended = ConfigLoader.ParseObject(File.ReadAllText(dir.File(TuneOutputs.RecommendedFile)),
+                                                   "recommended");
         Assert.Equal(3e-3, recommended["optim"]!["lr"]!.GetValue<double>());
         Assert.Equal("a", recommended["lora"]!["init"]!.GetValue<string>());
         Assert.Null(recommended["monitors"]);                                    // pruning is tune's, not the config's
@@ -46,15 +49,17 @@ public sealed class TuneTests
     public void Run_InitBWindow_IsOneHalfDecadeBelowTheSameWindowForA()
     {
         using var dir = new TempDirectory();
-        var result = TuneDriver.Run(Spec(), dir.Path, RunKinds.Default.With(new TuneFakeRunKind()), new TuneBudgetOption(),
-            new SweepRunOptions(), TextWriter.Null);
+        var result = TuneDriver.Run(Spec(), dir.Path, RunKinds.Default.With(new TuneFakeRunKind()),
+            new TuneBudgetOption(), new SweepRunOptions(), TextWriter.Null);
 
         var curveB = result.LrFind.Curve("b");
-        var (valley, minimum) = (curveB.Suggestion(LrSuggestions.Valley)!.Lr, curveB.Suggestion(LrSuggestions.MinimumOverTen)!.AtLr);
+        var (valley, minimum) = (curveB.Suggestion(LrSuggestions.Valley)!.Lr,
+                                 curveB.Suggestion(LrSuggestions.MinimumOverTen)!.AtLr);
         var lrsB = result.Trials.Where(t => t.Rung == 0 && t.Init == "b").Select(t => t.Lr).ToList();
         var lrsA = result.Trials.Where(t => t.Rung == 0 && t.Init == "a").Select(t => t.Lr).ToList();
         Assert.Equal(LrLattice.Window(valley, minimum, 4, zeroA: true), lrsB.Take(4));
-        Assert.Equal(LrLattice.Window(valley, minimum, 4, zeroA: false), lrsB.Take(4).Select(lr => LrLattice.Value(LrLattice.Snap(lr) + 1)));
+        Assert.Equal(LrLattice.Window(valley, minimum, 4, zeroA: false),
+                     lrsB.Take(4).Select(lr => LrLattice.Value(LrLattice.Snap(lr) + 1)));
         Assert.Contains(1e-3, lrsB);                                             // η*_b tried
         Assert.Contains(3e-3, lrsA);                                             // η*_a tried
     }
@@ -66,7 +71,8 @@ public sealed class TuneTests
         var fresh = Path.Combine(dir.Path, "fresh");
         var killed = Path.Combine(dir.Path, "killed");
         var once = new TuneFakeRunKind();
-        TuneDriver.Run(Spec(), fresh, RunKinds.Default.With(once), new TuneBudgetOption(), new SweepRunOptions(), TextWriter.Null);
+        TuneDriver.Run(Spec(), fresh, RunKinds.Default.With(once), new TuneBudgetOption(), new SweepRunOptions(),
+                       TextWriter.Null);
 
         foreach (var killAfter in new[] { 1, 5, 6 })                              // in lr-find, in rung 1, in rung 2
         {
@@ -79,7 +85,8 @@ public sealed class TuneTests
             Assert.False(File.Exists(Path.Combine(killed, TuneOutputs.RecommendedFile)));
         }
         var second = new TuneFakeRunKind();
-        TuneDriver.Run(Spec(), killed, RunKinds.Default.With(second), new TuneBudgetOption(), new SweepRunOptions(), TextWriter.Null);
+        TuneDriver.Run(Spec(), killed, RunKinds.Default.With(second), new TuneBudgetOption(), new SweepRunOptions(),
+                       TextWriter.Null);
 
         foreach (var file in new[] { TuneOutputs.RecommendedFile, TuneOutputs.TrialsFile, TuneResult.FileName })
             Assert.Equal(File.ReadAllText(Path.Combine(fresh, file)), File.ReadAllText(Path.Combine(killed, file)));
@@ -90,7 +97,8 @@ public sealed class TuneTests
     public void Axes_LoraplusRatio_MultiplyTheArmsAndTheChoiceFollowsTheOptimum()
     {
         using var dir = new TempDirectory();
-        var result = TuneDriver.Run(Spec(axes: "\"optim.loraplus_ratio\": [1, 4]"), dir.Path, RunKinds.Default.With(new TuneFakeRunKind()),
+        var result = TuneDriver.Run(Spec(axes: "\"optim.loraplus_ratio\": [1, 4]"), dir.Path,
+                                    RunKinds.Default.With(new TuneFakeRunKind()),
             new TuneBudgetOption(), new SweepRunOptions(), TextWriter.Null);
 
         Assert.Equal(4, result.Plan.Arms);
@@ -110,9 +118,11 @@ public sealed class TuneTests
         var oneValue = Assert.Throws<LoraLabException>(() => Spec(axes: "\"optim.loraplus_ratio\": [4]"));
         var chosen = Assert.Throws<LoraLabException>(() => Spec(axes: "\"optim.lr\": [1e-3, 1e-2]"));
         var small = Assert.Throws<LoraLabException>(() =>
-            TuneDriver.Run(Spec(), outDir, kinds, new TuneBudgetOption(Steps: 300), new SweepRunOptions(), TextWriter.Null));
+            TuneDriver.Run(Spec(), outDir, kinds, new TuneBudgetOption(Steps: 300), new SweepRunOptions(),
+                           TextWriter.Null));
         var both = Assert.Throws<LoraLabException>(() =>
-            TuneDriver.Run(Spec(), outDir, kinds, new TuneBudgetOption(Steps: 3000, Minutes: 5), new SweepRunOptions(), TextWriter.Null));
+            TuneDriver.Run(Spec(), outDir, kinds, new TuneBudgetOption(Steps: 3000, Minutes: 5), new SweepRunOptions(),
+                           TextWriter.Null));
         var unknown = Assert.Throws<LoraLabException>(() => Spec(tune: ", \"etaa\": 2"));
 
         Assert.All(new[] { oneValue, chosen, small, both, unknown }, e => Assert.Equal(ExitCodes.Usage, e.ExitCode));
@@ -131,12 +141,14 @@ public sealed class TuneTests
         Assert.Equal([22, 67, 200], TuneBudget.RungSteps(200, s));
         Assert.Equal([30, 90], TuneBudget.RungSteps(90, s with { MinRungSteps = 11 }));   // 10 < 11: one rung fewer
         var plan = TuneBudget.For(200, arms: 2, inits: 2, lrs: 4, s, null, "default");
-        Assert.Equal([12, 5, 3], plan.Rungs.Select(r => r.Trials));              // 2 × (4 + 2 edge), ⌈12/3⌉ + 1, ⌈5/3⌉ + 1
+        // 2 × (4 + 2 edge), ⌈12/3⌉ + 1, ⌈5/3⌉ + 1
+        Assert.Equal([12, 5, 3], plan.Rungs.Select(r => r.Trials));
         Assert.Equal(2 * 100 + (12 * 22 + 5 * 67 + 3 * 200) + 2 * 2 * 200 + 3 * 200, plan.Total);
         Assert.Equal(2 * 4 * 3 * 200, plan.FullGridSteps);
         var chosen = TuneBudget.Choose(200, 2, 2, s, budget: plan.Total, "steps");
         Assert.Equal(4, chosen.LrsPerArm);
-        Assert.Equal(2, TuneBudget.Choose(200, 2, 2, s, budget: TuneBudget.For(200, 2, 2, 2, s, null, "").Total, "steps").LrsPerArm);
+        Assert.Equal(2, TuneBudget.Choose(200, 2, 2, s, budget: TuneBudget.For(200, 2, 2, 2, s, null, "").Total,
+                                          "steps").LrsPerArm);
     }
 
     [Fact]
@@ -144,12 +156,14 @@ public sealed class TuneTests
     {
         Assert.Equal([1e-3, 3e-3, 1e-2], new[] { -6, -5, -4 }.Select(LrLattice.Value));
         Assert.Equal(-5, LrLattice.Snap(2.3e-3));
-        Assert.Equal([3e-4, 1e-3, 3e-3, 1e-2], LrLattice.Window(2.3e-3, null, 4, zeroA: false));   // centred on the valley
+        // centred on the valley
+        Assert.Equal([3e-4, 1e-3, 3e-3, 1e-2], LrLattice.Window(2.3e-3, null, 4, zeroA: false));
         Assert.Equal([1e-4, 3e-4, 1e-3, 3e-3], LrLattice.Window(2.3e-3, null, 4, zeroA: true));
         // tinyshakespeare's Init[A] ramp: valley 7.6e-4 (1e-3), minimum at 5.5e-2 (3e-2): centre between them
         Assert.Equal([1e-3, 3e-3, 1e-2], LrLattice.Window(7.6e-4, 5.5e-2, 3, zeroA: false));
         Assert.Equal([3e-4, 1e-3, 3e-3], LrLattice.Window(7.6e-4, 5.5e-2, 3, zeroA: true));
-        Assert.True(LrLattice.ZeroA("b") && LrLattice.ZeroA("gaussian-b") && !LrLattice.ZeroA("a") && !LrLattice.ZeroA("pissa"));
+        Assert.True(LrLattice.ZeroA("b") && LrLattice.ZeroA("gaussian-b") && !LrLattice.ZeroA("a")
+                    && !LrLattice.ZeroA("pissa"));
     }
 
     /// <summary>tune plan's loop as Slurm runs it: plan a wave, run its ids with sweep run-one (the array tasks),
@@ -169,15 +183,18 @@ public sealed class TuneTests
             Assert.True(wave < 20, "too many waves");
             try
             {
-                TuneDriver.Run(Spec(), waves, kinds, new TuneBudgetOption(), new SweepRunOptions(), TextWriter.Null, planOnly: true);
+                TuneDriver.Run(Spec(), waves, kinds, new TuneBudgetOption(), new SweepRunOptions(), TextWriter.Null,
+                               planOnly: true);
                 break;
             }
             catch (TuneWavePending next)
             {
                 pending.Add(next.What);
                 TuneSlurm.Write(waves, "fake", next, new ChildCommand("/opt/loralab", []), 1, ["tune", "plan"], []);
-                Assert.Contains($"--array=0-{next.Ids.Count - 1}", File.ReadAllText(Path.Combine(waves, "wave.sbatch")));
-                foreach (var id in next.Ids) SweepRunner.RunOne(next.Directory, [id], kinds, 1);     // one array task each
+                Assert.Contains($"--array=0-{next.Ids.Count - 1}",
+                                File.ReadAllText(Path.Combine(waves, "wave.sbatch")));
+                // one array task each
+                foreach (var id in next.Ids) SweepRunner.RunOne(next.Directory, [id], kinds, 1);
             }
         }
 

@@ -22,28 +22,33 @@ internal static class SafetensorsBytes
         return bytes;
     }
 
-    /// <summary>A file with one tensor "x" of the given dtype/shape/offsets and <paramref name="dataBytes"/> bytes.</summary>
+    /// <summary>A file with one tensor "x" of the given dtype/shape/offsets and <paramref name="dataBytes"/>
+    /// bytes.</summary>
     public static byte[] One(string dtype, string shape, long begin, long end, int dataBytes) =>
-        File($"{{\"x\":{{\"dtype\":\"{dtype}\",\"shape\":{shape},\"data_offsets\":[{begin},{end}]}}}}", new byte[dataBytes]);
+        File($"{{\"x\":{{\"dtype\":\"{dtype}\",\"shape\":{shape},\"data_offsets\":[{begin},{end}]}}}}",
+             new byte[dataBytes]);
 
     public static float[] Floats(byte[] bytes)
     {
         var values = new float[bytes.Length / 4];
-        for (var i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(4 * i));
+        for (var i = 0; i < values.Length; i++)
+            values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(4 * i));
         return values;
     }
 
     public static byte[] FloatBytes(params float[] values)
     {
         var bytes = new byte[4 * values.Length];
-        for (var i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(4 * i), values[i]);
+        for (var i = 0; i < values.Length; i++)
+            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(4 * i), values[i]);
         return bytes;
     }
 
     public static byte[] UShortBytes(params ushort[] values)
     {
         var bytes = new byte[2 * values.Length];
-        for (var i = 0; i < values.Length; i++) BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2 * i), values[i]);
+        for (var i = 0; i < values.Length; i++)
+            BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2 * i), values[i]);
         return bytes;
     }
 }

@@ -54,7 +54,8 @@ internal static class SafetensorsMalformedCases
         "shape-beyond-u64" => Entry("{\"dtype\":\"F32\",\"shape\":[18446744073709551616],\"data_offsets\":[0,8]}", 8),
         "shape-numel-overflow" =>
             Entry("{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,8]}", 8),
-        "shape-bytes-overflow" => Entry("{\"dtype\":\"F64\",\"shape\":[4611686018427387904],\"data_offsets\":[0,8]}", 8),
+        "shape-bytes-overflow" =>
+            Entry("{\"dtype\":\"F64\",\"shape\":[4611686018427387904],\"data_offsets\":[0,8]}", 8),
         "duplicate-tensor" => Header($"{{{A},{A.Replace("[0,16]", "[16,32]")}}}", 32),
         "duplicate-field" => Entry("{\"dtype\":\"F32\",\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}", 8),
         "missing-field" => Entry("{\"dtype\":\"F32\",\"shape\":[2]}", 8),

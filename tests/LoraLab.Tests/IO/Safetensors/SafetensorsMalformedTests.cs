@@ -39,7 +39,8 @@ public sealed class SafetensorsMalformedTests : IDisposable
     [InlineData("header-trailing-garbage", "header is not valid JSON")]
     [InlineData("header-invalid-utf8", "header is not valid UTF-8")]
     [InlineData("header-lone-surrogate", "header has an invalid string")]
-    [InlineData("offsets-out-of-range", "tensor 'b' data_offsets [16,32] lie beyond the end of the data buffer (24 bytes")]
+    [InlineData("offsets-out-of-range",
+                "tensor 'b' data_offsets [16,32] lie beyond the end of the data buffer (24 bytes")]
     [InlineData("offsets-overlap", "tensor 'b' data_offsets [8,16] overlap tensor 'a' [0,16]")]
     [InlineData("offsets-hole", "hole of 4 bytes in the data buffer before tensor 'b' (at offset 16)")]
     [InlineData("offsets-not-from-zero", "hole of 8 bytes in the data buffer before tensor 'x' (at offset 0)")]
@@ -98,7 +99,8 @@ public sealed class SafetensorsMalformedTests : IDisposable
     public void Load_TensorNameWithNewline_MessageStaysOneLine()
     {
         var path = _dir.File("newline.safetensors");
-        File.WriteAllBytes(path, SafetensorsBytes.File("{\"a\\nb\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,2]}}", new byte[2]));
+        File.WriteAllBytes(path, SafetensorsBytes.File(
+            "{\"a\\nb\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,2]}}", new byte[2]));
 
         var ex = Assert.Throws<LoraLabException>(() => SafetensorsFile.Load(path));
 

@@ -11,9 +11,11 @@ internal sealed class SafetensorsMutator(Random random)
         ["-1", "0", "1", "7", "2.0", "1e3", "-0", "9223372036854775807", "9223372036854775808",
          "18446744073709551616", "4294967296", "99999999999999999999999"];
 
-    static readonly string[] DTypes = ["F32", "F16", "BF16", "I64", "BOOL", "U8", "U16", "U64", "F8_E4M3", "F4", "C64", "F31", ""];
+    static readonly string[] DTypes = ["F32", "F16", "BF16", "I64", "BOOL", "U8", "U16", "U64", "F8_E4M3", "F4", "C64",
+                                       "F31", ""];
 
-    static readonly string[] Snippets = ["{", "}", "[", "]", ",", ":", "\"", " ", "null", "\"x\"", "\\u0000", "\"__metadata__\""];
+    static readonly string[] Snippets = ["{", "}", "[", "]", ",", ":", "\"", " ", "null", "\"x\"", "\\u0000",
+                                         "\"__metadata__\""];
 
     public byte[] Mutate(byte[] file)
     {
@@ -64,7 +66,8 @@ internal sealed class SafetensorsMutator(Random random)
         return copy;
     }
 
-    /// <summary>Applies a text edit to the header (when it is readable as text) and rewrites the length prefix.</summary>
+    /// <summary>Applies a text edit to the header (when it is readable as text) and rewrites the length
+    /// prefix.</summary>
     byte[] EditHeader(byte[] f, Func<string, string> edit)
     {
         var n = HeaderLength(f);

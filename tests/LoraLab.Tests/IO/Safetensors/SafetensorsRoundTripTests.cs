@@ -24,7 +24,8 @@ public sealed class SafetensorsRoundTripTests : IDisposable
     public void SaveLoad_F32Shapes_BitIdentical(long[] shape)
     {
         var numel = shape.Aggregate(1L, (a, b) => a * b);
-        var bits = Enumerable.Range(0, (int)numel).Select(i => SpecialBits[i % SpecialBits.Length] ^ (uint)(i / 9)).ToArray();
+        var bits = Enumerable.Range(0, (int)numel).Select(i => SpecialBits[i % SpecialBits.Length] ^ (uint)(i / 9))
+            .ToArray();
         var raw = bits.SelectMany(BitConverter.GetBytes).ToArray();
         using var original = torch.empty(shape, torch.float32);
         if (numel > 0) raw.CopyTo(original.bytes);
@@ -52,7 +53,8 @@ public sealed class SafetensorsRoundTripTests : IDisposable
         var n = (long)BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         var header = Encoding.UTF8.GetString(bytes, 8, (int)n);
         Assert.Equal(0, n % 8);
-        Assert.Equal("{\"__metadata__\":{\"format\":\"pt\"},\"a\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,24]}}",
+        Assert.Equal(
+            "{\"__metadata__\":{\"format\":\"pt\"},\"a\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,24]}}",
             header.TrimEnd(' '));
         Assert.Equal(8 + n + 24, bytes.Length);
         Assert.Equal("pt", SafetensorsFile.ReadHeader(path).Metadata["format"]);
@@ -84,7 +86,8 @@ public sealed class SafetensorsRoundTripTests : IDisposable
             new Dictionary<string, string> { ["framework"] = "pt" });
 
         Assert.Equal(SafetensorsBytes.File("{}      ", []), File.ReadAllBytes(empty));
-        Assert.Equal(SafetensorsBytes.File("{\"__metadata__\":{\"framework\":\"pt\"}}     ", []), File.ReadAllBytes(withMeta));
+        Assert.Equal(SafetensorsBytes.File("{\"__metadata__\":{\"framework\":\"pt\"}}     ", []),
+                     File.ReadAllBytes(withMeta));
         Assert.Empty(SafetensorsFile.Load(empty));
     }
 
@@ -98,7 +101,8 @@ public sealed class SafetensorsRoundTripTests : IDisposable
         using var z = torch.arange(4L);
         using var c = torch.ones(5, dtype: torch.bfloat16);
         using var q = torch.tensor(new[] { true, false, true });
-        var tensors = new Dictionary<string, torch.Tensor> { ["b"] = b, ["h"] = h, ["q"] = q, ["a"] = a, ["z"] = z, ["c"] = c };
+        var tensors = new Dictionary<string, torch.Tensor> { ["b"] = b, ["h"] = h, ["q"] = q, ["a"] = a, ["z"] = z,
+                                                            ["c"] = c };
 
         SafetensorsFile.Save(path, tensors);
         var header = SafetensorsFile.ReadHeader(path);

@@ -3,7 +3,8 @@ using TorchSharp;
 
 namespace LoraLab.Tests.IO.Safetensors;
 
-/// <summary>The chunked byte copy, with chunks small enough that a tensor spans many (real files use 256 MiB).</summary>
+/// <summary>The chunked byte copy, with chunks small enough that a tensor spans many (real files use 256
+/// MiB).</summary>
 public sealed class TensorBytesTests
 {
     [Theory]

@@ -22,7 +22,8 @@ public sealed class BertLoraTests
         var result = LoraInjector.Inject(classifier, new LoraConfig { Rank = 2, TargetModules = ["query", "value"] });
 
         Assert.Equal(4, result.Layers.Count);
-        var trainable = classifier.named_parameters().Where(p => p.parameter.requires_grad).Select(p => p.name).ToList();
+        var trainable = classifier.named_parameters().Where(p => p.parameter.requires_grad).Select(
+            p => p.name).ToList();
         Assert.Contains("bert.encoder.layer.0.attention.self.query.lora_A.weight", trainable);
         Assert.Contains("bert.encoder.layer.1.attention.self.value.lora_B.weight", trainable);
         Assert.Equal(8, trainable.Count);
@@ -34,7 +35,8 @@ public sealed class BertLoraTests
         manual_seed(5);
         using var classifier = new BertClassifier(new BertModel(Tiny), numLabels: 2);
         classifier.eval();
-        var batch = BertBatch.Collate([new BertEncoding([1, 5, 6, 2], [0, 0, 0, 0]), new BertEncoding([1, 7, 2], [0, 0, 0])]);
+        var batch = BertBatch.Collate([new BertEncoding([1, 5, 6, 2], [0, 0, 0, 0]),
+                                       new BertEncoding([1, 7, 2], [0, 0, 0])]);
         var before = classifier.call(batch).detach().clone();
 
         LoraInjector.Inject(classifier, new LoraConfig { Rank = 2, TargetModules = ["query", "value"] });

@@ -111,7 +111,8 @@ public sealed class BertModelTests
         model.eval();
         using var _ = no_grad();
         var batch = BertBatch.Collate(
-            [new BertEncoding([1, 5, 6, 2], [0, 0, 1, 1]), new BertEncoding(padded ? [1, 7, 2] : [1, 7, 8, 2], new int[padded ? 3 : 4])]);
+            [new BertEncoding([1, 5, 6, 2], [0, 0, 1, 1]),
+             new BertEncoding(padded ? [1, 7, 2] : [1, 7, 8, 2], new int[padded ? 3 : 4])]);
         var full = model.call(batch);                                           // (2, 4, H)
         var first = model.FirstToken(batch);                                    // (2, 1, H)
         Assert.Equal([2L, 1L, 16L], first.shape);

@@ -49,7 +49,8 @@ public sealed class MiniLmLoadTests(MiniLmFixture fixture) : IClassFixture<MiniL
     public void Load_Default_GivesMiniLmShapeAndVocab()
     {
         var config = fixture.Pretrained.Model.Config;
-        Assert.Equal((30522, 384, 6, 1536), (config.VocabSize, config.HiddenSize, config.NumLayers, config.IntermediateSize));
+        Assert.Equal((30522, 384, 6, 1536),
+                     (config.VocabSize, config.HiddenSize, config.NumLayers, config.IntermediateSize));
         var parameters = fixture.Pretrained.Model.parameters().Sum(p => p.numel());
         Assert.InRange(parameters, 22_700_000, 22_720_000);
         Assert.Equal(30522, File.ReadLines(fixture.Pretrained.VocabPath).Count());

@@ -7,7 +7,8 @@ using Tensor = TorchSharp.torch.Tensor;
 
 namespace LoraLab.Tests.Models.Bert;
 
-/// <summary>Our TorchSharp BERT with weights mapped from the ONNX initializers vs ONNX Runtime on the ONNX itself.</summary>
+/// <summary>Our TorchSharp BERT with weights mapped from the ONNX initializers vs ONNX Runtime on the ONNX
+/// itself.</summary>
 [Collection(TorchCollection.Name)]
 public sealed class MiniLmParityTests(MiniLmFixture fixture, ITestOutputHelper output) : IClassFixture<MiniLmFixture>
 {

@@ -20,7 +20,8 @@ public sealed class Gpt2LoraTests
         var result = LoraInjector.Inject(model, new LoraConfig { Rank = 2, TargetModules = ["c_attn", "c_fc"] });
 
         Assert.Equal(2, result.Layers.Count);
-        Assert.Contains("transformer.h.0.attn.c_attn.lora_A.weight", model.state_dict().Keys); // PEFT: base_model.model.transformer.h.0.attn.c_attn.lora_A.weight
+        // PEFT: base_model.model.transformer.h.0.attn.c_attn.lora_A.weight
+        Assert.Contains("transformer.h.0.attn.c_attn.lora_A.weight", model.state_dict().Keys);
         using (no_grad()) Assert.Equal(0f, (model.forward(tokens) - before).abs().max().item<float>());
     }
 }

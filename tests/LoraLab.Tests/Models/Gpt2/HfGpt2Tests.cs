@@ -13,7 +13,8 @@ public sealed class HfGpt2Tests
     public void Load_TinyFixture_ReadsConfig()
     {
         var c = HfGpt2.Load(FixtureDir).Config;
-        Assert.Equal((2, 1, 1, 8, 21, 1024, Gpt2Activation.GeluNew), (c.NEmbd, c.NLayer, c.NHead, c.Inner, c.VocabSize, c.NPositions, c.ActivationFunction));
+        Assert.Equal((2, 1, 1, 8, 21, 1024, Gpt2Activation.GeluNew),
+                     (c.NEmbd, c.NLayer, c.NHead, c.Inner, c.VocabSize, c.NPositions, c.ActivationFunction));
     }
 
     [Fact]
@@ -37,7 +38,8 @@ public sealed class HfGpt2Tests
         Assert.True(logits.isfinite().all().item<bool>());
         var hiddenDiff = (hidden.to(float64) - expectedHidden).abs().max().item<double>();
         var logitDiff = (logits.to(float64) - expectedLogits).abs().max().item<double>();
-        Assert.True(hiddenDiff < 1e-5, $"max |hidden diff| = {hiddenDiff} (regenerate with /usr/bin/python3 tools/gpt2_reference.py)");
+        Assert.True(hiddenDiff < 1e-5,
+                    $"max |hidden diff| = {hiddenDiff} (regenerate with /usr/bin/python3 tools/gpt2_reference.py)");
         Assert.True(logitDiff < 1e-6, $"max |logit diff| = {logitDiff}");
     }
 
@@ -45,7 +47,8 @@ public sealed class HfGpt2Tests
     public void Forward_TinyFixtureScaledWeights_MatchesIndependentPythonReference()
     {
         // Given: at the fixture's N(0, 0.02) scale attention is uniform and gelu linear, so the reference also ran with
-        // the Conv1D weights × scale and kept the residual stream before ln_f (which with n_embd = 2 erases nearly all).
+        // the Conv1D weights × scale and kept the residual stream before ln_f (which with n_embd = 2 erases nearly
+        // all).
         using var scope = NewDisposeScope();
         var reference = Reference();
         var scale = reference.GetProperty("scale").GetDouble();
@@ -60,8 +63,10 @@ public sealed class HfGpt2Tests
         var logits = model.forward(Tokens(reference)).to(float64);
 
         // Then
-        var residualDiff = (residual - ToTensor(reference.GetProperty("residual_scaled"), [2, 7, 2])).abs().max().item<double>();
-        var logitDiff = (logits - ToTensor(reference.GetProperty("logits_scaled"), [2, 7, 21])).abs().max().item<double>();
+        var residualDiff = (residual - ToTensor(reference.GetProperty("residual_scaled"),
+                                                [2, 7, 2])).abs().max().item<double>();
+        var logitDiff = (logits - ToTensor(reference.GetProperty("logits_scaled"),
+                                           [2, 7, 21])).abs().max().item<double>();
         Assert.True(residualDiff < 1e-4, $"max |residual diff| = {residualDiff}");
         Assert.True(logitDiff < 1e-5, $"max |logit diff| = {logitDiff}");
     }
@@ -71,7 +76,8 @@ public sealed class HfGpt2Tests
     {
         var keys = HfGpt2.Load(FixtureDir).state_dict();
         Assert.Contains("transformer.h.0.attn.c_attn.weight", keys.Keys);
-        Assert.Equal(new long[] { 6, 2 }, keys["transformer.h.0.attn.c_attn.weight"].shape); // Linear (out, in), transposed from Conv1D
+        // Linear (out, in), transposed from Conv1D
+        Assert.Equal(new long[] { 6, 2 }, keys["transformer.h.0.attn.c_attn.weight"].shape);
         Assert.Equal(new long[] { 2, 8 }, keys["transformer.h.0.mlp.c_proj.weight"].shape);
     }
 

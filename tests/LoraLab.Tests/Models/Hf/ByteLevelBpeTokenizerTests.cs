@@ -14,7 +14,8 @@ public sealed class ByteLevelBpeTokenizerTests
 {
     private static readonly string[] Texts =
     [
-        "Once upon a time there was a little girl named Lily.", "The lower newer widest rivers don't flow; they're lazy!",
+        "Once upon a time there was a little girl named Lily.",
+        "The lower newer widest rivers don't flow; they're lazy!",
         "I'M SURE we'll see 2024 and 1234567 again.\n\nNew  lines\tand tabs  ", "Café naïve — déjà vu. 日本語 🙂",
         "  leading spaces, trailing spaces   ", "x\r\ny\r\n\r\nz", "under_score __init__ a+b=c $5.00 100%",
         "He said: \"It's   fine...\" 'quoted' DON'T We'Ll", "¿Qué? Ünïcödé ÀÉÎÕÜ ß ǅ", "🙂🙂 👍🏽 (emoji)",
@@ -33,9 +34,11 @@ public sealed class ByteLevelBpeTokenizerTests
         foreach (var text in Texts)
         {
             var expected = hf.Encode(text).Select(i => (int)i).ToArray();
-            if (ours.AddsBos && expected.Length > 0 && expected[0] == ours.BosId) expected = expected[1..]; // its post-processor
+            // its post-processor
+            if (ours.AddsBos && expected.Length > 0 && expected[0] == ours.BosId) expected = expected[1..];
             Assert.Equal(expected, ours.Encode(text));
-            if (!text.Contains("<|")) // Tokenizers.DotNet decodes with skip_special_tokens; ours writes them, as transformers does
+            // Tokenizers.DotNet decodes with skip_special_tokens; ours writes them, as transformers does
+            if (!text.Contains("<|"))
                 Assert.Equal(hf.Decode(expected.Select(i => (uint)i).ToArray()), ours.Decode(expected));
         }
     }
@@ -44,7 +47,8 @@ public sealed class ByteLevelBpeTokenizerTests
     public void Gpt2VocabAndMerges_MatchTransformersTokenizerTest()
     {
         // transformers tests/models/gpt2/test_tokenization_gpt2.py: "lower newer" with add_prefix_space →
-        // ["\u0120low", "er", "\u0120", "n", "e", "w", "er"] → [14, 15, 10, 9, 3, 2, 15]; the folder is that test's vocab.
+        // ["\u0120low", "er", "\u0120", "n", "e", "w", "er"] → [14, 15, 10, 9, 3, 2, 15]; the folder is that test's
+        // vocab.
         var tokenizer = ByteLevelBpeFiles.Load(RepoPaths.Data("tiny-gpt2-random-fixture"));
         Assert.Equal([14, 15, 10, 9, 3, 2, 15], tokenizer.Encode(" lower newer"));
         Assert.Equal(20, tokenizer.EosId);

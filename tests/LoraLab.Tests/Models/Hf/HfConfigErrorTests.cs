@@ -20,7 +20,8 @@ public sealed class HfConfigErrorTests : IDisposable
     public void Generate_UnsupportedConfig_OneLineNamingIt(string key, string json, string expected)
     {
         var arch = key == "use_sliding_window" ? "qwen2" : "llama3";
-        var dir = new HfFixture(arch).CopyWithConfig(Path.Combine(_dir, "m"), c => c[key] = System.Text.Json.Nodes.JsonNode.Parse(json));
+        var dir = new HfFixture(arch).CopyWithConfig(Path.Combine(_dir, "m"),
+                                                     c => c[key] = System.Text.Json.Nodes.JsonNode.Parse(json));
 
         var result = CliTester.Run("generate", dir, "--prompt", "Once", "--max-new-tokens", "2");
 

@@ -9,7 +9,8 @@ internal sealed class HfFixture(string arch)
     public static readonly string[] Archs = ["llama3", "llama-bias", "mistral", "qwen2", "gpt2"];
 
     public string Dir { get; } = RepoPaths.Fixture(Path.Combine("hf", arch));
-    private JsonObject Reference => _reference ??= (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(Dir, "reference.json")))!;
+    private JsonObject Reference => _reference ??= (JsonObject)JsonNode.Parse(
+        File.ReadAllText(Path.Combine(Dir, "reference.json")))!;
     private JsonObject? _reference;
 
     public long[] Tokens => Reference["tokens"]!.AsArray().Select(t => t!.GetValue<long>()).ToArray();

@@ -42,10 +42,12 @@ public sealed class HfFixtureParityTests
         var fixture = new HfFixture(arch);
         var lm = PretrainedModels.LoadCausalLm(fixture.Dir);
         var layers = PeftAdapter.Apply(fixture.AdapterDir(adapter), lm.Model).Layers;
-        TensorAssert.CloseValues(Logits(lm.Model, fixture.Tokens), fixture.Logits(adapter), atol: 1e-4, rtol: 0, $"{arch}+{adapter}");
+        TensorAssert.CloseValues(Logits(lm.Model, fixture.Tokens), fixture.Logits(adapter), atol: 1e-4, rtol: 0,
+                                 $"{arch}+{adapter}");
 
         foreach (var layer in layers) layer.Layer.Merge(); // folded into W: the same function
-        TensorAssert.CloseValues(Logits(lm.Model, fixture.Tokens), fixture.Logits(adapter), atol: 1e-4, rtol: 0, $"{arch}+{adapter} merged");
+        TensorAssert.CloseValues(Logits(lm.Model, fixture.Tokens), fixture.Logits(adapter), atol: 1e-4, rtol: 0,
+                                 $"{arch}+{adapter} merged");
     }
 
     [Theory]
@@ -60,7 +62,8 @@ public sealed class HfFixtureParityTests
             Assert.Equal(text, lm.Tokenizer.Decode(ids));
         }
         var body = lm.Tokenizer.Encode(fixture.Text);
-        Assert.Equal(fixture.Tokens, (lm.Tokenizer.AddsBos ? [(int)lm.Tokenizer.BosId!] : Array.Empty<int>()).Concat(body).Select(i => (long)i));
+        Assert.Equal(fixture.Tokens, (lm.Tokenizer.AddsBos ? [(int)lm.Tokenizer.BosId!] : Array.Empty<int>()).Concat(
+            body).Select(i => (long)i));
     }
 
     internal static double[] Logits(nn.Module<Tensor, Tensor> model, long[] tokens)

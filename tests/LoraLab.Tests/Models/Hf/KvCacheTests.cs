@@ -52,7 +52,8 @@ public sealed class KvCacheTests
         model.train();
         var tokens = tensor(new long[] { Llama2cTokenizer.Bos, 403, 407, 261 }).unsqueeze(0); // (1, 4)
         model.forward(tokens).logsumexp(-1).sum().backward();
-        var grad = model.named_parameters().Single(p => p.name.EndsWith("layers.0.self_attn.q_proj.weight")).parameter.grad;
+        var grad = model.named_parameters().Single(
+            p => p.name.EndsWith("layers.0.self_attn.q_proj.weight")).parameter.grad;
         Assert.True(grad is not null && grad.abs().sum().item<float>() > 0, "no gradient reached layer 0's q_proj");
     }
 
@@ -81,11 +82,14 @@ public sealed class KvCacheTests
         var tokens = tensor(fixture.Tokens).unsqueeze(0); // (1, T)
         var whole = lm.Model.forward(tokens); // (1, T, V)
         using var cache = lm.Decoder.NewCache();
-        var parts = new[] { tokens[.., ..5], tokens[.., 5..6], tokens[.., 6..] }.Select(t => lm.Decoder.Forward(t, cache));
+        var parts = new[] { tokens[.., ..5], tokens[.., 5..6], tokens[.., 6..] }.Select(
+            t => lm.Decoder.Forward(t, cache));
         TensorAssert.Close(cat(parts.ToArray(), 1), whole, atol: 1e-5, rtol: 1e-5, what: arch);
         Assert.Equal(fixture.Tokens.Length, cache.Length);
     }
 
-    private static IReadOnlyList<int> Generate(nn.Module<Tensor, Tensor> model, int[] prompt, int n, int context, bool kvCache) =>
-        LoraLab.Models.Generation.Generator.Generate(model, prompt, new GenerationConfig { MaxNewTokens = n, KvCache = kvCache }, context, new HashSet<int>());
+    private static IReadOnlyList<int> Generate(nn.Module<Tensor, Tensor> model, int[] prompt, int n, int context,
+                                               bool kvCache) =>
+        LoraLab.Models.Generation.Generator.Generate(
+            model, prompt, new GenerationConfig { MaxNewTokens = n, KvCache = kvCache }, context, new HashSet<int>());
 }

@@ -33,7 +33,8 @@ public sealed class RobertaFixtureTests
         var hidden = model.Roberta.forward(input).to(float64); // (B, T, H)
         var expected = tensor(Values(_reference["hidden"]!)).reshape(hidden.shape);
         var real = input.AttentionMask.to(ScalarType.Bool).unsqueeze(-1).expand_as(hidden); // pad rows are not compared
-        TensorAssert.Close(hidden.masked_select(real), expected.masked_select(real), atol: 1e-4, rtol: 0, what: "hidden");
+        TensorAssert.Close(hidden.masked_select(real), expected.masked_select(real), atol: 1e-4, rtol: 0,
+                           what: "hidden");
         TensorAssert.CloseValues(Flat(model.forward(input)), Values(_reference["logits"]!), 1e-4, 0, "logits");
     }
 
@@ -54,7 +55,8 @@ public sealed class RobertaFixtureTests
         foreach (var (text, ids) in _fixture.TokenizerCases) Assert.Equal(ids, ours.Encode(text));
         Assert.Equal((0, 2, 1), (ours.BosId, ours.EosId, ours.PadId));
         var hf = new HfTokenizer(vocabPath: Path.Combine(_fixture.Dir, "tokenizer.json"));
-        foreach (var text in new[] { "Hello <mask> world", "A ball.<mask>", "Once upon a time, Lily saw a ball.", "<s>x</s>" })
+        foreach (var text in new[] { "Hello <mask> world", "A ball.<mask>", "Once upon a time, Lily saw a ball.",
+                                    "<s>x</s>" })
         {
             var expected = hf.Encode(text).Select(i => (int)i).ToArray()[1..^1]; // RobertaProcessing adds <s> … </s>
             Assert.Equal(expected, ours.Encode(text));
@@ -63,7 +65,8 @@ public sealed class RobertaFixtureTests
 
     private BertInput Batch()
     {
-        var rows = _reference["tokens"]!.AsArray().Select(r => r!.AsArray().Select(t => t!.GetValue<long>()).ToArray()).ToArray();
+        var rows = _reference["tokens"]!.AsArray().Select(r => r!.AsArray().Select(t => t!.GetValue<long>()).ToArray())
+            .ToArray();
         var ids = tensor(rows.SelectMany(r => r).ToArray()).reshape(rows.Length, rows[0].Length); // (B, T)
         return new BertInput(ids, ids.ne(1).to(ScalarType.Int64)); // <pad> = 1
     }

@@ -10,8 +10,10 @@ public sealed class GeneratorTests(Stories260K stories) : IClassFixture<Stories2
 
     // karpathy/llama2.c test_all.py @65c8993 expected_stdout: `./run stories260K.bin -z tok512.bin -t 0.0 -n 200`.
     private const string Llama2cExpected =
-        "Once upon a time, there was a little girl named Lily. She loved to play outside in the park. One day, she saw a big, red ball. She wanted to play with it, but it was too high.\n" +
-        "Lily's mom said, \"Lily, let's go to the park.\" Lily was sad and didn't know what to do. She said, \"I want to play with your ball, but I can't find it.\"\n" +
+        "Once upon a time, there was a little girl named Lily. She loved to play outside in the park. One day, she " +
+        "saw a big, red ball. She wanted to play with it, but it was too high.\n" +
+        "Lily's mom said, \"Lily, let's go to the park.\" Lily was sad and didn't know what to do. She said, \"I " +
+        "want to play with your ball, but I can't find it.\"\n" +
         "Lily was sad and didn't know what to do. She said, \"I'm sorry, Lily. I didn't know what to do.\"\n" +
         "Lily didn't want to help her mom, so she";
 
@@ -19,7 +21,8 @@ public sealed class GeneratorTests(Stories260K stories) : IClassFixture<Stories2
     public void Generate_GreedyFromBos_MatchesReferenceFirst20Ids()
     {
         var ids = Generate(new GenerationConfig { MaxNewTokens = 20 });
-        Assert.Equal([403, 407, 261, 378, 432, 383, 286, 261, 376, 298, 315, 421, 395, 317, 426, 338, 401, 396, 267, 337], ids);
+        Assert.Equal([403, 407, 261, 378, 432, 383, 286, 261, 376, 298, 315, 421, 395, 317, 426, 338, 401, 396, 267,
+                      337], ids);
     }
 
     [Fact]
@@ -43,7 +46,8 @@ public sealed class GeneratorTests(Stories260K stories) : IClassFixture<Stories2
     public void Generate_TinyTopP_IsGreedy()
     {
         var greedy = Generate(new GenerationConfig { MaxNewTokens = 30 });
-        Assert.Equal(greedy, Generate(new GenerationConfig { MaxNewTokens = 30, Temperature = 1.0, TopP = 1e-6, Seed = 3 }));
+        Assert.Equal(greedy, Generate(new GenerationConfig { MaxNewTokens = 30, Temperature = 1.0, TopP = 1e-6,
+                                                            Seed = 3 }));
     }
 
     private IReadOnlyList<int> Generate(GenerationConfig cfg) =>

@@ -34,10 +34,12 @@ public sealed class HfLlamaTests(Stories260K stories) : IClassFixture<Stories260
         Assert.Equal(stories.Model.Config, loaded.Config);
         var tokens = tensor(new long[] { 1, 403, 407, 261, 378, 432 }).unsqueeze(0);
         using var noGrad = no_grad();
-        Assert.True(stories.Model.forward(tokens).eq(loaded.forward(tokens)).all().item<bool>(), "logits differ after HF round trip");
+        Assert.True(stories.Model.forward(tokens).eq(loaded.forward(tokens)).all().item<bool>(),
+                    "logits differ after HF round trip");
         Assert.Equal([1, 403, 407, 261, 378], HfLlama.LoadLlama2cTokenizer(_dir, 512).Encode("Once upon a time"));
         using var spm = File.OpenRead(Path.Combine(_dir, "tokenizer.model"));
-        Assert.Equal([1, 403, 407, 261, 378], Microsoft.ML.Tokenizers.LlamaTokenizer.Create(spm).EncodeToIds("Once upon a time"));
+        Assert.Equal([1, 403, 407, 261, 378],
+                     Microsoft.ML.Tokenizers.LlamaTokenizer.Create(spm).EncodeToIds("Once upon a time"));
     }
 
     [Fact]
@@ -49,7 +51,8 @@ public sealed class HfLlamaTests(Stories260K stories) : IClassFixture<Stories260
         Assert.Equal(172, (int)config["intermediate_size"]!);
         Assert.Equal(4, (int)config["num_key_value_heads"]!);
         Assert.True((bool)config["tie_word_embeddings"]!);
-        var names = LoraLab.IO.Safetensors.SafetensorsFile.ReadHeader(Path.Combine(_dir, "model.safetensors")).Entries.Select(e => e.Name).ToList();
+        var names = LoraLab.IO.Safetensors.SafetensorsFile.ReadHeader(
+            Path.Combine(_dir, "model.safetensors")).Entries.Select(e => e.Name).ToList();
         Assert.Contains("model.layers.0.self_attn.q_proj.weight", names);
         Assert.DoesNotContain("lm_head.weight", names);
     }

@@ -20,7 +20,8 @@ public sealed class HfTokenizerJsonTests(Stories260K stories) : IClassFixture<St
     ];
 
     private static IEnumerable<string> Corpus() =>
-        File.ReadLines(RepoPaths.Data("tinystories/tinystories_val_sample.txt")).Where(l => l.Length > 0).Take(300).Concat(Tricky);
+        File.ReadLines(RepoPaths.Data("tinystories/tinystories_val_sample.txt")).Where(l => l.Length > 0).Take(
+            300).Concat(Tricky);
 
     [Fact]
     public void WriteThenLoad_Tok512_EncodesAndDecodesIdentically()
@@ -62,14 +63,17 @@ public sealed class HfTokenizerJsonTests(Stories260K stories) : IClassFixture<St
     public void WrittenMerges_InMicrosoftMlBpe_GiveTheSameIds()
     {
         var model = HfTokenizerJson.ToJson(stories.Tokenizer)["model"]!;
-        var bpe = BpeTokenizer.Create(new BpeOptions(model["vocab"]!.AsObject().Select(e => KeyValuePair.Create(e.Key, (int)e.Value!)))
+        var bpe = BpeTokenizer.Create(new BpeOptions(
+            model["vocab"]!.AsObject().Select(e => KeyValuePair.Create(e.Key, (int)e.Value!)))
         {
             Merges = model["merges"]!.AsArray().Select(m => (string)m!),
             UnknownToken = "<unk>",
-            PreTokenizer = PreTokenizer.CreateWhiteSpace(), // the normalized text has no whitespace left: one word, as HF with no pre_tokenizer
+            // the normalized text has no whitespace left: one word, as HF with no pre_tokenizer
+            PreTokenizer = PreTokenizer.CreateWhiteSpace(),
         });
         var checkedLines = 0;
-        foreach (var line in Corpus().Where(l => l.Length > 0 && stories.Tokenizer.Encode(l, bos: false).All(id => id >= 259)))
+        foreach (var line in Corpus().Where(
+            l => l.Length > 0 && stories.Tokenizer.Encode(l, bos: false).All(id => id >= 259)))
         {
             var normalized = "\u2581" + line.Replace(" ", "\u2581");
             Assert.Equal(stories.Tokenizer.Encode(line, bos: false), bpe.EncodeToIds(normalized));
@@ -84,8 +88,10 @@ public sealed class HfTokenizerJsonTests(Stories260K stories) : IClassFixture<St
     {
         var json = HfTokenizerJson.ToJson(stories.Tokenizer);
         json["normalizer"] = null;
-        json["pre_tokenizer"] = new JsonObject { ["type"] = "Metaspace", ["replacement"] = "\u2581", ["prepend_scheme"] = "first", ["split"] = false };
-        var merges = json["model"]!["merges"]!.AsArray().Select(m => (JsonNode)new JsonArray(((string)m!).Split(' ').Select(p => (JsonNode)p).ToArray())).ToArray();
+        json["pre_tokenizer"] = new JsonObject { ["type"] = "Metaspace", ["replacement"] = "\u2581",
+                                                ["prepend_scheme"] = "first", ["split"] = false };
+        var merges = json["model"]!["merges"]!.AsArray().Select(
+            m => (JsonNode)new JsonArray(((string)m!).Split(' ').Select(p => (JsonNode)p).ToArray())).ToArray();
         json["model"]!["merges"] = new JsonArray(merges);
         File.WriteAllText(JsonPath, json.ToJsonString());
 
@@ -97,7 +103,8 @@ public sealed class HfTokenizerJsonTests(Stories260K stories) : IClassFixture<St
     [Theory]
     [InlineData("{not json", "not valid JSON")]
     [InlineData("""{"model":{"type":"WordPiece","vocab":{}}}""", "\"WordPiece\"")]
-    [InlineData("""{"pre_tokenizer":{"type":"ByteLevel"},"model":{"type":"BPE","vocab":{},"merges":[]}}""", "ByteLevel")]
+    [InlineData("""{"pre_tokenizer":{"type":"ByteLevel"},"model":{"type":"BPE","vocab":{},"merges":[]}}""",
+                "ByteLevel")]
     [InlineData("""{"model":{"type":"BPE","byte_fallback":"yes"}}""", "unexpected JSON value")]
     public void Load_UnsupportedOrMalformed_ThrowsOneLineErrorNamingTheFile(string content, string expected)
     {
@@ -133,6 +140,7 @@ public sealed class HfTokenizerJsonTests(Stories260K stories) : IClassFixture<St
         HfTokenizerJson.Write(stories.Tokenizer, JsonPath);
         Assert.Equal([1, 403, 407, 261, 378], HfLlama.LoadTokenizer(_dir, 512).Encode("Once upon a time"));
         File.Delete(JsonPath);
-        Assert.Contains("no tokenizer", Assert.Throws<LoraLabException>(() => HfLlama.LoadTokenizer(_dir, 512)).Message);
+        Assert.Contains("no tokenizer", Assert.Throws<LoraLabException>(
+            () => HfLlama.LoadTokenizer(_dir, 512)).Message);
     }
 }

@@ -22,7 +22,8 @@ public sealed class Llama2cCheckpointTests(Stories260K stories) : IClassFixture<
     public void Load_Stories260K_ReadsHeader()
     {
         var c = stories.Model.Config;
-        Assert.Equal((64, 172, 5, 8, 4, 512, 512, true), (c.Dim, c.HiddenDim, c.NLayers, c.NHeads, c.NKvHeads, c.VocabSize, c.MaxSeqLen, c.TieWordEmbeddings));
+        Assert.Equal((64, 172, 5, 8, 4, 512, 512, true), (c.Dim, c.HiddenDim, c.NLayers, c.NHeads, c.NKvHeads,
+                                                          c.VocabSize, c.MaxSeqLen, c.TieWordEmbeddings));
     }
 
     [Fact]

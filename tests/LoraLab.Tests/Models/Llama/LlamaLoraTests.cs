@@ -20,9 +20,11 @@ public sealed class LlamaLoraTests
         var before = Forward(model, tokens);
 
         // When
-        var result = LoraInjector.Inject(model, new LoraConfig { Rank = 4, Alpha = 8, TargetModules = ["q_proj", "v_proj"] });
+        var result = LoraInjector.Inject(model,
+                                         new LoraConfig { Rank = 4, Alpha = 8, TargetModules = ["q_proj", "v_proj"] });
 
-        // Then: PEFT saves these as base_model.model.<key> (e.g. base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight)
+        // Then: PEFT saves these as base_model.model.<key> (e.g.
+        // base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight)
         Assert.Equal(10, result.Layers.Count);
         var keys = model.state_dict().Keys.ToHashSet();
         Assert.Contains("model.layers.0.self_attn.q_proj.lora_A.weight", keys);
@@ -40,7 +42,8 @@ public sealed class LlamaLoraTests
         var model = Llama2cCheckpoint.Load(Stories260K.CheckpointPath);
         var tokens = tensor(new long[] { 1, 403, 407 }).unsqueeze(0);
         var before = Forward(model, tokens);
-        var result = LoraInjector.Inject(model, new LoraConfig { Rank = 2, TargetModules = ["o_proj"], Init = LoraInit.B });
+        var result = LoraInjector.Inject(model,
+                                         new LoraConfig { Rank = 2, TargetModules = ["o_proj"], Init = LoraInit.B });
         using (no_grad()) result.Layers[0].Layer.LoraA.fill_(0.05);
         Assert.True((Forward(model, tokens) - before).abs().max().item<float>() > 1e-4);
     }
@@ -65,7 +68,8 @@ public sealed class LlamaLoraTests
         PeftAdapter.Apply(dir, fresh);
 
         // Then
-        var names = SafetensorsFile.ReadHeader(Path.Combine(dir, "adapter_model.safetensors")).Entries.Select(e => e.Name).ToList();
+        var names = SafetensorsFile.ReadHeader(Path.Combine(dir, "adapter_model.safetensors")).Entries.Select(
+            e => e.Name).ToList();
         Assert.Contains("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight", names);
         Assert.Contains("base_model.model.model.layers.4.self_attn.v_proj.lora_B.weight", names);
         Assert.Equal(20, names.Count);

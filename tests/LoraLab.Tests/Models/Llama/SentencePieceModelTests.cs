@@ -3,7 +3,8 @@ using LoraLab.Models.Llama;
 
 namespace LoraLab.Tests.Models.Llama;
 
-/// <summary>Our tok512 encoder against an independent SentencePiece-BPE implementation (Microsoft.ML.Tokenizers).</summary>
+/// <summary>Our tok512 encoder against an independent SentencePiece-BPE implementation
+/// (Microsoft.ML.Tokenizers).</summary>
 public sealed class SentencePieceModelTests(Stories260K stories) : IClassFixture<Stories260K>
 {
     private LlamaTokenizer MlTokenizer()
@@ -35,14 +36,16 @@ public sealed class SentencePieceModelTests(Stories260K stories) : IClassFixture
     public void Encode_TinyStoriesLines_MatchMicrosoftMlSentencePiece()
     {
         // Given: 300 in-distribution lines (data/SOURCES.md §4, TinyStories validation sample)
-        var lines = File.ReadLines(RepoPaths.Data("tinystories/tinystories_val_sample.txt")).Where(l => l.Length > 0).Take(300).ToList();
+        var lines = File.ReadLines(RepoPaths.Data("tinystories/tinystories_val_sample.txt")).Where(
+            l => l.Length > 0).Take(300).ToList();
         var ml = MlTokenizer();
 
         // When
         var mismatches = lines.Where(l => !ml.EncodeToIds(l).SequenceEqual(stories.Tokenizer.Encode(l))).ToList();
 
         // Then
-        Assert.True(mismatches.Count == 0, $"{mismatches.Count} of {lines.Count} lines differ, first: {mismatches.FirstOrDefault()}");
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} of {lines.Count} lines differ, first: " +
+                                           $"{mismatches.FirstOrDefault()}");
     }
 
     [Fact]

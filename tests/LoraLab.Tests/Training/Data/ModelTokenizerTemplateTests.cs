@@ -23,7 +23,8 @@ public sealed class ModelTokenizerTemplateTests
 
         Assert.Equal(ChatTemplateKind.Chatml, template);
         Assert.Null(tokenizer.BosId);
-        Assert.Equal("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\nyo<|im_end|>\n", model.Decode(all.InputIds));
+        Assert.Equal("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\nyo<|im_end|>\n",
+                     model.Decode(all.InputIds));
         Assert.Equal("yo<|im_end|>", model.Decode(e.Targets.Where(t => t != CausalLmExample.IgnoreIndex)));
         Assert.Equal(tokenizer.TokenId("<|im_end|>"), tokenizer.EosId);
     }

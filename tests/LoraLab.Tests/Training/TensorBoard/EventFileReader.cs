@@ -3,8 +3,10 @@ using System.Text;
 
 namespace LoraLab.Tests.Training.TensorBoard;
 
-/// <summary>One decoded event: wall time, step, and either a file version or the summary's (tag, simple_value)s.</summary>
-internal sealed record DecodedEvent(double WallTime, long Step, string? FileVersion, List<(string Tag, float Value)> Scalars);
+/// <summary>One decoded event: wall time, step, and either a file version or the summary's (tag,
+/// simple_value)s.</summary>
+internal sealed record DecodedEvent(double WallTime, long Step, string? FileVersion,
+                                    List<(string Tag, float Value)> Scalars);
 
 /// <summary>
 /// An independent reader of TensorBoard event files for the tests (shares no code with the writer): TFRecord framing

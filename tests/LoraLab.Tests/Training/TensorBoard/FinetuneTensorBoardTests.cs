@@ -19,8 +19,10 @@ public sealed class FinetuneTensorBoardTests
         using var dir = new TempDirectory();
         using (var task = new TinyTask(seed: 0)) FinetuneRecipe.Train(Config, task, dir.Path, TextWriter.Null);
 
-        var events = EventFileReader.Read(File.ReadAllBytes(Assert.Single(Directory.GetFiles(dir.Path, "events.out.tfevents.*"))));
-        var lines = File.ReadAllLines(Path.Combine(dir.Path, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var events = EventFileReader.Read(File.ReadAllBytes(
+            Assert.Single(Directory.GetFiles(dir.Path, "events.out.tfevents.*"))));
+        var lines = File.ReadAllLines(Path.Combine(dir.Path, "metrics.jsonl")).Select(
+            l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(lines.Count + 1, events.Count);
         foreach (var (line, e) in lines.Zip(events.Skip(1)))
         {
@@ -43,14 +45,16 @@ public sealed class FinetuneTensorBoardTests
         else if (value.ValueKind == JsonValueKind.Object)
             foreach (var p in value.EnumerateObject()) Numbers($"{path}/{p.Name}", p.Value, into);
         else if (value.ValueKind == JsonValueKind.Array)
-            foreach (var (item, i) in value.EnumerateArray().Select((v, i) => (v, i))) Numbers($"{path}/{i}", item, into);
+            foreach (var (item, i) in value.EnumerateArray().Select((v, i) => (v, i)))
+                Numbers($"{path}/{i}", item, into);
     }
 
     [Fact]
     public void Train_TensorboardFalse_NoEventFile()
     {
         using var dir = new TempDirectory();
-        using (var task = new TinyTask(seed: 0)) FinetuneRecipe.Train(Config with { Tensorboard = false }, task, dir.Path, TextWriter.Null);
+        using (var task = new TinyTask(seed: 0))
+            FinetuneRecipe.Train(Config with { Tensorboard = false }, task, dir.Path, TextWriter.Null);
         Assert.Empty(Directory.GetFiles(dir.Path, "events.out.tfevents.*"));
     }
 }

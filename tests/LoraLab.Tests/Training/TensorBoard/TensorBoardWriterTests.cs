@@ -78,10 +78,13 @@ public sealed class TensorBoardWriterTests
         using var dir = new TempDirectory();
         var train = new StepRecord
         {
-            Step = 7, Epoch = 0.25, Loss = 0.6931, Lr = new Dictionary<string, double> { ["lora_A"] = 3e-3, ["other"] = 1e-3 },
-            GradNormA = 0.5, GradNormB = double.NaN, GradNorm = 1.5, Clipped = true, ZaRms = [1.25, 2.5], ZbRms = [0, 1e-4],
+            Step = 7, Epoch = 0.25, Loss = 0.6931,
+                Lr = new Dictionary<string, double> { ["lora_A"] = 3e-3, ["other"] = 1e-3 },
+            GradNormA = 0.5, GradNormB = double.NaN, GradNorm = 1.5, Clipped = true, ZaRms = [1.25, 2.5],
+            ZbRms = [0, 1e-4],
         };
-        var eval = new StepRecord { Kind = "eval", Step = 8, Epoch = 0.5, Metrics = new Dictionary<string, double> { ["accuracy"] = 0.875 } };
+        var eval = new StepRecord { Kind = "eval", Step = 8, Epoch = 0.5,
+                                   Metrics = new Dictionary<string, double> { ["accuracy"] = 0.875 } };
         using (var log = MetricsLog.Open(Path.Combine(dir.Path, "metrics.jsonl"), 0, tensorboard: true))
         {
             log.Write(train);
@@ -96,8 +99,9 @@ public sealed class TensorBoardWriterTests
         Assert.Equal(7, events[1].Step);
         Assert.Equal(
             [("train/epoch", 0.25f), ("train/loss", 0.6931f), ("train/lr/lora_A", 3e-3f), ("train/lr/other", 1e-3f),
-             ("train/grad_norm_a", 0.5f), ("train/grad_norm_b", float.NaN), ("train/grad_norm", 1.5f), ("train/clipped", 1f),
-             ("train/z_a_rms/0", 1.25f), ("train/z_a_rms/1", 2.5f), ("train/z_b_rms/0", 0f), ("train/z_b_rms/1", 1e-4f)],
+             ("train/grad_norm_a", 0.5f), ("train/grad_norm_b", float.NaN), ("train/grad_norm", 1.5f),
+             ("train/clipped", 1f), ("train/z_a_rms/0", 1.25f), ("train/z_a_rms/1", 2.5f), ("train/z_b_rms/0", 0f),
+             ("train/z_b_rms/1", 1e-4f)],
             events[1].Scalars);
         Assert.Equal(8, events[2].Step);
         Assert.Equal([("eval/epoch", 0.5f), ("eval/accuracy", 0.875f)], events[2].Scalars);
@@ -110,7 +114,8 @@ public sealed class TensorBoardWriterTests
     public void MetricsLog_Open_WithoutTensorboard_WritesNoEventFile()
     {
         using var dir = new TempDirectory();
-        using (var log = MetricsLog.Open(Path.Combine(dir.Path, "metrics.jsonl"), 0, tensorboard: false)) log.Write(new StepRecord { Step = 1, Loss = 1 });
+        using (var log = MetricsLog.Open(Path.Combine(dir.Path, "metrics.jsonl"), 0, tensorboard: false))
+            log.Write(new StepRecord { Step = 1, Loss = 1 });
         Assert.Empty(Directory.GetFiles(dir.Path, "events.out.tfevents.*"));
     }
 }

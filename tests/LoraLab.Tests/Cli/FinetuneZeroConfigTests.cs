@@ -113,6 +113,27 @@ public sealed class FinetuneZeroConfigTests
     }
 
     [Theory]
+    [InlineData("bad.jsonl",
+                "{\"text\": \"a\", \"label\": 1}\n{\"text\": \"b\", \"label\": 0}\n{\"text\": \"c\", \"label\": 1}\n" +
+                "{\"text\": \"d\" \"label\": 0}\n",
+                "{0}: 1 of 4 rows are bad (25%, more than data.max_bad_fraction 1%): {0}:4: malformed JSON")]
+    [InlineData("bad.parquet", "text,label\nnot,1\nparquet,0\n", "{0}: not a readable Parquet file")]
+    public void Classify_MalformedJsonlOrParquet_ExitsBadInputWithOneLine(string name, string content, string expected)
+    {
+        var dir = CliTester.TempDir();
+        var path = Path.Combine(dir, name);
+        File.WriteAllText(path, content);
+
+        var run = CliTester.Run("finetune", "--model", "minilm", "--data", path, "--task", "classify",
+            "--out", Path.Combine(dir, "run"));
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        var error = Assert.Single(run.Error.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.StartsWith("error: " + string.Format(expected, path), error);
+        Assert.DoesNotContain("   at ", run.Error); // no stack trace
+    }
+
+    [Theory]
     [InlineData("--model", "/no/such/model",
                 "--model /no/such/model: not 'minilm', a llama2.c .bin file or a Hugging Face model folder")]
     [InlineData("--task", "summarize", "unknown task 'summarize'")]

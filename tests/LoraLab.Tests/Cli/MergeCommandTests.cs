@@ -46,10 +46,12 @@ public sealed class MergeCommandTests : IDisposable
                      merged.Tokenizer.Encode(fixture.Text));
     }
 
-    [Fact]
-    public void Merge_Bf16Folder_WritesBf16WithTheAdaptedFunction()
+    [Theory]
+    [InlineData("qwen2", SafetensorsDType.BF16)]
+    [InlineData("llama-bias", SafetensorsDType.F16)]
+    public void Merge_16BitFolder_Writes16BitWithTheAdaptedFunction(string arch, SafetensorsDType dtype)
     {
-        var fixture = new HfFixture("qwen2");
+        var fixture = new HfFixture(arch);
         var outDir = Path.Combine(_dir, "merged");
 
         var result = CliTester.Run("merge", "--model", fixture.Dir, "--adapter", fixture.AdapterDir("default"), "--out",
@@ -57,10 +59,11 @@ public sealed class MergeCommandTests : IDisposable
 
         Assert.Equal(0, result.ExitCode);
         var header = SafetensorsFile.ReadHeader(Path.Combine(outDir, "model.safetensors"));
-        Assert.All(header.Entries, e => Assert.Equal(SafetensorsDType.BF16, e.DType));
-        Assert.DoesNotContain(header.Entries, e => e.Name.Contains("lora") || e.Name == "lm_head.weight"); // tied
+        Assert.All(header.Entries, e => Assert.Equal(dtype, e.DType));
+        Assert.DoesNotContain(header.Entries, e => e.Name.Contains("lora"));
+        Assert.Equal(arch == "qwen2", header.Entries.All(e => e.Name != "lm_head.weight")); // qwen2's head is tied
         var merged = PretrainedModels.LoadCausalLm(outDir).Model;
-        // BF16 rounding of W + s·B·A: the merged model follows the adapted reference, not the base.
+        // 16-bit rounding of W + s·B·A: the merged model follows the adapted reference, not the base.
         var logits = HfFixtureParityTests.Logits(merged, fixture.Tokens);
         var toAdapted = logits.Zip(fixture.Logits("default"), (a, b) => Math.Abs(a - b)).Max();
         var toBase = logits.Zip(fixture.Logits(), (a, b) => Math.Abs(a - b)).Max();

@@ -28,26 +28,30 @@ public static class FinetuneMonitorsBenchmark
             foreach (var enabled in trial % 2 == 0 ? new[] { false, true } : [true, false])
             {
                 var (cpuShort, _) = CpuSeconds(enabled, ShortSteps, threads, Path.Combine(dir, $"{trial}-{enabled}-s"));
-                var (cpuLong, result) = CpuSeconds(enabled, LongSteps, threads, Path.Combine(dir, $"{trial}-{enabled}-l"));
+                var (cpuLong, result) = CpuSeconds(enabled, LongSteps, threads,
+                                                   Path.Combine(dir, $"{trial}-{enabled}-l"));
                 perStep[enabled].Add((cpuLong - cpuShort) / (LongSteps - ShortSteps));
                 wall[enabled].Add(result.TrainSecondsPerStep);
             }
         Directory.Delete(dir, recursive: true);
         static double Median(List<double> v) => v.Order().ElementAt(v.Count / 2);
-        static string List(List<double> v) => string.Join(", ", v.Select(s => (s * 1e3).ToString("F1", CultureInfo.InvariantCulture)));
+        static string List(List<double> v) =>
+            string.Join(", ", v.Select(s => (s * 1e3).ToString("F1", CultureInfo.InvariantCulture)));
         foreach (var enabled in new[] { false, true })
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"stories260K finetune step, monitors {(enabled ? "on: " : "off:")} CPU median {Median(perStep[enabled]) * 1e3:F1} ms " +
-                $"[{List(perStep[enabled])}]; wall {List(wall[enabled])} ms"));
+                $"stories260K finetune step, monitors {(enabled ? "on: " : "off:")} CPU median " +
+                $"{Median(perStep[enabled]) * 1e3:F1} ms [{List(perStep[enabled])}]; wall {List(wall[enabled])} ms"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"monitor overhead (CPU time per step): {(Median(perStep[true]) / Median(perStep[false]) - 1) * 100:+0.0;-0.0} %"));
+            $"monitor overhead (CPU time per step): " +
+            $"{(Median(perStep[true]) / Median(perStep[false]) - 1) * 100:+0.0;-0.0} %"));
     }
 
     static (double CpuSeconds, FinetuneResult Result) CpuSeconds(bool monitors, int steps, int threads, string outDir)
     {
         var config = ConfigLoader.Load<FinetuneConfig>("configs/stories260k-wikitext2.json",
             [$"steps={steps}", "eval_every=0", "eval_at_start=false", "eval_batches=1", "data.max_eval_examples=16",
-             "checkpoint_every=0", "save_adapter=false", $"threads={threads}", $"monitors.enabled={(monitors ? "true" : "false")}"]);
+             "checkpoint_every=0", "save_adapter=false", $"threads={threads}",
+             $"monitors.enabled={(monitors ? "true" : "false")}"]);
         var process = Process.GetCurrentProcess();
         process.Refresh();
         var before = process.TotalProcessorTime;

@@ -15,14 +15,18 @@ public static class GenerateBenchmark
 
     public static void Run()
     {
-        var model = Llama2cCheckpoint.Load(Path.Combine(StoriesStepBenchmark.RepoRoot(), "data", "stories260K", "stories260K.bin"));
+        var model = Llama2cCheckpoint.Load(Path.Combine(StoriesStepBenchmark.RepoRoot(), "data", "stories260K",
+                                                        "stories260K.bin"));
         foreach (var cached in new[] { false, true })
         {
             var config = new GenerationConfig { MaxNewTokens = NewTokens, KvCache = cached };
-            var run = Harness.Measure($"stories260K generate {NewTokens} tokens, kv_cache={cached.ToString().ToLowerInvariant()}",
-                () => LoraLab.Models.Generation.Generator.Generate(model, [Llama2cTokenizer.Bos], config, model.Config.MaxSeqLen, new HashSet<int>()),
+            var run = Harness.Measure($"stories260K generate {NewTokens} tokens, " +
+                                      $"kv_cache={cached.ToString().ToLowerInvariant()}",
+                () => LoraLab.Models.Generation.Generator.Generate(model, [Llama2cTokenizer.Bos], config,
+                    model.Config.MaxSeqLen, new HashSet<int>()),
                 trials: 5, minTrialSeconds: 0, warmup: 1);
-            Harness.Print(run, string.Create(CultureInfo.InvariantCulture, $"{NewTokens / (run.MedianMs / 1e3):F0} tokens/s"));
+            Harness.Print(run, string.Create(CultureInfo.InvariantCulture,
+                                             $"{NewTokens / (run.MedianMs / 1e3):F0} tokens/s"));
         }
     }
 }

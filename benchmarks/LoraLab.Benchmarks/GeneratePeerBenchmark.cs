@@ -7,8 +7,8 @@ namespace LoraLab.Benchmarks;
 /// <summary>
 /// Greedy generation with stories260K as <c>loralab generate</c> runs it (<see cref="Generator.Generate"/> after the
 /// prompt "Once upon a time"), 200 new tokens, without and with its KV cache (<c>GenerationConfig.KvCache</c>), as the
-/// peer (tools/peers/generate.py) does. <c>--check</c> prints the generated ids, which must equal the peer's; <c>--export DIR</c>
-/// writes the weights and the prompt.
+/// peer (tools/peers/generate.py) does. <c>--check</c> prints the generated ids, which must equal the peer's;
+/// <c>--export DIR</c> writes the weights and the prompt.
 /// </summary>
 public static class GeneratePeerBenchmark
 {

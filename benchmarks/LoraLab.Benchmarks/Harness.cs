@@ -40,7 +40,9 @@ public static class Harness
         var line = File.Exists("/proc/self/status")
             ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
             : null;
-        return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+        if (line is null) return double.NaN;
+        var kib = line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        return double.Parse(kib, CultureInfo.InvariantCulture) / 1024;
     }
 
     public static void Print(Timing t, string extra = "") =>

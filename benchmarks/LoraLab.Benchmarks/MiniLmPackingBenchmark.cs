@@ -30,10 +30,13 @@ public static class MiniLmPackingBenchmark
             bert.load_state_dict(state);
             torch.manual_seed(k);
             var classifier = new BertClassifier(bert, numLabels: 2, dropout: 0);
-            var layers = LoraInjector.Inject(classifier, new LoraConfig { Rank = 8, Alpha = 16, TargetModules = ["query", "value"] }).Layers;
-            var head = classifier.named_parameters().Where(p => p.name.StartsWith("classifier.")).Select(p => p.parameter).ToList();
+            var lora = new LoraConfig { Rank = 8, Alpha = 16, TargetModules = ["query", "value"] };
+            var layers = LoraInjector.Inject(classifier, lora).Layers;
+            var head = classifier.named_parameters().Where(p => p.name.StartsWith("classifier.")).Select(
+                p => p.parameter).ToList();
             foreach (var p in head) p.requires_grad = true;
-            return (Model: classifier, Optimizer: new LoraOptimizer(layers, head, new OptimizerConfig { Lr = 1e-4 * (k + 1) }));
+            return (Model: classifier, Optimizer: new LoraOptimizer(layers, head,
+                                                                    new OptimizerConfig { Lr = 1e-4 * (k + 1) }));
         }).ToList();
 
         torch.manual_seed(100);
@@ -54,8 +57,10 @@ public static class MiniLmPackingBenchmark
         }, trials: 7, minTrialSeconds: 1, warmup: 2);
         Report(sequential, batchSize);
 
-        var packed = (nn.Module<BertInput, Tensor>)AdapterPacking.Pack(runs.Select(r => (nn.Module)r.Model).ToList(), ["classifier"]);
-        var packedBatch = new BertInput(ids.repeat(K, 1), batch.AttentionMask.repeat(K, 1), batch.TokenTypeIds!.repeat(K, 1));
+        var packed = (nn.Module<BertInput, Tensor>)AdapterPacking.Pack(runs.Select(r => (nn.Module)r.Model).ToList(),
+                                                                       ["classifier"]);
+        var packedBatch = new BertInput(ids.repeat(K, 1), batch.AttentionMask.repeat(K, 1),
+                                        batch.TokenTypeIds!.repeat(K, 1));
         var packedLabels = labels.repeat(K);
         var packedTiming = Harness.Measure($"minilm 8 runs packed (1×{K * batchSize}x{Tokens})", () =>
         {

@@ -9,8 +9,9 @@ namespace LoraLab.Benchmarks;
 /// One MiniLM-L6 LoRA training step (docs/reference/feasibility.md §2.4): all-MiniLM-L6-v2 + a 2-way head on [CLS],
 /// LoRA on query/value (r = 8, Init[A]), batch 32 × 64 real-token ids, cross-entropy, backward, AdamW — for three
 /// dropout settings (HF default 0.1/0.1; attention dropout off, which lets libtorch use its fused CPU attention kernel;
-/// all off), once with mean pooling (which needs the whole last layer), plus eval-mode forward. Matmul work per step: ≈ 38 GFLOP forward (the last layer computes [CLS] only)
-/// + ≈ 37 GFLOP backward (input gradients only; the frozen weights get none).
+/// all off), once with mean pooling (which needs the whole last layer), plus eval-mode forward. Matmul work per step: ≈
+/// 38 GFLOP forward (the last layer computes [CLS] only) + ≈ 37 GFLOP backward (input gradients only; the frozen
+/// weights get none).
 /// </summary>
 public static class MiniLmStepBenchmark
 {
@@ -45,14 +46,18 @@ public static class MiniLmStepBenchmark
         var labels = randint(0, 2, [Batch]);
 
         classifier.train();
-        var step = Harness.Measure($"minilm lora step {Batch}x{Tokens} {pooling.ToString().ToLowerInvariant()} dropout {hiddenDropout}/{attentionDropout}", () =>
+        var step = Harness.Measure($"minilm lora step {Batch}x{Tokens} {pooling.ToString().ToLowerInvariant()} " +
+                                   $"dropout {hiddenDropout}/{attentionDropout}", () =>
         {
             using var scope = NewDisposeScope();
             optimizer.zero_grad();
             nn.functional.cross_entropy(classifier.call(batch), labels).backward();
             optimizer.step();
         }, trials: 7, minTrialSeconds: 0, warmup: 3);
-        Harness.Print(step, string.Create(CultureInfo.InvariantCulture, $"{Batch / (step.MedianMs / 1e3):F0} examples/s, {Batch * Tokens / (step.MedianMs / 1e3):F0} train tokens/s; peak RSS so far {Harness.PeakRssMiB():F0} MiB"));
+        Harness.Print(step, string.Create(CultureInfo.InvariantCulture,
+                                          $"{Batch / (step.MedianMs / 1e3):F0} examples/s, " +
+                                          $"{Batch * Tokens / (step.MedianMs / 1e3):F0} train tokens/s; " +
+                                          $"peak RSS so far {Harness.PeakRssMiB():F0} MiB"));
         if (hiddenDropout > 0 || attentionDropout > 0 || pooling != BertPooling.Cls) return;
         classifier.eval();
         var forward = Harness.Measure($"minilm forward {Batch}x{Tokens} (eval, no grad)", () =>

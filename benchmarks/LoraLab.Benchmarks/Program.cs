@@ -2,7 +2,8 @@ using LoraLab.Benchmarks;
 using LoraLab.Runtime;
 using TorchSharp;
 
-// dotnet run -c Release --project benchmarks/LoraLab.Benchmarks -- <name> [--threads N] [--batch B] [--no-malloc-tuning]
+// dotnet run -c Release --project benchmarks/LoraLab.Benchmarks -- <name> [--threads N] [--batch B]
+// [--no-malloc-tuning]
 //   [--check] [--export DIR] [--config PATH --steps N] [--seconds N]
 // (--batch: sequences per run for minilm-pack, default 32; --check / --export: the PyTorch-peer workloads *-peer,
 // see scripts/bench-peers.sh)
@@ -12,14 +13,16 @@ var configPath = Text("--config") ?? "configs/minilm-sst2.json";
 var check = args.Contains("--check");
 var name = args.Where(a => a != export && a != configPath)
                .FirstOrDefault(a => !a.StartsWith("--") && !int.TryParse(a, out _)) ?? "all";
-int Option(string flag, int fallback) => args.SkipWhile(a => a != flag).Skip(1).Select(int.Parse).FirstOrDefault(fallback);
+int Option(string flag, int fallback) =>
+    args.SkipWhile(a => a != flag).Skip(1).Select(int.Parse).FirstOrDefault(fallback);
 var threads = Option("--threads", 2);
 var batch = Option("--batch", 32);
 var tuned = !args.Contains("--no-malloc-tuning") && NativeRuntime.Configure();
 var mkl = MklCpuDispatch.Enable();   // LORALAB_MKL_VENDOR_CHECK=keep: MKL's vendor-based choice (AVX2 on AMD)
 torch.set_num_threads(threads);
-Console.WriteLine($"# torch {torch.__version__}, threads {torch.get_num_threads()}, malloc tuning {(tuned ? "on" : "off")}, " +
-                  $"MKL dispatch {mkl}, OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "(default)"}");
+Console.WriteLine($"# torch {torch.__version__}, threads {torch.get_num_threads()}, malloc tuning " +
+                  $"{(tuned ? "on" : "off")}, MKL dispatch {mkl}, " +
+                  $"OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "(default)"}");
 MachineInfo.PrintHeader();
 
 var benchmarks = new Dictionary<string, Action>
@@ -42,8 +45,9 @@ var benchmarks = new Dictionary<string, Action>
     ["finetune-monitors"] = () => FinetuneMonitorsBenchmark.Run(threads),
 };
 foreach (var (key, run) in benchmarks)
-    if ((name == "all" && !key.EndsWith("-peer")
-         && key is not ("finetune-step" or "finetune-monitors" or "machine" or "generate-profile")) || name == key) run();
+    if (name == key || name == "all" && !key.EndsWith("-peer")
+        && key is not ("finetune-step" or "finetune-monitors" or "machine" or "generate-profile"))
+        run();
 if (name != "all" && !benchmarks.ContainsKey(name))
 {
     Console.Error.WriteLine($"unknown benchmark '{name}'; known: {string.Join(", ", benchmarks.Keys)}");

@@ -19,7 +19,8 @@ public static class StoriesStepBenchmark
         manual_seed(0);
         var model = Llama2cCheckpoint.Load(Path.Combine(RepoRoot(), "data", "stories260K", "stories260K.bin"));
         LoraInjector.Inject(model, new LoraConfig { Rank = 8, Alpha = 16, TargetModules = ["q_proj", "v_proj"] });
-        using var optimizer = optim.AdamW(model.parameters().Where(p => p.requires_grad).ToList(), lr: 1e-3, beta2: 0.999);
+        using var optimizer = optim.AdamW(model.parameters().Where(p => p.requires_grad).ToList(), lr: 1e-3,
+                                          beta2: 0.999);
         var tokens = randint(3, 512, [Batch, Tokens + 1]);
         var input = tokens[.., ..Tokens];
         var target = tokens[.., 1..];

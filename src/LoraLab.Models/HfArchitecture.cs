@@ -13,6 +13,7 @@ public enum HfArchitecture
     Gpt2,
     /// <summary>model_type "bert": <see cref="Bert.BertModel"/> (classification).</summary>
     Bert,
-    /// <summary>model_type "roberta": <see cref="Bert.BertModel"/> with RoBERTa's position offset (classification).</summary>
+    /// <summary>model_type "roberta": <see cref="Bert.BertModel"/> with RoBERTa's position offset
+    /// (classification).</summary>
     Roberta,
 }

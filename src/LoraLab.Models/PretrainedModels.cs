@@ -20,13 +20,15 @@ public sealed record PretrainedCausalLm(
     public ICausalLm Decoder => (ICausalLm)Model;
 
     /// <summary>PEFT's TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING entry (llama2.c: as Llama).</summary>
-    public IReadOnlyList<string> DefaultTargets => PretrainedModels.DefaultTargets(Architecture ?? HfArchitecture.Llama);
+    public IReadOnlyList<string> DefaultTargets =>
+        PretrainedModels.DefaultTargets(Architecture ?? HfArchitecture.Llama);
 }
 
 /// <summary>Entry point for "a model path a user gives": llama2.c <c>.bin</c> files and HF folders.</summary>
 public static class PretrainedModels
 {
-    /// <summary>The family of an HF folder by config.json's model_type; an unknown type is a one-line error naming it.</summary>
+    /// <summary>The family of an HF folder by config.json's model_type; an unknown type is a one-line error naming
+    /// it.</summary>
     public static HfArchitecture Architecture(string dir)
     {
         var json = HfCheckpoint.ReadConfig(dir);
@@ -39,9 +41,11 @@ public static class PretrainedModels
             "gpt2" => HfArchitecture.Gpt2,
             "bert" => HfArchitecture.Bert,
             "roberta" => HfArchitecture.Roberta,
-            null => throw new LoraLabException($"{Path.Combine(dir, HfCheckpoint.ConfigFile)}: no \"model_type\"", ExitCodes.BadInput),
-            _ => throw new LoraLabException($"{Path.Combine(dir, HfCheckpoint.ConfigFile)}: model_type \"{type}\" is not supported " +
-                                            "(llama, mistral, qwen2, gpt2, bert, roberta)", ExitCodes.BadInput),
+            null => throw new LoraLabException($"{Path.Combine(dir, HfCheckpoint.ConfigFile)}: no \"model_type\"",
+                                               ExitCodes.BadInput),
+            _ => throw new LoraLabException($"{Path.Combine(dir, HfCheckpoint.ConfigFile)}: model_type \"{type}\" " +
+                                            "is not supported (llama, mistral, qwen2, gpt2, bert, roberta)",
+                                            ExitCodes.BadInput),
         };
     }
 
@@ -63,9 +67,11 @@ public static class PretrainedModels
         if (File.Exists(path))
         {
             if (tokenizerPath is null)
-                throw new LoraLabException($"{path}: a llama2.c checkpoint needs a tokenizer (tokenizer.bin / tok512.bin)", ExitCodes.Usage);
+                throw new LoraLabException($"{path}: a llama2.c checkpoint needs a tokenizer " +
+                                           "(tokenizer.bin / tok512.bin)", ExitCodes.Usage);
             var model = Llama2cCheckpoint.Load(path);
-            return new PretrainedCausalLm(model, HfLlama.LoadTokenizer(tokenizerPath, model.Config.VocabSize), null, path);
+            var tokenizer = HfLlama.LoadTokenizer(tokenizerPath, model.Config.VocabSize);
+            return new PretrainedCausalLm(model, tokenizer, null, path);
         }
         if (!Directory.Exists(path)) throw new LoraLabException($"model not found: {path}", ExitCodes.BadInput);
         var architecture = Architecture(path);
@@ -82,13 +88,15 @@ public static class PretrainedModels
 
     /// <summary>
     /// The tokenizer of a folder or file: byte-level BPE (tokenizer.json of that kind, vocab.json + merges.txt), else
-    /// the SentencePiece-style Llama tokenizer (tokenizer.bin, Llama-2 tokenizer.json) as <see cref="HfLlama.LoadTokenizer"/> reads it.
+    /// the SentencePiece-style Llama tokenizer (tokenizer.bin, Llama-2 tokenizer.json) as <see
+    /// cref="HfLlama.LoadTokenizer"/> reads it.
     /// </summary>
     public static ITokenizer LoadTokenizer(string path, int vocabSize)
     {
         var dir = Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetFullPath(path))!;
         var isJson = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
-        if (Directory.Exists(path) && !File.Exists(Path.Combine(path, HfLlama.Llama2cTokenizerFile)) && ByteLevelBpeFiles.IsByteLevel(path))
+        if (Directory.Exists(path) && !File.Exists(Path.Combine(path, HfLlama.Llama2cTokenizerFile))
+            && ByteLevelBpeFiles.IsByteLevel(path))
             return CheckVocab(ByteLevelBpeFiles.Load(path), vocabSize, path);
         if (isJson && Path.GetFileName(path) == ByteLevelBpeFiles.TokenizerJson && ByteLevelBpeFiles.IsByteLevel(dir))
             return CheckVocab(ByteLevelBpeFiles.Load(dir), vocabSize, path);
@@ -97,7 +105,8 @@ public static class PretrainedModels
 
     private static ITokenizer CheckVocab(ITokenizer tokenizer, int vocabSize, string path) =>
         tokenizer.VocabSize <= vocabSize ? tokenizer
-            : throw new LoraLabException($"{path}: the tokenizer has {tokenizer.VocabSize} ids, the model only {vocabSize}", ExitCodes.BadInput);
+            : throw new LoraLabException($"{path}: the tokenizer has {tokenizer.VocabSize} ids, " +
+                                         $"the model only {vocabSize}", ExitCodes.BadInput);
 
     /// <summary>config.json's _name_or_path when it names a model, else the folder's full path.</summary>
     public static string NameOf(string dir)

@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 
 namespace LoraLab.Models.Bert;
 
-/// <summary>Collates tokenized examples into one right-padded batch, padded to the longest example (dynamic padding).</summary>
+/// <summary>Collates tokenized examples into one right-padded batch, padded to the longest example (dynamic
+/// padding).</summary>
 public static class BertBatch
 {
     /// <summary>(B, T_max) input ids / attention mask / token-type ids as int64, T_max = the longest example.</summary>

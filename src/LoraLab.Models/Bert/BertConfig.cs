@@ -22,10 +22,12 @@ public sealed record BertConfig : IValidatable
     public double HiddenDropout { get; init; } = 0.1;
     public double AttentionDropout { get; init; } = 0.1;
     public int PositionOffset { get; init; } = 0;
-    /// <summary>Whether the model carries HF's pooler (tanh(dense(h_[CLS]))), used by <see cref="BertPooling.Pooler"/>.</summary>
+    /// <summary>Whether the model carries HF's pooler (tanh(dense(h_[CLS]))), used by <see
+    /// cref="BertPooling.Pooler"/>.</summary>
     public bool AddPooler { get; init; } = true;
 
-    /// <summary>sentence-transformers/all-MiniLM-L6-v2 (6 layers, d = 384, 12 heads, FFN 1536; 22.7 M parameters).</summary>
+    /// <summary>sentence-transformers/all-MiniLM-L6-v2 (6 layers, d = 384, 12 heads, FFN 1536; 22.7 M
+    /// parameters).</summary>
     public static BertConfig MiniLmL6 { get; } = new()
     {
         HiddenSize = 384, NumLayers = 6, NumHeads = 12, IntermediateSize = 1536,
@@ -50,7 +52,8 @@ public sealed record BertConfig : IValidatable
         if (LayerNormEps is <= 0 or > 1e-2) yield return $"layer_norm_eps must be in (0, 1e-2], got {LayerNormEps}";
         if (HiddenAct != "gelu") yield return $"hidden_act must be \"gelu\", got \"{HiddenAct}\"";
         if (HiddenDropout is < 0 or >= 1) yield return $"hidden_dropout must be in [0, 1), got {HiddenDropout}";
-        if (AttentionDropout is < 0 or >= 1) yield return $"attention_dropout must be in [0, 1), got {AttentionDropout}";
+        if (AttentionDropout is < 0 or >= 1)
+            yield return $"attention_dropout must be in [0, 1), got {AttentionDropout}";
         if (PositionOffset < 0) yield return $"position_offset must be >= 0, got {PositionOffset}";
     }
 }

@@ -53,7 +53,8 @@ public sealed class BertModel : nn.Module<BertInput, Tensor>
         }
     }
 
-    /// <summary>Multi-head self-attention (HF BertSelfAttention): (B, T, H) → (B, T, H), before the output dense.</summary>
+    /// <summary>Multi-head self-attention (HF BertSelfAttention): (B, T, H) → (B, T, H), before the output
+    /// dense.</summary>
     public sealed class SelfAttention : nn.Module<Tensor, Tensor?, Tensor>
     {
         [ComponentName(Name = "query")] private readonly nn.Module<Tensor, Tensor> _query;
@@ -76,7 +77,8 @@ public sealed class BertModel : nn.Module<BertInput, Tensor>
         /// <param name="keep">(B, 1, 1, T) bool, true where a key is a real token; null when nothing is padded.</param>
         public override Tensor forward(Tensor x, Tensor? keep) => Attend(x, x, keep);
 
-        /// <summary>Attention of <paramref name="queries"/> (B, Tq, H) over all of <paramref name="x"/> (B, T, H).</summary>
+        /// <summary>Attention of <paramref name="queries"/> (B, Tq, H) over all of <paramref name="x"/> (B, T,
+        /// H).</summary>
         public Tensor Attend(Tensor queries, Tensor x, Tensor? keep)
         {
             long b = x.shape[0], t = x.shape[1], tq = queries.shape[1], h = x.shape[2];
@@ -102,7 +104,8 @@ public sealed class BertModel : nn.Module<BertInput, Tensor>
         private Tensor SplitHeads(Tensor x, long b, long t) => x.view(b, t, _heads, -1).transpose(1, 2);
     }
 
-    /// <summary>dense → dropout → LayerNorm(· + residual): HF's BertSelfOutput and BertOutput (same shape of code).</summary>
+    /// <summary>dense → dropout → LayerNorm(· + residual): HF's BertSelfOutput and BertOutput (same shape of
+    /// code).</summary>
     public sealed class Output : nn.Module<Tensor, Tensor, Tensor>
     {
         [ComponentName(Name = "dense")] private readonly nn.Module<Tensor, Tensor> _dense;
@@ -255,14 +258,16 @@ public sealed class BertModel : nn.Module<BertInput, Tensor>
         return _encoder.call(x, keep);
     }
 
-    /// <summary>The last hidden state at [CLS] only, (B, 1, H); cheaper than <see cref="forward"/> (see Encoder).</summary>
+    /// <summary>The last hidden state at [CLS] only, (B, 1, H); cheaper than <see cref="forward"/> (see
+    /// Encoder).</summary>
     public Tensor FirstToken(BertInput input)
     {
         var (x, keep) = Embed(input);
         return _encoder.FirstToken(x, keep);
     }
 
-    /// <summary>Embeddings (B, T, H) and the key mask (B, 1, 1, T), built once for all layers; null = no padding.</summary>
+    /// <summary>Embeddings (B, T, H) and the key mask (B, 1, 1, T), built once for all layers; null = no
+    /// padding.</summary>
     private (Tensor X, Tensor? Keep) Embed(BertInput input)
     {
         var ids = input.InputIds;                                               // (B, T)
@@ -272,7 +277,8 @@ public sealed class BertModel : nn.Module<BertInput, Tensor>
         return (_embeddings.call(ids, types), keep);
     }
 
-    /// <summary>HF pooler output (B, H) from hidden states (B, T, H) or (B, 1, H); needs <see cref="BertConfig.AddPooler"/>.</summary>
+    /// <summary>HF pooler output (B, H) from hidden states (B, T, H) or (B, 1, H); needs <see
+    /// cref="BertConfig.AddPooler"/>.</summary>
     public Tensor Pool(Tensor hidden) =>
         (_pooler ?? throw new LoraLabException("this BERT model has no pooler (add_pooler = false)")).call(hidden);
 }

@@ -7,6 +7,7 @@ public enum BertPooling
     Cls,
     /// <summary>HF BertForSequenceClassification: the pooler, tanh(dense(h_[CLS])).</summary>
     Pooler,
-    /// <summary>Mean over real (unpadded) tokens, as sentence-transformers (all-MiniLM-L6-v2 was trained with it).</summary>
+    /// <summary>Mean over real (unpadded) tokens, as sentence-transformers (all-MiniLM-L6-v2 was trained with
+    /// it).</summary>
     Mean,
 }

@@ -11,7 +11,8 @@ internal static class BertWeights
     /// The config implied by the weights' shapes. Head count and LayerNorm eps are not visible in the weights and
     /// come from <paramref name="template"/>.
     /// </summary>
-    public static BertConfig InferConfig(IReadOnlyDictionary<string, Tensor> weights, BertConfig template, string source)
+    public static BertConfig InferConfig(IReadOnlyDictionary<string, Tensor> weights, BertConfig template,
+                                         string source)
     {
         long Dim(string name, int axis) => weights.TryGetValue(name, out var t)
             ? t.shape[axis]

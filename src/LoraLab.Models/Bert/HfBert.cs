@@ -35,7 +35,8 @@ public static class HfBert
     {
         var config = ReadConfig(dir);
         if (config.PositionOffset == 0)
-            throw new LoraLabException($"{Path.Combine(dir, HfCheckpoint.ConfigFile)}: not a RoBERTa model (model_type)", ExitCodes.Usage);
+            throw new LoraLabException($"{Path.Combine(dir, HfCheckpoint.ConfigFile)}: " +
+                                       "not a RoBERTa model (model_type)", ExitCodes.Usage);
         var all = HfCheckpoint.ReadWeights(dir);
         var head = all.Where(kv => kv.Key.StartsWith("classifier.", StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key, kv => kv.Value.to(ScalarType.Float32).clone()); // EncoderWeights frees the rest
@@ -73,7 +74,8 @@ public static class HfBert
             throw new LoraLabException($"{path}: model_type \"{modelType}\" is not a BERT or RoBERTa model");
         var positions = Opt("position_embedding_type", "absolute");
         if (positions != "absolute")
-            throw new LoraLabException($"{path}: position_embedding_type \"{positions}\" is not supported (absolute only)");
+            throw new LoraLabException($"{path}: position_embedding_type \"{positions}\" is not supported " +
+                                       "(absolute only)");
         var config = new BertConfig
         {
             VocabSize = Get<int>("vocab_size"),

@@ -31,7 +31,8 @@ public static class MiniLm
         return new PretrainedBert(model, ExtractVocab(dll));
     }
 
-    /// <summary>A BERT model from a PyTorch-exported ONNX graph of all-MiniLM-L6-v2's architecture (12 heads).</summary>
+    /// <summary>A BERT model from a PyTorch-exported ONNX graph of all-MiniLM-L6-v2's architecture (12
+    /// heads).</summary>
     public static BertModel FromOnnx(byte[] onnx, string source)
     {
         var weights = OnnxBertWeights.Extract(onnx, source);
@@ -57,7 +58,8 @@ public static class MiniLm
             .FirstOrDefault(a => a.Key == "MiniLmDll")?.Value;
         if (!string.IsNullOrEmpty(baked) && File.Exists(baked)) return baked;
         var root = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-                   ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+                   ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget",
+                                   "packages");
         return Path.Combine(root, RelativeDll);
     }
 

@@ -15,13 +15,15 @@ public sealed record GenerationConfig : IValidatable
     public int TopK { get; init; }
     /// <summary>Seed of the sampler's own generator (the global torch RNG is not touched).</summary>
     public long Seed { get; init; } = 42;
-    /// <summary>Reuse keys/values of earlier positions (KV cache); false recomputes the whole context per token.</summary>
+    /// <summary>Reuse keys/values of earlier positions (KV cache); false recomputes the whole context per
+    /// token.</summary>
     public bool KvCache { get; init; } = true;
 
     public IEnumerable<string> Validate()
     {
         if (MaxNewTokens < 0) yield return $"max_new_tokens must be >= 0, got {MaxNewTokens}";
-        if (!(Temperature >= 0) || double.IsInfinity(Temperature)) yield return $"temperature must be >= 0, got {Temperature}";
+        if (!(Temperature >= 0) || double.IsInfinity(Temperature))
+            yield return $"temperature must be >= 0, got {Temperature}";
         if (!(TopP is > 0 and <= 1)) yield return $"top_p must be in (0, 1], got {TopP}";
         if (TopK < 0) yield return $"top_k must be >= 0, got {TopK}";
     }

@@ -13,17 +13,21 @@ namespace LoraLab.Models.Generation;
 public static class Generator
 {
     /// <summary>
-    /// Generates after <paramref name="prompt"/>; stops early (without emitting it) at any of <paramref name="stopTokens"/>.
+    /// Generates after <paramref name="prompt"/>; stops early (without emitting it) at any of <paramref
+    /// name="stopTokens"/>.
     /// <paramref name="onToken"/> sees each token as soon as it is chosen (streaming).
     /// </summary>
     public static IReadOnlyList<int> Generate(nn.Module<Tensor, Tensor> model, IReadOnlyList<int> prompt,
         GenerationConfig config, int maxContext, IReadOnlySet<int> stopTokens, Action<int>? onToken = null)
     {
         var errors = config.Validate().ToList();
-        if (errors.Count > 0) throw new LoraLabException($"invalid generation config: {string.Join("; ", errors)}", ExitCodes.Usage);
-        if (prompt.Count == 0) throw new LoraLabException("generation needs a non-empty prompt (at least BOS)", ExitCodes.Usage);
+        if (errors.Count > 0)
+            throw new LoraLabException($"invalid generation config: {string.Join("; ", errors)}", ExitCodes.Usage);
+        if (prompt.Count == 0)
+            throw new LoraLabException("generation needs a non-empty prompt (at least BOS)", ExitCodes.Usage);
         var device = model.parameters().First().device;
-        var sampler = new torch.Generator((ulong)config.Seed); // CPU: sampling runs on CPU for the same draws on any device
+        // CPU: sampling runs on CPU for the same draws on any device
+        var sampler = new torch.Generator((ulong)config.Seed);
         var context = prompt.ToList();
         var generated = new List<int>();
         var wasTraining = model.training;
@@ -39,7 +43,8 @@ public static class Generator
             {
                 using var scope = NewDisposeScope();
                 var tokens = tensor(feed, [1, feed.Length], device: device); // (1, T)
-                var logits = (decoder is null ? model.forward(tokens) : decoder.Forward(tokens, cache!))[0, -1].cpu(); // (V,)
+                // (V,)
+                var logits = (decoder is null ? model.forward(tokens) : decoder.Forward(tokens, cache!))[0, -1].cpu();
                 var next = Sample(logits, config, sampler);
                 if (stopTokens.Contains(next)) break;
                 generated.Add(next);

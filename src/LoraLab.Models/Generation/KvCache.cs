@@ -22,7 +22,8 @@ public sealed class KvCache(int layers, long capacity) : IDisposable
     public long Length { get; private set; }
 
     /// <summary>Writes this step's (B, nkv, T_new, hd) keys/values of <paramref name="layer"/> after the cached
-    /// positions; returns views of all (B, nkv, T_past + T_new, hd). Every layer appends once per step, in order.</summary>
+    /// positions; returns views of all (B, nkv, T_past + T_new, hd). Every layer appends once per step, in
+    /// order.</summary>
     internal (Tensor K, Tensor V) Append(int layer, Tensor k, Tensor v)
     {
         var t = k.size(2);
@@ -45,7 +46,8 @@ public sealed class KvCache(int layers, long capacity) : IDisposable
     }
 
     /// <summary>Layer <paramref name="layer"/>'s q/k/v projections as one weight (and bias), from
-    /// <paramref name="fuse"/> at the layer's first call (null: the layer cannot fuse them); built without gradient, for decoding.</summary>
+    /// <paramref name="fuse"/> at the layer's first call (null: the layer cannot fuse them); built without gradient,
+    /// for decoding.</summary>
     internal (Tensor Weight, Tensor? Bias)? FusedQkv(int layer, Func<(Tensor Weight, Tensor? Bias)?> fuse)
     {
         if (_fusedQkv[layer] is { Built: true } built) return built.Fused;

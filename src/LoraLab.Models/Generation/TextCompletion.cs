@@ -11,13 +11,15 @@ namespace LoraLab.Models.Generation;
 public static class TextCompletion
 {
     /// <summary>Generates after <paramref name="prompt"/> and streams the text; returns the generated ids.</summary>
-    public static IReadOnlyList<int> Stream(PretrainedCausalLm lm, string prompt, GenerationConfig config, TextWriter output)
+    public static IReadOnlyList<int> Stream(PretrainedCausalLm lm, string prompt, GenerationConfig config,
+                                            TextWriter output)
     {
         var tokenizer = lm.Tokenizer;
         var body = tokenizer.Encode(prompt).ToList(); // the ids whose text is printed
         var start = tokenizer.AddsBos || body.Count == 0 ? tokenizer.BosId ?? tokenizer.EosId : null;
         if (body.Count == 0 && start is null)
-            throw new LoraLabException("empty prompt and the tokenizer has no BOS/EOS token to start from", ExitCodes.Usage);
+            throw new LoraLabException("empty prompt and the tokenizer has no BOS/EOS token to start from",
+                                       ExitCodes.Usage);
         var promptIds = (start is { } s ? new[] { s } : []).Concat(body).ToList();
         var stop = new HashSet<int>();
         if (tokenizer.EosId is { } eos) stop.Add(eos);
@@ -29,7 +31,8 @@ public static class TextCompletion
         {
             body.Add(id);
             var text = tokenizer.Decode(body);
-            if (text.EndsWith('\uFFFD') || !text.StartsWith(printed, StringComparison.Ordinal)) return; // wait for the rest
+            // wait for the rest
+            if (text.EndsWith('\uFFFD') || !text.StartsWith(printed, StringComparison.Ordinal)) return;
             output.Write(text[printed.Length..]);
             output.Flush();
             printed = text;

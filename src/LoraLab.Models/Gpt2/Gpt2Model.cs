@@ -43,7 +43,8 @@ public sealed class Gpt2Model : nn.Module<Tensor, Tensor>, ICausalLm
             var y = t == s || t == 1 // plain causal, or one new query that sees everything
                 ? nn.functional.scaled_dot_product_attention(q, k, v, is_casual: t > 1) // (B, nh, T, hd), scale 1/√hd
                 : nn.functional.scaled_dot_product_attention(q, k, v,
-                    attn_mask: arange(s, device: x.device).unsqueeze(0) <= arange(s - t, s, device: x.device).unsqueeze(1));
+                    attn_mask: arange(s, device: x.device).unsqueeze(0)
+                               <= arange(s - t, s, device: x.device).unsqueeze(1));
             return _cProj.forward(y.transpose(1, 2).contiguous().view(b, t, c)); // (B, T, C)
         }
 
@@ -118,7 +119,8 @@ public sealed class Gpt2Model : nn.Module<Tensor, Tensor>, ICausalLm
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor tokens) => _lnF.forward(Residual(tokens, null)); // (B, T) long → (B, T, C)
+        // (B, T) long → (B, T, C)
+        public override Tensor forward(Tensor tokens) => _lnF.forward(Residual(tokens, null));
 
         public Tensor Forward(Tensor tokens, KvCache? cache) => _lnF.forward(Residual(tokens, cache));
 
@@ -136,7 +138,8 @@ public sealed class Gpt2Model : nn.Module<Tensor, Tensor>, ICausalLm
 
     [ComponentName(Name = "transformer")] private readonly Transformer _transformer;
 
-    /// <summary>A randomly initialised model (TorchSharp default init); load weights with <see cref="HfGpt2"/>.</summary>
+    /// <summary>A randomly initialised model (TorchSharp default init); load weights with <see
+    /// cref="HfGpt2"/>.</summary>
     public Gpt2Model(Gpt2Config config) : base(nameof(Gpt2Model))
     {
         var errors = config.Validate().ToList();
@@ -166,7 +169,8 @@ public sealed class Gpt2Model : nn.Module<Tensor, Tensor>, ICausalLm
     public Tensor Forward(Tensor tokens, KvCache cache) // (B, T) long → (B, T, vocab)
     {
         if (tokens.shape[1] + cache.Length > Config.NPositions)
-            throw new LoraLabException($"sequence length {tokens.shape[1] + cache.Length} exceeds n_positions {Config.NPositions}");
+            throw new LoraLabException($"sequence length {tokens.shape[1] + cache.Length} exceeds n_positions " +
+                                       $"{Config.NPositions}");
         return nn.functional.linear(_transformer.Forward(tokens, cache), _transformer.Wte.weight!);
     }
 

@@ -13,9 +13,11 @@ namespace LoraLab.Models.Gpt2;
 /// </summary>
 public static class HfGpt2
 {
-    private static readonly string[] Conv1DLayers = [".attn.c_attn.weight", ".attn.c_proj.weight", ".mlp.c_fc.weight", ".mlp.c_proj.weight"];
+    private static readonly string[] Conv1DLayers = [".attn.c_attn.weight", ".attn.c_proj.weight", ".mlp.c_fc.weight",
+                                                     ".mlp.c_proj.weight"];
 
-    /// <summary>Whether <paramref name="name"/> is a weight HF stores as Conv1D (in, out) and we as Linear (out, in).</summary>
+    /// <summary>Whether <paramref name="name"/> is a weight HF stores as Conv1D (in, out) and we as Linear (out,
+    /// in).</summary>
     public static bool IsConv1DWeight(string name) => Conv1DLayers.Any(name.EndsWith);
 
     public static Gpt2Model Load(string dir)
@@ -42,11 +44,13 @@ public static class HfGpt2
             {
                 "gelu_new" or "gelu_pytorch_tanh" => Gpt2Activation.GeluNew,
                 "gelu" => Gpt2Activation.Gelu,
-                var other => throw new LoraLabException($"{Path.Combine(dir, ConfigFile)}: activation_function \"{other}\" is not supported"),
+                var other => throw new LoraLabException(
+                    $"{Path.Combine(dir, ConfigFile)}: activation_function \"{other}\" is not supported"),
             },
         };
         var errors = config.Validate().ToList();
-        if (errors.Count > 0) throw new LoraLabException($"{Path.Combine(dir, ConfigFile)}: {string.Join("; ", errors)}");
+        if (errors.Count > 0)
+            throw new LoraLabException($"{Path.Combine(dir, ConfigFile)}: {string.Join("; ", errors)}");
         return config;
     }
 
@@ -55,7 +59,8 @@ public static class HfGpt2
         var file = Path.Combine(dir, ConfigFile);
         var modelType = Optional(json, "model_type", dir, "gpt2");
         if (modelType != "gpt2") throw new LoraLabException($"{file}: model_type \"{modelType}\" is not gpt2");
-        if (!Optional(json, "scale_attn_weights", dir, true) || Optional(json, "scale_attn_by_inverse_layer_idx", dir, false)
+        if (!Optional(json, "scale_attn_weights", dir, true)
+            || Optional(json, "scale_attn_by_inverse_layer_idx", dir, false)
             || Optional(json, "reorder_and_upcast_attn", dir, false))
             throw new LoraLabException($"{file}: only standard 1/sqrt(head_dim) attention scaling is supported");
     }

@@ -40,16 +40,21 @@ public static class HfLlama
         var family = modelType switch
         {
             "llama" or "mistral" or "qwen2" => modelType,
-            _ => throw new LoraLabException($"{file}: model_type \"{modelType}\" is not llama, mistral or qwen2", ExitCodes.BadInput),
+            _ => throw new LoraLabException($"{file}: model_type \"{modelType}\" is not llama, mistral or qwen2",
+                                            ExitCodes.BadInput),
         };
-        if (json.Select(kv => kv.Key).FirstOrDefault(k => !KnownKeys.Contains(k) && !GenericKeys.Contains(k)) is { } unknown)
-            throw new LoraLabException($"{file}: unsupported config key \"{unknown}\" for {modelType}", ExitCodes.BadInput);
+        if (json.Select(kv => kv.Key).FirstOrDefault(
+            k => !KnownKeys.Contains(k) && !GenericKeys.Contains(k)) is { } unknown)
+            throw new LoraLabException($"{file}: unsupported config key \"{unknown}\" for {modelType}",
+                                       ExitCodes.BadInput);
         if (Optional(json, "hidden_act", dir, "silu") is var act && act != "silu")
-            throw new LoraLabException($"{file}: hidden_act \"{act}\" is not supported (only silu)", ExitCodes.BadInput);
+            throw new LoraLabException($"{file}: hidden_act \"{act}\" is not supported (only silu)",
+                                       ExitCodes.BadInput);
         if (Optional(json, "pretraining_tp", dir, 1) != 1)
             throw new LoraLabException($"{file}: pretraining_tp other than 1 is not supported", ExitCodes.BadInput);
         if (family == "qwen2" && Optional(json, "use_sliding_window", dir, false))
-            throw new LoraLabException($"{file}: use_sliding_window true is not supported for qwen2", ExitCodes.BadInput);
+            throw new LoraLabException($"{file}: use_sliding_window true is not supported for qwen2",
+                                       ExitCodes.BadInput);
         var heads = Required<int>(json, "num_attention_heads", dir);
         var hidden = Required<int>(json, "hidden_size", dir);
         var headDim = Optional<int?>(json, "head_dim", dir, null);
@@ -110,14 +115,17 @@ public static class HfLlama
         var type = (scaling["rope_type"] ?? scaling["type"])?.ToString();
         if (type == "default") return null;
         if (type != "llama3")
-            throw new LoraLabException($"{file}: rope_scaling type \"{type}\" is not supported (only llama3)", ExitCodes.BadInput);
+            throw new LoraLabException($"{file}: rope_scaling type \"{type}\" is not supported (only llama3)",
+                                       ExitCodes.BadInput);
         double Number(string key) => scaling[key]?.GetValue<double>()
             ?? throw new LoraLabException($"{file}: rope_scaling has no \"{key}\"", ExitCodes.BadInput);
         try
         {
             return new Llama3RopeScaling
             {
-                Factor = Number("factor"), LowFreqFactor = Number("low_freq_factor"), HighFreqFactor = Number("high_freq_factor"),
+                Factor = Number("factor"),
+                LowFreqFactor = Number("low_freq_factor"),
+                HighFreqFactor = Number("high_freq_factor"),
                 OriginalMaxPositionEmbeddings = (int)Number("original_max_position_embeddings"),
             };
         }
@@ -135,13 +143,17 @@ public static class HfLlama
     public static void Save(LlamaModel model, string dir, long? shardMaxBytes = null, string? llama2cTokenizer = null)
     {
         if (model.Config.RopeLayout != RopeLayout.HalfSplit)
-            throw new LoraLabException("HF Llama expects half-split RoPE: load llama2.c checkpoints with RopeLayout.HalfSplit to save them as HF");
+            throw new LoraLabException("HF Llama expects half-split RoPE: " +
+                                       "load llama2.c checkpoints with RopeLayout.HalfSplit to save them as HF");
         var c = model.Config;
-        if (c.ExplicitHeadDim is not null || c.RopeScaling is not null || c.QkvBias || c.OutputBias || c.MlpBias || c.SlidingWindow is not null)
-            throw new LoraLabException("HfLlama.Save writes Llama-2-shaped configs only; copy the source folder's config.json instead");
+        if (c.ExplicitHeadDim is not null || c.RopeScaling is not null || c.QkvBias || c.OutputBias || c.MlpBias
+            || c.SlidingWindow is not null)
+            throw new LoraLabException("HfLlama.Save writes Llama-2-shaped configs only; " +
+                                       "copy the source folder's config.json instead");
         var weights = model.state_dict();
         if (weights.Keys.FirstOrDefault(k => k.Contains(".lora_") || k.Contains(".base_layer.")) is { } lora)
-            throw new LoraLabException($"cannot save a model with LoRA layers as a base HF model ({lora}); merge and unwrap first");
+            throw new LoraLabException($"cannot save a model with LoRA layers as a base HF model ({lora}); " +
+                                       "merge and unwrap first");
         Write(dir, ToHfConfig(model.Config), weights, shardMaxBytes);
         if (llama2cTokenizer is not null) SaveTokenizer(llama2cTokenizer, model.Config, dir);
     }
@@ -163,7 +175,8 @@ public static class HfLlama
             ["legacy"] = true, // plain SentencePiece behaviour, as llama2.c encodes
             ["model_max_length"] = config.MaxSeqLen,
         };
-        File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), tokenizerConfig.ToJsonString(new() { WriteIndented = true }) + "\n");
+        File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"),
+                          tokenizerConfig.ToJsonString(new() { WriteIndented = true }) + "\n");
     }
 
     /// <summary>The llama2.c tokenizer saved next to the weights by <see cref="Save"/>.</summary>
@@ -177,12 +190,15 @@ public static class HfLlama
     public static Llama2cTokenizer LoadTokenizer(string path, int vocabSize)
     {
         if (!Directory.Exists(path))
-            return path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? HfTokenizerJson.Load(path, vocabSize) : Llama2cTokenizer.Load(path, vocabSize);
+            return path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+                ? HfTokenizerJson.Load(path, vocabSize)
+                : Llama2cTokenizer.Load(path, vocabSize);
         var bin = Path.Combine(path, Llama2cTokenizerFile);
         var json = Path.Combine(path, HfTokenizerJson.FileName);
         if (File.Exists(bin)) return Llama2cTokenizer.Load(bin, vocabSize);
         if (File.Exists(json)) return HfTokenizerJson.Load(json, vocabSize);
-        throw new LoraLabException($"{path}: no tokenizer ({Llama2cTokenizerFile} or {HfTokenizerJson.FileName}) in the folder");
+        throw new LoraLabException(
+            $"{path}: no tokenizer ({Llama2cTokenizerFile} or {HfTokenizerJson.FileName}) in the folder");
     }
 
     private static JsonObject ToHfConfig(LlamaConfig c) => new()

@@ -45,28 +45,36 @@ internal static class HfTokenizerJson
         return Llama2cTokenizer.FromPieces(pieces.Select(p => p.Replace(Metaspace, " ")).ToArray(), scores);
     }
 
-    // Only what Llama2cTokenizer.Encode computes: dummy prefix + spaces as ▁, no word splitting, BPE with byte fallback.
+    // Only what Llama2cTokenizer.Encode computes: dummy prefix + spaces as ▁, no word splitting, BPE with byte
+    // fallback.
     private static void CheckKind(string path, JsonObject root, JsonObject model)
     {
         var type = Text(model["type"]);
-        if (type != "BPE") throw Fail(path, $"tokenizer kind \"{type}\" is not supported (only Llama-style SentencePiece BPE)");
+        if (type != "BPE")
+            throw Fail(path, $"tokenizer kind \"{type}\" is not supported (only Llama-style SentencePiece BPE)");
         var pre = root["pre_tokenizer"];
         if (Text(pre?["type"]) == "ByteLevel" || Text(root["decoder"]?["type"]) == "ByteLevel")
-            throw Fail(path, "tokenizer kind \"ByteLevel BPE\" (GPT-2 style) is not supported (only Llama-style SentencePiece BPE)");
-        if (model["byte_fallback"]?.GetValue<bool>() != true) throw Fail(path, "BPE without byte_fallback is not supported (only Llama-style SentencePiece BPE)");
-        if (!string.IsNullOrEmpty(Text(model["continuing_subword_prefix"])) || !string.IsNullOrEmpty(Text(model["end_of_word_suffix"])))
+            throw Fail(path, "tokenizer kind \"ByteLevel BPE\" (GPT-2 style) is not supported " +
+                             "(only Llama-style SentencePiece BPE)");
+        if (model["byte_fallback"]?.GetValue<bool>() != true)
+            throw Fail(path, "BPE without byte_fallback is not supported (only Llama-style SentencePiece BPE)");
+        if (!string.IsNullOrEmpty(Text(model["continuing_subword_prefix"]))
+            || !string.IsNullOrEmpty(Text(model["end_of_word_suffix"])))
             throw Fail(path, "BPE with continuing_subword_prefix / end_of_word_suffix is not supported");
-        if (model["ignore_merges"]?.GetValue<bool>() == true) throw Fail(path, "BPE with ignore_merges is not supported");
+        if (model["ignore_merges"]?.GetValue<bool>() == true)
+            throw Fail(path, "BPE with ignore_merges is not supported");
         var normalizer = root["normalizer"];
         var llamaNormalizer = Text(normalizer?["type"]) == "Sequence"
             && normalizer?["normalizers"] is JsonArray { Count: 2 } steps
             && steps.Any(s => Text(s?["type"]) == "Prepend" && Text(s?["prepend"]) == Metaspace)
-            && steps.Any(s => Text(s?["type"]) == "Replace" && Text(s?["pattern"]?["String"]) == " " && Text(s?["content"]) == Metaspace);
+            && steps.Any(s => Text(s?["type"]) == "Replace" && Text(s?["pattern"]?["String"]) == " "
+                         && Text(s?["content"]) == Metaspace);
         var metaspace = pre is not null && Text(pre["type"]) == "Metaspace" && Text(pre["replacement"]) == Metaspace
             && pre["split"]?.GetValue<bool>() == false && Text(pre["prepend_scheme"]) is "first" or "always";
         if (llamaNormalizer && pre is null || metaspace && normalizer is null) return;
-        throw Fail(path, $"normalizer {Text(normalizer?["type"]) ?? "null"} / pre_tokenizer {Text(pre?["type"]) ?? "null"} is not supported " +
-                         "(expected Prepend(▁)+Replace(' ',▁), or Metaspace with prepend_scheme first and split false)");
+        throw Fail(path, $"normalizer {Text(normalizer?["type"]) ?? "null"} / pre_tokenizer " +
+                         $"{Text(pre?["type"]) ?? "null"} is not supported (expected Prepend(▁)+Replace(' ',▁), or " +
+                         "Metaspace with prepend_scheme first and split false)");
     }
 
     private static string[] ReadVocab(string path, JsonObject root, JsonObject model, int vocabSize)
@@ -74,26 +82,33 @@ internal static class HfTokenizerJson
         var vocab = model["vocab"] as JsonObject ?? throw Fail(path, "model.vocab is not an object");
         var pieces = new string?[vocabSize];
         var entries = vocab.Select(e => (e.Key, Id: e.Value?.GetValue<int>()))
-            .Concat((root["added_tokens"] as JsonArray ?? new JsonArray()).Select(t => (Key: Text(t?["content"]) ?? "", Id: t?["id"]?.GetValue<int>())));
+            .Concat((root["added_tokens"] as JsonArray ?? new JsonArray()).Select(
+                t => (Key: Text(t?["content"]) ?? "", Id: t?["id"]?.GetValue<int>())));
         foreach (var (piece, id) in entries)
         {
             if (id is not { } i || i < 0 || i >= vocabSize)
-                throw Fail(path, $"piece \"{piece}\" has id {id?.ToString() ?? "null"}, outside the model's vocab_size {vocabSize}");
-            if (pieces[i] is { } other && other != piece) throw Fail(path, $"id {i} is both \"{other}\" and \"{piece}\"");
+                throw Fail(path, $"piece \"{piece}\" has id {id?.ToString() ?? "null"}, " +
+                                 $"outside the model's vocab_size {vocabSize}");
+            if (pieces[i] is { } other && other != piece)
+                throw Fail(path, $"id {i} is both \"{other}\" and \"{piece}\"");
             pieces[i] = piece;
         }
         if (Array.IndexOf(pieces, null) is var missing and >= 0)
-            throw Fail(path, $"no piece with id {missing}: the vocab has fewer pieces than the model's vocab_size {vocabSize}");
+            throw Fail(path, $"no piece with id {missing}: " +
+                             $"the vocab has fewer pieces than the model's vocab_size {vocabSize}");
         var expected = HfSpecials.Concat(Enumerable.Range(0, 256).Select(b => $"<0x{b:X2}>")).ToArray();
-        var bad = Enumerable.Range(0, Math.Min(FirstNormal, vocabSize)).FirstOrDefault(i => pieces[i] != expected[i], -1);
+        var bad = Enumerable.Range(0, Math.Min(FirstNormal, vocabSize)).FirstOrDefault(
+            i => pieces[i] != expected[i], -1);
         if (vocabSize < FirstNormal || bad >= 0)
-            throw Fail(path, $"expected the Llama layout <unk>, <s>, </s>, <0x00>..<0xFF> as ids 0..258 (id {(bad >= 0 ? bad : vocabSize)} differs)");
+            throw Fail(path, $"expected the Llama layout <unk>, <s>, </s>, " +
+                             $"<0x00>..<0xFF> as ids 0..258 (id {(bad >= 0 ? bad : vocabSize)} differs)");
         return pieces!;
     }
 
     private static float[] ReadMergeScores(string path, JsonObject model, string[] pieces)
     {
-        var ids = pieces.Select((p, i) => (p, i)).DistinctBy(e => e.p).ToDictionary(e => e.p, e => e.i, StringComparer.Ordinal);
+        var ids = pieces.Select((p, i) => (p, i)).DistinctBy(e => e.p).ToDictionary(
+            e => e.p, e => e.i, StringComparer.Ordinal);
         var scores = Enumerable.Repeat(float.NegativeInfinity, pieces.Length).ToArray();
         var merges = model["merges"] as JsonArray ?? throw Fail(path, "model.merges is not an array");
         for (var rank = 0; rank < merges.Count; rank++)
@@ -115,13 +130,16 @@ internal static class HfTokenizerJson
             WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // ▁ as itself, as HF writes it
         }) + "\n");
 
-    /// <summary>The tokenizer.json transformers writes for a Llama SentencePiece model (legacy normalizer layout).</summary>
+    /// <summary>The tokenizer.json transformers writes for a Llama SentencePiece model (legacy normalizer
+    /// layout).</summary>
     public static JsonObject ToJson(Llama2cTokenizer tokenizer)
     {
         if (tokenizer.VocabSize < FirstNormal || tokenizer.Piece(0) != "<unk>")
-            throw new LoraLabException("not a llama2.c SentencePiece export: expected <unk>, BOS, EOS and 256 byte pieces first");
+            throw new LoraLabException("not a llama2.c SentencePiece export: expected <unk>, BOS, " +
+                                       "EOS and 256 byte pieces first");
         var pieces = Enumerable.Range(0, tokenizer.VocabSize)
-            .Select(id => id < HfSpecials.Length ? HfSpecials[id] : tokenizer.Piece(id).Replace(" ", Metaspace)).ToArray();
+            .Select(id => id < HfSpecials.Length ? HfSpecials[id] : tokenizer.Piece(id).Replace(" ", Metaspace))
+                .ToArray();
         var vocab = new JsonObject();
         for (var id = 0; id < pieces.Length; id++) vocab.TryAdd(pieces[id], id);
         return new JsonObject
@@ -135,15 +153,27 @@ internal static class HfTokenizerJson
             ["normalizer"] = new JsonObject
             {
                 ["type"] = "Sequence",
-                ["normalizers"] = new JsonArray(new JsonObject { ["type"] = "Prepend", ["prepend"] = Metaspace },
-                    new JsonObject { ["type"] = "Replace", ["pattern"] = new JsonObject { ["String"] = " " }, ["content"] = Metaspace }),
+                ["normalizers"] = new JsonArray(
+                    new JsonObject { ["type"] = "Prepend", ["prepend"] = Metaspace },
+                    new JsonObject
+                    {
+                        ["type"] = "Replace",
+                        ["pattern"] = new JsonObject { ["String"] = " " },
+                        ["content"] = Metaspace,
+                    }),
             },
             ["pre_tokenizer"] = null,
             ["post_processor"] = PostProcessor(),
             ["decoder"] = new JsonObject
             {
                 ["type"] = "Sequence",
-                ["decoders"] = new JsonArray(new JsonObject { ["type"] = "Replace", ["pattern"] = new JsonObject { ["String"] = Metaspace }, ["content"] = " " },
+                ["decoders"] = new JsonArray(
+                    new JsonObject
+                    {
+                        ["type"] = "Replace",
+                        ["pattern"] = new JsonObject { ["String"] = Metaspace },
+                        ["content"] = " ",
+                    },
                     new JsonObject { ["type"] = "ByteFallback" }, new JsonObject { ["type"] = "Fuse" },
                     new JsonObject { ["type"] = "Strip", ["content"] = " ", ["start"] = 1, ["stop"] = 0 }),
             },
@@ -181,14 +211,22 @@ internal static class HfTokenizerJson
 
     private static JsonObject PostProcessor()
     {
-        JsonNode Special(int typeId) => new JsonObject { ["SpecialToken"] = new JsonObject { ["id"] = "<s>", ["type_id"] = typeId } };
-        JsonNode Sequence(string id, int typeId) => new JsonObject { ["Sequence"] = new JsonObject { ["id"] = id, ["type_id"] = typeId } };
+        JsonNode Special(int typeId) =>
+            new JsonObject { ["SpecialToken"] = new JsonObject { ["id"] = "<s>", ["type_id"] = typeId } };
+        JsonNode Sequence(string id, int typeId) =>
+            new JsonObject { ["Sequence"] = new JsonObject { ["id"] = id, ["type_id"] = typeId } };
         return new JsonObject
         {
             ["type"] = "TemplateProcessing",
             ["single"] = new JsonArray(Special(0), Sequence("A", 0)),
             ["pair"] = new JsonArray(Special(0), Sequence("A", 0), Special(1), Sequence("B", 1)),
-            ["special_tokens"] = new JsonObject { ["<s>"] = new JsonObject { ["id"] = "<s>", ["ids"] = new JsonArray(1), ["tokens"] = new JsonArray("<s>") } },
+            ["special_tokens"] = new JsonObject
+            {
+                ["<s>"] = new JsonObject
+                {
+                    ["id"] = "<s>", ["ids"] = new JsonArray(1), ["tokens"] = new JsonArray("<s>"),
+                },
+            },
         };
     }
 

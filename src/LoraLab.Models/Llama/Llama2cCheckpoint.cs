@@ -32,8 +32,9 @@ public static class Llama2cCheckpoint
         var expectedBytes = HeaderBytes + 4 * floatCount;
         if (bytes.LongLength != expectedBytes)
             throw new LoraLabException(
-                $"{path}: file is {bytes.LongLength} bytes but its header (dim {config.Dim}, hidden_dim {config.HiddenDim}, " +
-                $"n_layers {config.NLayers}, vocab {config.VocabSize}) needs {expectedBytes}; the file is truncated or corrupt");
+                $"{path}: file is {bytes.LongLength} bytes but its header (dim {config.Dim}, hidden_dim " +
+                $"{config.HiddenDim}, n_layers {config.NLayers}, vocab {config.VocabSize}) needs {expectedBytes}; " +
+                "the file is truncated or corrupt");
         var floats = MemoryMarshal.Cast<byte, float>(bytes.AsSpan(HeaderBytes)).ToArray();
         var model = new LlamaModel(config);
         StateDictLoader.Load(model, ToHfStateDict(floats, config, sharedClassifier), path);
@@ -44,10 +45,12 @@ public static class Llama2cCheckpoint
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("llama2.c files are little-endian");
         if (bytes.Length < HeaderBytes)
-            throw new LoraLabException($"{path}: file is {bytes.Length} bytes, shorter than the 28-byte llama2.c header");
+            throw new LoraLabException($"{path}: file is {bytes.Length} bytes, " +
+                                       "shorter than the 28-byte llama2.c header");
         var h = MemoryMarshal.Cast<byte, int>(bytes.AsSpan(0, HeaderBytes));
         if (h[0] == VersionedMagic)
-            throw new LoraLabException($"{path}: llama2.c version 1/2 export (magic \"ak42\") is not supported; export with --version 0");
+            throw new LoraLabException($"{path}: llama2.c version 1/2 export (magic \"ak42\") is not supported; " +
+                                       "export with --version 0");
         var config = new LlamaConfig
         {
             Dim = h[0], HiddenDim = h[1], NLayers = h[2], NHeads = h[3], NKvHeads = h[4],
@@ -85,7 +88,8 @@ public static class Llama2cCheckpoint
         var (rmsFfn, w1, w2, w3) = (Next(l, d), Next(l, hidden, d), Next(l, d, hidden), Next(l, hidden, d));
         var rmsFinal = Next(d);
         offset += 2L * c.MaxSeqLen * (c.HeadDim / 2); // RoPE tables: recomputed in the model
-        var dict = new Dictionary<string, Tensor> { ["model.embed_tokens.weight"] = emb, ["model.norm.weight"] = rmsFinal };
+        var dict = new Dictionary<string, Tensor> { ["model.embed_tokens.weight"] = emb,
+                                                   ["model.norm.weight"] = rmsFinal };
         if (!sharedClassifier) dict["lm_head.weight"] = Next(c.VocabSize, d);
         for (var i = 0; i < l; i++)
         {

@@ -25,12 +25,14 @@ public sealed class Llama2cTokenizer : Tokenizers.ITokenizer
         for (var i = 0; i < pieces.Length; i++) _ids.TryAdd(pieces[i], i); // first id wins on a duplicate piece
     }
 
-    /// <summary>A tokenizer from pieces in llama2.c form (spaces, not ▁) and their merge scores (see <see cref="HfTokenizerJson"/>).</summary>
+    /// <summary>A tokenizer from pieces in llama2.c form (spaces, not ▁) and their merge scores (see <see
+    /// cref="HfTokenizerJson"/>).</summary>
     internal static Llama2cTokenizer FromPieces(string[] pieces, float[] scores) => new(pieces, scores);
 
     public int VocabSize => _pieces.Length;
 
-    /// <summary>The piece as stored (spaces, not SentencePiece's ▁; BOS/EOS as "\n&lt;s&gt;\n" / "\n&lt;/s&gt;\n").</summary>
+    /// <summary>The piece as stored (spaces, not SentencePiece's ▁; BOS/EOS as "\n&lt;s&gt;\n" /
+    /// "\n&lt;/s&gt;\n").</summary>
     public string Piece(int id) => _pieces[id];
 
     /// <summary>The BPE merge score: a merge producing a higher-scored piece happens first.</summary>
@@ -56,17 +58,20 @@ public sealed class Llama2cTokenizer : Tokenizers.ITokenizer
         }
         catch (EndOfStreamException)
         {
-            throw new LoraLabException($"{path}: file ends before piece {Array.IndexOf(pieces, null)} of {vocabSize}; truncated, or the vocab size is wrong");
+            throw new LoraLabException($"{path}: file ends before piece {Array.IndexOf(pieces, null)} of " +
+                                       $"{vocabSize}; truncated, or the vocab size is wrong");
         }
         return new Llama2cTokenizer(pieces, scores);
     }
 
-    /// <summary>BOS (optional), a dummy-prefix space, code points (or their UTF-8 bytes), then greedy BPE merges.</summary>
+    /// <summary>BOS (optional), a dummy-prefix space, code points (or their UTF-8 bytes), then greedy BPE
+    /// merges.</summary>
     public IReadOnlyList<int> Encode(string text, bool bos = true)
     {
         var tokens = new List<int>();
         if (text.Length > 0) tokens.Add(_ids.TryGetValue(" ", out var space) ? space // SentencePiece's add_dummy_prefix
-            : throw new LoraLabException("tokenizer has no \" \" piece for the dummy prefix: not a llama2.c tokenizer"));
+            : throw new LoraLabException("tokenizer has no \" \" piece for the dummy prefix: " +
+                                         "not a llama2.c tokenizer"));
         foreach (var rune in text.EnumerateRunes())
         {
             if (_ids.TryGetValue(rune.ToString(), out var id)) { tokens.Add(id); continue; }
@@ -79,7 +84,8 @@ public sealed class Llama2cTokenizer : Tokenizers.ITokenizer
         return tokens;
     }
 
-    // Merges the adjacent pair whose concatenation is a piece with the highest score; strict '>' keeps the leftmost on ties.
+    // Merges the adjacent pair whose concatenation is a piece with the highest score; strict '>' keeps the leftmost on
+    // ties.
     private bool MergeBestPair(List<int> tokens)
     {
         var (bestScore, bestIndex, bestId) = (float.NegativeInfinity, -1, -1);
@@ -94,7 +100,8 @@ public sealed class Llama2cTokenizer : Tokenizers.ITokenizer
         return true;
     }
 
-    /// <summary>Bytes of <paramref name="token"/> after <paramref name="previous"/>: a piece after BOS loses one leading space; "&lt;0xHH&gt;" is one raw byte.</summary>
+    /// <summary>Bytes of <paramref name="token"/> after <paramref name="previous"/>: a piece after BOS loses one
+    /// leading space; "&lt;0xHH&gt;" is one raw byte.</summary>
     public byte[] DecodeBytes(int previous, int token)
     {
         var piece = _pieces[token];
@@ -105,7 +112,8 @@ public sealed class Llama2cTokenizer : Tokenizers.ITokenizer
         return Encoding.UTF8.GetBytes(piece);
     }
 
-    /// <summary>Decodes a sequence that follows <paramref name="previous"/> (BOS by default, as after generation from BOS).</summary>
+    /// <summary>Decodes a sequence that follows <paramref name="previous"/> (BOS by default, as after generation from
+    /// BOS).</summary>
     public byte[] DecodeBytes(IEnumerable<int> tokens, int previous = Bos)
     {
         var bytes = new List<byte>();
@@ -117,7 +125,8 @@ public sealed class Llama2cTokenizer : Tokenizers.ITokenizer
         return bytes.ToArray();
     }
 
-    public string Decode(IEnumerable<int> tokens, int previous = Bos) => Encoding.UTF8.GetString(DecodeBytes(tokens, previous));
+    public string Decode(IEnumerable<int> tokens, int previous = Bos) =>
+        Encoding.UTF8.GetString(DecodeBytes(tokens, previous));
 
     IReadOnlyList<int> Tokenizers.ITokenizer.Encode(string text) => Encode(text, bos: false);
     string Tokenizers.ITokenizer.Decode(IEnumerable<int> ids) => Decode(ids);

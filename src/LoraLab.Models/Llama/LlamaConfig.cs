@@ -17,9 +17,11 @@ public sealed record LlamaConfig : IValidatable
     public int NLayers { get; init; } = 5;
     /// <summary>Query heads (HF num_attention_heads).</summary>
     public int NHeads { get; init; } = 8;
-    /// <summary>Key/value heads; fewer than <see cref="NHeads"/> is grouped-query attention (HF num_key_value_heads).</summary>
+    /// <summary>Key/value heads; fewer than <see cref="NHeads"/> is grouped-query attention (HF
+    /// num_key_value_heads).</summary>
     public int NKvHeads { get; init; } = 4;
-    /// <summary>Channels per head when not dim / n_heads (HF head_dim; Llama-3.2, Mistral-Nemo); null: dim / n_heads.</summary>
+    /// <summary>Channels per head when not dim / n_heads (HF head_dim; Llama-3.2, Mistral-Nemo); null: dim /
+    /// n_heads.</summary>
     public int? ExplicitHeadDim { get; init; }
     /// <summary>Vocabulary size.</summary>
     public int VocabSize { get; init; } = 512;
@@ -29,7 +31,8 @@ public sealed record LlamaConfig : IValidatable
     public double NormEps { get; init; } = 1e-5;
     /// <summary>RoPE base (HF rope_theta).</summary>
     public double RopeTheta { get; init; } = 10000.0;
-    /// <summary>Llama-3.1's frequency-dependent RoPE rescaling (HF rope_scaling with rope_type "llama3"); null: none.</summary>
+    /// <summary>Llama-3.1's frequency-dependent RoPE rescaling (HF rope_scaling with rope_type "llama3"); null:
+    /// none.</summary>
     public Llama3RopeScaling? RopeScaling { get; init; }
     /// <summary>The output classifier shares the token-embedding matrix (HF tie_word_embeddings).</summary>
     public bool TieWordEmbeddings { get; init; } = true;
@@ -41,7 +44,8 @@ public sealed record LlamaConfig : IValidatable
     public bool OutputBias { get; init; }
     /// <summary>Bias on gate/up/down_proj (Llama mlp_bias).</summary>
     public bool MlpBias { get; init; }
-    /// <summary>Each query sees only the last this-many positions, itself included (Mistral sliding_window); null: all.</summary>
+    /// <summary>Each query sees only the last this-many positions, itself included (Mistral sliding_window); null:
+    /// all.</summary>
     public int? SlidingWindow { get; init; }
 
     /// <summary>Channels per head.</summary>

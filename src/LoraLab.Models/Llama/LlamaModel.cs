@@ -16,7 +16,8 @@ namespace LoraLab.Models.Llama;
 /// <summary>Llama-family causal language model: token ids (B, T) long → logits (B, T, vocab).</summary>
 public sealed class LlamaModel : nn.Module<Tensor, Tensor>, ICausalLm
 {
-    /// <summary>x / sqrt(mean(x²) + eps) · weight, over the last dimension, no bias (Zhang &amp; Sennrich 2019).</summary>
+    /// <summary>x / sqrt(mean(x²) + eps) · weight, over the last dimension, no bias (Zhang &amp; Sennrich
+    /// 2019).</summary>
     internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         private static readonly Scalar Two = 2;
@@ -106,7 +107,8 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>, ICausalLm
         {
             var original = (double)s.OriginalMaxPositionEmbeddings;
             var wavelen = 2 * Math.PI / invFreq;
-            var smooth = (original / wavelen - s.LowFreqFactor) / (s.HighFreqFactor - s.LowFreqFactor); // 0..1 in the band
+            // 0..1 in the band
+            var smooth = (original / wavelen - s.LowFreqFactor) / (s.HighFreqFactor - s.LowFreqFactor);
             var blended = (1 - smooth) * invFreq / s.Factor + smooth * invFreq;
             var scaled = where(wavelen > original / s.LowFreqFactor, invFreq / s.Factor, invFreq);
             var inBand = (wavelen >= original / s.HighFreqFactor).logical_and(wavelen <= original / s.LowFreqFactor);
@@ -212,7 +214,8 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>, ICausalLm
         }
     }
 
-    /// <summary>SwiGLU MLP (Shazeer 2020): down(silu(gate(x)) ⊙ up(x)); llama2.c w1 = gate, w3 = up, w2 = down.</summary>
+    /// <summary>SwiGLU MLP (Shazeer 2020): down(silu(gate(x)) ⊙ up(x)); llama2.c w1 = gate, w3 = up, w2 =
+    /// down.</summary>
     internal sealed class FeedForward : nn.Module<Tensor, Tensor>
     {
         [ComponentName(Name = "gate_proj")] private nn.Module<Tensor, Tensor> _gateProj;
@@ -298,7 +301,8 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>, ICausalLm
     // Null when the classifier is tied to embed_tokens: HF state dicts then carry no separate lm_head.weight.
     [ComponentName(Name = "lm_head")] private readonly nn.Module<Tensor, Tensor>? _lmHead;
 
-    /// <summary>A randomly initialised model (TorchSharp default init); load weights with a checkpoint reader.</summary>
+    /// <summary>A randomly initialised model (TorchSharp default init); load weights with a checkpoint
+    /// reader.</summary>
     public LlamaModel(LlamaConfig config) : base(nameof(LlamaModel))
     {
         var errors = config.Validate().ToList();

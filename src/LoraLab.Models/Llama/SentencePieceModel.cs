@@ -20,7 +20,8 @@ internal static class SentencePieceModel
     public static byte[] ToBytes(Llama2cTokenizer tokenizer)
     {
         if (tokenizer.VocabSize < 259 || tokenizer.Piece(0) != "<unk>")
-            throw new LoraLabException("not a llama2.c SentencePiece export: expected <unk>, BOS, EOS and 256 byte pieces first");
+            throw new LoraLabException("not a llama2.c SentencePiece export: expected <unk>, BOS, " +
+                                       "EOS and 256 byte pieces first");
         var model = new ProtoWriter();
         for (var id = 0; id < tokenizer.VocabSize; id++)
         {
@@ -48,7 +49,12 @@ internal static class SentencePieceModel
         private readonly MemoryStream _stream = new();
 
         public ProtoWriter Varint(int field, long value) => Tag(field, 0).Raw((ulong)value);
-        public ProtoWriter Float(int field, float value) { Tag(field, 5); _stream.Write(BitConverter.GetBytes(value)); return this; }
+        public ProtoWriter Float(int field, float value)
+        {
+            Tag(field, 5);
+            _stream.Write(BitConverter.GetBytes(value));
+            return this;
+        }
         public ProtoWriter String(int field, string value) => Bytes(field, System.Text.Encoding.UTF8.GetBytes(value));
         public ProtoWriter Message(int field, ProtoWriter message) => Bytes(field, message.ToArray());
         public byte[] ToArray() => _stream.ToArray();

@@ -3,7 +3,8 @@ using LoraLab.IO;
 
 namespace LoraLab.Models.Mlp;
 
-/// <summary>Sizes of an <see cref="MlpModel"/>, written on the command line as <c>mlp:in=1024,hidden=1024,out=10</c>.</summary>
+/// <summary>Sizes of an <see cref="MlpModel"/>, written on the command line as
+/// <c>mlp:in=1024,hidden=1024,out=10</c>.</summary>
 public sealed record MlpSpec(int In, int Hidden, int Out)
 {
     public override string ToString() => $"mlp:in={In},hidden={Hidden},out={Out}";
@@ -21,11 +22,13 @@ public sealed record MlpSpec(int In, int Hidden, int Out)
             if (kv.Length != 2 || kv[0] is not ("in" or "hidden" or "out"))
                 throw new LoraLabException($"model '{text}': unknown or malformed key '{part}'", ExitCodes.Usage);
             if (!int.TryParse(kv[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
-                throw new LoraLabException($"model '{text}': {kv[0]} must be a positive integer, got '{kv[1]}'", ExitCodes.Usage);
+                throw new LoraLabException($"model '{text}': {kv[0]} must be a positive integer, got '{kv[1]}'",
+                                           ExitCodes.Usage);
             values[kv[0]] = n;
         }
         foreach (var key in new[] { "in", "hidden", "out" })
-            if (!values.ContainsKey(key)) throw new LoraLabException($"model '{text}': missing '{key}='", ExitCodes.Usage);
+            if (!values.ContainsKey(key))
+                throw new LoraLabException($"model '{text}': missing '{key}='", ExitCodes.Usage);
         return new MlpSpec(values["in"], values["hidden"], values["out"]);
     }
 }

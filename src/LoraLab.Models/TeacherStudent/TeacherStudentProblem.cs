@@ -112,7 +112,8 @@ public sealed class TeacherStudentProblem : IDisposable
     readonly Lock _preGate = new();
     (Tensor Train, Tensor Test)? _pre;
 
-    /// <summary>Bytes held (features, and the pre-activations once computed): what a cache of problems counts.</summary>
+    /// <summary>Bytes held (features, and the pre-activations once computed): what a cache of problems
+    /// counts.</summary>
     public long Bytes => (HTrain.numel() + HTest.numel()) * 4 * (_pre is null ? 1 : 2);
 
     /// <summary>Scalar readout f = u w: (N, n) → (N,).</summary>

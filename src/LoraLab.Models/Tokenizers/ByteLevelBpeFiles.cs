@@ -17,7 +17,8 @@ public static class ByteLevelBpeFiles
     public const string TokenizerJson = "tokenizer.json";
     public const string TokenizerConfig = "tokenizer_config.json";
 
-    /// <summary>Whether <paramref name="dir"/> holds a byte-level BPE tokenizer (tokenizer.json of that kind, or vocab.json + merges.txt).</summary>
+    /// <summary>Whether <paramref name="dir"/> holds a byte-level BPE tokenizer (tokenizer.json of that kind, or
+    /// vocab.json + merges.txt).</summary>
     public static bool IsByteLevel(string dir)
     {
         var json = Path.Combine(dir, TokenizerJson);
@@ -43,9 +44,11 @@ public static class ByteLevelBpeFiles
         {
             var model = root["model"] as JsonObject ?? throw Fail(path, "no \"model\" object");
             if (Text(model["type"]) is var type && type != "BPE") throw Fail(path, $"model type \"{type}\" is not BPE");
-            if (!string.IsNullOrEmpty(Text(model["continuing_subword_prefix"])) || !string.IsNullOrEmpty(Text(model["end_of_word_suffix"])))
+            if (!string.IsNullOrEmpty(Text(model["continuing_subword_prefix"]))
+                || !string.IsNullOrEmpty(Text(model["end_of_word_suffix"])))
                 throw Fail(path, "BPE with continuing_subword_prefix / end_of_word_suffix is not byte-level BPE");
-            if (model["byte_fallback"]?.GetValue<bool>() == true) throw Fail(path, "BPE with byte_fallback is not byte-level BPE");
+            if (model["byte_fallback"]?.GetValue<bool>() == true)
+                throw Fail(path, "BPE with byte_fallback is not byte-level BPE");
             var vocab = (model["vocab"] as JsonObject ?? throw Fail(path, "model.vocab is not an object"))
                 .ToDictionary(e => e.Key, e => e.Value!.GetValue<int>(), StringComparer.Ordinal);
             var merges = (model["merges"] as JsonArray ?? throw Fail(path, "model.merges is not an array"))
@@ -62,7 +65,8 @@ public static class ByteLevelBpeFiles
             return new ByteLevelBpeTokenizer(vocab, merges, pattern, added, nfc, addPrefixSpace, ignoreMerges,
                 specials.Bos ?? templateBos, specials.Eos, specials.Pad, templateBos is not null || specials.AddBos);
         }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException or ArgumentException)
+        catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException
+                                      or ArgumentException)
         {
             throw Fail(path, $"unexpected JSON value ({e.Message.Split('\n')[0]})");
         }
@@ -74,9 +78,11 @@ public static class ByteLevelBpeFiles
         var vocabPath = Path.Combine(dir, "vocab.json");
         var mergesPath = Path.Combine(dir, "merges.txt");
         if (!File.Exists(vocabPath) || !File.Exists(mergesPath))
-            throw new LoraLabException($"{dir}: no {TokenizerJson}, and no vocab.json + merges.txt", ExitCodes.BadInput);
+            throw new LoraLabException($"{dir}: no {TokenizerJson}, and no vocab.json + merges.txt",
+                                       ExitCodes.BadInput);
         var vocab = (Parse(vocabPath) as JsonObject ?? throw Fail(vocabPath, "not a JSON object"))
-            .ToDictionary(e => e.Key, e => e.Value?.GetValue<int>() ?? throw Fail(vocabPath, $"\"{e.Key}\" has no id"), StringComparer.Ordinal);
+            .ToDictionary(e => e.Key, e => e.Value?.GetValue<int>() ?? throw Fail(vocabPath, $"\"{e.Key}\" has no id"),
+                          StringComparer.Ordinal);
         var merges = File.ReadLines(mergesPath).Where(l => !l.StartsWith("#version") && l.Trim().Length > 0)
             .Select((l, rank) => ParseMerge(JsonValue.Create(l), rank, mergesPath)).ToList();
         var config = ReadOptional(Path.Combine(dir, TokenizerConfig));
@@ -110,9 +116,11 @@ public static class ByteLevelBpeFiles
                                  && steps[1]!["use_regex"]?.GetValue<bool>() == false:
                 var split = steps[0]!;
                 if (Text(split["behavior"]) != "Isolated" || split["invert"]?.GetValue<bool>() == true)
-                    throw Fail(path, $"Split pre-tokenizer with behavior {Text(split["behavior"])} / invert is not supported");
+                    throw Fail(path, $"Split pre-tokenizer with behavior {Text(split["behavior"])} / invert is " +
+                                     "not supported");
                 var pattern = Text(split["pattern"]?["Regex"])
-                              ?? (Text(split["pattern"]?["String"]) is { } literal ? System.Text.RegularExpressions.Regex.Escape(literal) : null)
+                              ?? (Text(split["pattern"]?["String"]) is { } literal
+                                  ? System.Text.RegularExpressions.Regex.Escape(literal) : null)
                               ?? throw Fail(path, "Split pre-tokenizer without a pattern");
                 return (pattern, steps[1]!["add_prefix_space"]?.GetValue<bool>() ?? false);
             default:
@@ -133,7 +141,8 @@ public static class ByteLevelBpeFiles
     {
         if (Text(node?["type"]) == "Sequence" && node!["processors"] is JsonArray list)
             return list.Select(TemplateBos).FirstOrDefault(id => id is not null);
-        if (Text(node?["type"]) != "TemplateProcessing" || node!["single"] is not JsonArray { Count: > 0 } single) return null;
+        if (Text(node?["type"]) != "TemplateProcessing" || node!["single"] is not JsonArray { Count: > 0 } single)
+            return null;
         var first = Text(single[0]?["SpecialToken"]?["id"]);
         return first is null ? null : node["special_tokens"]?[first]?["ids"]?[0]?.GetValue<int>();
     }
@@ -141,7 +150,10 @@ public static class ByteLevelBpeFiles
     internal static JsonNode Parse(string path)
     {
         try { return JsonNode.Parse(File.ReadAllText(path)) ?? throw Fail(path, "empty JSON"); }
-        catch (JsonException e) { throw new LoraLabException($"{path}: not valid JSON ({e.Message.Split('\n')[0]})", ExitCodes.BadInput, e); }
+        catch (JsonException e)
+        {
+            throw new LoraLabException($"{path}: not valid JSON ({e.Message.Split('\n')[0]})", ExitCodes.BadInput, e);
+        }
     }
 
     internal static JsonObject? ReadOptional(string path) => File.Exists(path) ? Parse(path) as JsonObject : null;

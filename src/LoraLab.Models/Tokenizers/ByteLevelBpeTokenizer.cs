@@ -48,7 +48,8 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
         _addedByFirstChar = _added.GroupBy(t => t.Content[0])
             .ToDictionary(g => g.Key, g => g.OrderByDescending(t => t.Content.Length).ToArray());
         _addedIds = added.Select(t => t.Id).ToHashSet();
-        VocabSize = Math.Max(vocab.Count == 0 ? 0 : vocab.Values.Max() + 1, added.Count == 0 ? 0 : added.Max(t => t.Id) + 1);
+        VocabSize = Math.Max(vocab.Count == 0 ? 0 : vocab.Values.Max() + 1,
+                             added.Count == 0 ? 0 : added.Max(t => t.Id) + 1);
         _tokens = new string?[VocabSize];
         foreach (var (token, id) in vocab) _tokens[id] = token;
         foreach (var token in added) _tokens[token.Id] = token.Content;
@@ -87,7 +88,8 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
         for (var i = 0; i < text.Length; i++)
         {
             if (!_addedByFirstChar.TryGetValue(text[i], out var candidates)) continue;
-            var token = candidates.FirstOrDefault(t => string.CompareOrdinal(text, i, t.Content, 0, t.Content.Length) == 0);
+            var token = candidates.FirstOrDefault(
+                t => string.CompareOrdinal(text, i, t.Content, 0, t.Content.Length) == 0);
             if (token is null) continue;
             var left = i;
             if (token.LStrip) while (left > start && char.IsWhiteSpace(text[left - 1])) left--;

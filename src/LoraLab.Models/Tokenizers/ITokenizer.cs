@@ -2,7 +2,8 @@ namespace LoraLab.Models.Tokenizers;
 
 /// <summary>
 /// Text ↔ token ids for a model folder's tokenizer (llama2.c / SentencePiece BPE or byte-level BPE).
-/// <see cref="Encode"/> adds no BOS/EOS, but special tokens written in the text ("&lt;|im_start|&gt;") become their ids.
+/// <see cref="Encode"/> adds no BOS/EOS, but special tokens written in the text ("&lt;|im_start|&gt;") become their
+/// ids.
 /// </summary>
 public interface ITokenizer
 {

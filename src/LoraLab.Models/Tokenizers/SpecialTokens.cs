@@ -9,7 +9,8 @@ namespace LoraLab.Models.Tokenizers;
 /// <summary>
 /// BOS / EOS / PAD ids of a model folder: tokenizer_config.json's <c>bos_token</c>, <c>eos_token</c>, <c>pad_token</c>
 /// (a string or {"content": ...}) looked up among the added tokens and the vocab, else config.json's
-/// <c>bos_token_id</c> / <c>eos_token_id</c> / <c>pad_token_id</c> (the first of a list). <c>add_bos_token</c> as written.
+/// <c>bos_token_id</c> / <c>eos_token_id</c> / <c>pad_token_id</c> (the first of a list). <c>add_bos_token</c> as
+/// written.
 /// </summary>
 internal sealed record Specials(int? Bos, int? Eos, int? Pad, bool AddBos)
 {
@@ -25,7 +26,8 @@ internal sealed record Specials(int? Bos, int? Eos, int? Pad, bool AddBos)
             if (content is null) return FirstId(model?[key + "_id"]);
             return added.FirstOrDefault(t => t.Content == content)?.Id
                    ?? (vocab.TryGetValue(content, out var id) ? id
-                       : throw new LoraLabException($"{configPath}: {key} \"{content}\" is not a token of the tokenizer", ExitCodes.BadInput));
+                       : throw new LoraLabException($"{configPath}: {key} \"{content}\" is not a token of " +
+                                                    "the tokenizer", ExitCodes.BadInput));
         }
         return new Specials(Id("bos_token"), Id("eos_token"), Id("pad_token"),
             config?["add_bos_token"]?.GetValue<bool>() ?? false);

@@ -13,12 +13,13 @@ namespace LoraLab.Training.Adapters;
 /// <summary>
 /// Folds a PEFT-format LoRA adapter into its base model (W ← W + s·B·A) and writes a plain Hugging Face model folder
 /// that loads without LoRA anywhere (transformers, LoraLab): the base's config.json, weights in the base's dtype under
-/// the base's tensor names (GPT-2 Conv1D weights back to (in, out)), and the base's tokenizer files. A llama2.c .bin base
-/// is written as an HF Llama folder, as <c>convert-llama2c</c> does.
+/// the base's tensor names (GPT-2 Conv1D weights back to (in, out)), and the base's tokenizer files. A llama2.c .bin
+/// base is written as an HF Llama folder, as <c>convert-llama2c</c> does.
 /// </summary>
 public static class MergedModelWriter
 {
-    /// <summary>Files next to an HF model that describe its tokenizer or generation defaults: copied unchanged.</summary>
+    /// <summary>Files next to an HF model that describe its tokenizer or generation defaults: copied
+    /// unchanged.</summary>
     public static readonly string[] TokenizerFiles =
     [
         "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.json", "merges.txt",
@@ -29,7 +30,8 @@ public static class MergedModelWriter
         long? shardMaxBytes = null)
     {
         if (Path.GetFullPath(outDir) == Path.GetFullPath(modelPath))
-            throw new LoraLabException($"--out {outDir} is the base model itself; choose another folder", ExitCodes.Usage);
+            throw new LoraLabException($"--out {outDir} is the base model itself; choose another folder",
+                                       ExitCodes.Usage);
         var lm = PretrainedModels.LoadCausalLm(modelPath, tokenizerPath);
         var layers = PeftAdapter.Apply(adapterDir, lm.Model).Layers;
         foreach (var layer in layers) layer.Layer.Merge();
@@ -42,7 +44,8 @@ public static class MergedModelWriter
             return;
         }
         var dtype = BaseDType(modelPath);
-        var tensors = merged.ToDictionary(kv => kv.Key, kv => HfLayout(lm.Model, kv.Key, kv.Value).to(dtype).contiguous());
+        var tensors = merged.ToDictionary(kv => kv.Key,
+                                          kv => HfLayout(lm.Model, kv.Key, kv.Value).to(dtype).contiguous());
         if (lm.Model is LlamaModel { Config.TieWordEmbeddings: true }) tensors.Remove("lm_head.weight");
         HfCheckpoint.Write(outDir, HfCheckpoint.ReadConfig(modelPath), tensors, shardMaxBytes);
         var tokenizerDir = tokenizerPath is null ? modelPath
@@ -64,12 +67,16 @@ public static class MergedModelWriter
     private static ScalarType BaseDType(string dir)
     {
         var single = Path.Combine(dir, HfCheckpoint.WeightsFile);
-        var file = File.Exists(single) ? single
-            : Path.Combine(dir, (JsonNode.Parse(File.ReadAllText(Path.Combine(dir, HfCheckpoint.IndexFile)))!["weight_map"]!
-                .AsObject().First().Value!.GetValue<string>()));
+        string FirstShard() =>
+            JsonNode.Parse(File.ReadAllText(Path.Combine(dir, HfCheckpoint.IndexFile)))!["weight_map"]!
+                .AsObject().First().Value!.GetValue<string>();
+        var file = File.Exists(single) ? single : Path.Combine(dir, FirstShard());
         var entry = SafetensorsFile.ReadHeader(file).Entries.FirstOrDefault()
                     ?? throw new LoraLabException($"{file}: no tensors", ExitCodes.BadInput);
-        return entry.DType.ToScalarType() is { } t && t is ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16 ? t
-            : throw new LoraLabException($"{file}: base weights of dtype {entry.DType} cannot be merged (F32, F16, BF16)", ExitCodes.BadInput);
+        return entry.DType.ToScalarType() is { } t
+               && t is ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16
+            ? t
+            : throw new LoraLabException($"{file}: base weights of dtype {entry.DType} cannot be merged " +
+                                         "(F32, F16, BF16)", ExitCodes.BadInput);
     }
 }

@@ -38,10 +38,13 @@ public sealed record DatasetLoadReport
     public IEnumerable<string> Describe()
     {
         var c = CultureInfo.InvariantCulture;
-        var labels = LabelCounts.Count == 0 ? "" : " labels " + string.Join(" ", LabelCounts.Select(kv => $"{kv.Key}:{kv.Value}"));
+        var labels = LabelCounts.Count == 0
+            ? ""
+            : " labels " + string.Join(" ", LabelCounts.Select(kv => $"{kv.Key}:{kv.Value}"));
         var tokens = Tokens is { } t ? string.Format(c, " tokens {0:N0}", t) : "";
         yield return string.Format(c, "data {0,-5} {1}: {2:N0} rows, {3:N0} kept, {4} bad;{5}{6} -> {7:N0} examples{8}",
-            Role, Source, RowsRead, RowsKept, BadRowCount, labels, tokens, Examples, Note.Length > 0 ? $" ({Note})" : "");
+            Role, Source, RowsRead, RowsKept, BadRowCount, labels, tokens, Examples,
+            Note.Length > 0 ? $" ({Note})" : "");
         if (BadRowCount > 0)
             yield return $"  bad rows: {BadRowLog.Format(Source, BadRowUnit, FirstBadRows, BadRowCount)}";
     }

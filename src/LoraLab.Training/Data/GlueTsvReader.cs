@@ -15,14 +15,16 @@ internal static class GlueTsvReader
         string path, TsvFormat format, BadRowPolicy policy, string role = "", double maxBadFraction = 1.0)
     {
         if (!File.Exists(path)) throw new LoraLabException($"data file not found: {path}", ExitCodes.BadInput);
-        var lines = File.ReadAllText(path, new UTF8Encoding(false, throwOnInvalidBytes: true)).TrimStart('\uFEFF').Split('\n');
+        var lines = File.ReadAllText(path, new UTF8Encoding(false, throwOnInvalidBytes: true))
+            .TrimStart('\uFEFF').Split('\n');
         var count = lines.Length > 0 && lines[^1].Length == 0 ? lines.Length - 1 : lines.Length;   // final newline
         var first = 0;
         if (format.Header is { } header)
         {
             if (count == 0 || lines[0] != string.Join('\t', header))
                 throw new LoraLabException(
-                    $"{path}: line 1 should be the header '{string.Join("\\t", header)}', got '{(count == 0 ? "" : Shorten(lines[0]))}'",
+                    $"{path}: line 1 should be the header '{string.Join("\\t", header)}', " +
+                    $"got '{(count == 0 ? "" : Shorten(lines[0]))}'",
                     ExitCodes.BadInput);
             first = 1;
         }
@@ -33,12 +35,20 @@ internal static class GlueTsvReader
         {
             var line = i + 1;
             var fields = lines[i].Split('\t');
-            if (fields.Length != format.Columns) { bad.Add(line, $"expected {format.Columns} columns, got {fields.Length}"); continue; }
+            if (fields.Length != format.Columns)
+            {
+                bad.Add(line, $"expected {format.Columns} columns, got {fields.Length}");
+                continue;
+            }
             var label = IndexOf(format.Labels, fields[format.LabelColumn]);
             if (label < 0) { bad.Add(line, $"unknown label '{Shorten(fields[format.LabelColumn])}'"); continue; }
             var text = fields[format.TextColumn];
             var pair = format.PairColumn is { } p ? fields[p] : null;
-            if (text.Trim().Length == 0 || pair is { } pr && pr.Trim().Length == 0) { bad.Add(line, "empty text"); continue; }
+            if (text.Trim().Length == 0 || pair is { } pr && pr.Trim().Length == 0)
+            {
+                bad.Add(line, "empty text");
+                continue;
+            }
             examples.Add(new ClassificationExample(text, pair, label, line));
             labelCounts[format.Labels[label]]++;
         }

@@ -2,8 +2,8 @@ namespace LoraLab.Training.Data;
 
 /// <summary>
 /// Text → token ids for causal language modelling. Implementations are model-specific (llama2.c tok512, GPT-2 BPE);
-/// <see cref="Encode"/> adds no special tokens, <see cref="BosId"/> and <see cref="EosId"/> are added by the data code where the model
-/// was pretrained with it.
+/// <see cref="Encode"/> adds no special tokens, <see cref="BosId"/> and <see cref="EosId"/> are added by the data code
+/// where the model was pretrained with it.
 /// </summary>
 internal interface ITextTokenizer
 {

@@ -35,7 +35,8 @@ internal static class PromptAnswerReader
         return (pairs, report);
     }
 
-    /// <summary>[BOS] prompt answer [EOS], truncated to <paramref name="maxLength"/> inputs; loss on answer and EOS only.</summary>
+    /// <summary>[BOS] prompt answer [EOS], truncated to <paramref name="maxLength"/> inputs; loss on answer and EOS
+    /// only.</summary>
     public static CausalLmExample Encode(string prompt, string answer, ITextTokenizer tokenizer, int maxLength)
     {
         var promptIds = new List<int>();
@@ -48,19 +49,29 @@ internal static class PromptAnswerReader
         var inputs = all[..n];
         var targets = new int[n];
         for (var j = 0; j < n; j++)
-            targets[j] = j + 1 >= promptIds.Count ? all[j + 1] : CausalLmExample.IgnoreIndex;   // predict answer tokens only
+            // predict answer tokens only
+            targets[j] = j + 1 >= promptIds.Count ? all[j + 1] : CausalLmExample.IgnoreIndex;
         return new CausalLmExample(inputs, targets);
     }
 
-    static bool Parse(string line, string promptKey, string answerKey, out string prompt, out string answer, out string reason)
+    static bool Parse(string line, string promptKey, string answerKey, out string prompt, out string answer,
+                      out string reason)
     {
         (prompt, answer, reason) = ("", "", "");
         try
         {
             using var doc = JsonDocument.Parse(line);
             if (doc.RootElement.ValueKind != JsonValueKind.Object) { reason = "not a JSON object"; return false; }
-            if (!TryString(doc.RootElement, promptKey, out prompt)) { reason = $"missing string '{promptKey}'"; return false; }
-            if (!TryString(doc.RootElement, answerKey, out answer)) { reason = $"missing string '{answerKey}'"; return false; }
+            if (!TryString(doc.RootElement, promptKey, out prompt))
+            {
+                reason = $"missing string '{promptKey}'";
+                return false;
+            }
+            if (!TryString(doc.RootElement, answerKey, out answer))
+            {
+                reason = $"missing string '{answerKey}'";
+                return false;
+            }
             return true;
         }
         catch (JsonException ex)

@@ -35,6 +35,6 @@ internal static class SeededSplit
     }
 
     public static string Describe(string file, double trainFraction, ulong seed, bool trainPart) =>
-        $"seeded split of {Path.GetFileName(file)}: {trainFraction:P0} train / {1 - trainFraction:P0} eval, seed {seed}, " +
-        $"{(trainPart ? "train" : "eval")} part";
+        $"seeded split of {Path.GetFileName(file)}: {trainFraction:P0} train / {1 - trainFraction:P0} eval, seed " +
+        $"{seed}, {(trainPart ? "train" : "eval")} part";
 }

@@ -1,6 +1,7 @@
 namespace LoraLab.Training.Data;
 
-/// <summary>SplitMix64 (Steele, Lea &amp; Flood 2014): a tiny, fully specified generator for data order and splits.</summary>
+/// <summary>SplitMix64 (Steele, Lea &amp; Flood 2014): a tiny, fully specified generator for data order and
+/// splits.</summary>
 internal sealed class SplitMix64(ulong seed)
 {
     ulong _state = seed;

@@ -65,7 +65,8 @@ internal static class TextCorpus
         return stream;
     }
 
-    /// <summary>Non-overlapping windows of <paramref name="blockSize"/> + 1 tokens as (inputs, targets) examples.</summary>
+    /// <summary>Non-overlapping windows of <paramref name="blockSize"/> + 1 tokens as (inputs, targets)
+    /// examples.</summary>
     public static List<CausalLmExample> Blocks(IReadOnlyList<int> stream, int blockSize)
     {
         if (blockSize < 1) throw new ArgumentOutOfRangeException(nameof(blockSize));

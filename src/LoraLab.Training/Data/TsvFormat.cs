@@ -20,8 +20,10 @@ internal sealed record TsvFormat(
     public static TsvFormat Cola { get; } = new(Columns: 4, Header: null,
         TextColumn: 3, PairColumn: null, LabelColumn: 1, Labels: ["0", "1"]);
 
-    /// <summary>MRPC: UTF-8 BOM, header <c>Quality\t#1 ID\t#2 ID\t#1 String\t#2 String</c>, label 1 = paraphrase.</summary>
-    public static TsvFormat Mrpc { get; } = new(Columns: 5, Header: ["Quality", "#1 ID", "#2 ID", "#1 String", "#2 String"],
+    /// <summary>MRPC: UTF-8 BOM, header <c>Quality\t#1 ID\t#2 ID\t#1 String\t#2 String</c>, label 1 =
+    /// paraphrase.</summary>
+    public static TsvFormat Mrpc { get; } = new(Columns: 5,
+                                                Header: ["Quality", "#1 ID", "#2 ID", "#1 String", "#2 String"],
         TextColumn: 3, PairColumn: 4, LabelColumn: 0, Labels: ["0", "1"]);
 
     /// <summary>QNLI: header <c>index\tquestion\tsentence\tlabel</c>, string labels.</summary>

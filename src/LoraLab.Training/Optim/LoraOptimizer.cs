@@ -16,7 +16,8 @@ internal sealed class LoraOptimizer : IDisposable
 {
     readonly List<(AdamW.ParamGroup Group, double BaseLr)> _groups = [];
 
-    public LoraOptimizer(IReadOnlyList<AdaptedLayer> layers, IEnumerable<Parameter> otherTrainable, OptimizerConfig config)
+    public LoraOptimizer(IReadOnlyList<AdaptedLayer> layers, IEnumerable<Parameter> otherTrainable,
+                         OptimizerConfig config)
     {
         Config = config;
         foreach (var layer in layers)
@@ -34,11 +35,15 @@ internal sealed class LoraOptimizer : IDisposable
             _groups.Add((group, lr));
             infos.Add(new ParamGroupInfo(name, ps.Count, ps.Sum(p => p.numel()), lr, wd));
         }
-        if (config.TrainA) Add("lora_A", layers.Select(l => l.Layer.LoraA).ToList(), config.EffectiveLrA, config.WeightDecayA);
-        if (config.TrainB) Add("lora_B", layers.Select(l => l.Layer.LoraB).ToList(), config.EffectiveLrB, config.WeightDecayB);
-        Add("other", otherTrainable.Where(p => p.requires_grad).ToList(), config.EffectiveLrOther, config.WeightDecayOther);
+        if (config.TrainA)
+            Add("lora_A", layers.Select(l => l.Layer.LoraA).ToList(), config.EffectiveLrA, config.WeightDecayA);
+        if (config.TrainB)
+            Add("lora_B", layers.Select(l => l.Layer.LoraB).ToList(), config.EffectiveLrB, config.WeightDecayB);
+        Add("other", otherTrainable.Where(p => p.requires_grad).ToList(), config.EffectiveLrOther,
+            config.WeightDecayOther);
         if (groups.Count == 0) throw new LoraLabException("optimizer: no trainable parameters", ExitCodes.Usage);
-        // Every hyperparameter passed explicitly: torch.optim.AdamW's factory defaults beta2 to 0.99, not PyTorch's 0.999.
+        // Every hyperparameter passed explicitly: torch.optim.AdamW's factory defaults beta2 to 0.99, not PyTorch's
+        // 0.999.
         Optimizer = new AdamW(groups, config.EffectiveLrA, config.Beta1, config.Beta2, config.Eps, 0.0);
         Groups = infos;
         Scales = layers.Select(l => (l.Layer.Alpha, l.Layer.Rank, l.Layer.Scale)).Distinct().ToList();
@@ -50,7 +55,8 @@ internal sealed class LoraOptimizer : IDisposable
     /// <summary>Distinct (α, r, s) among the adapted layers.</summary>
     public IReadOnlyList<(double Alpha, int Rank, double Scale)> Scales { get; }
 
-    /// <summary>Sets every group's LR to its base LR × <paramref name="factor"/> (a schedule's value at this step).</summary>
+    /// <summary>Sets every group's LR to its base LR × <paramref name="factor"/> (a schedule's value at this
+    /// step).</summary>
     public void SetLrFactor(double factor)
     {
         foreach (var (group, baseLr) in _groups) group.LearningRate = baseLr * factor;
@@ -83,9 +89,11 @@ internal sealed class LoraOptimizer : IDisposable
     public IEnumerable<string> Describe()
     {
         var c = CultureInfo.InvariantCulture;
-        yield return string.Format(c, "optimizer AdamW (beta1={0}, beta2={1}, eps={2:G3})", Config.Beta1, Config.Beta2, Config.Eps);
+        yield return string.Format(c, "optimizer AdamW (beta1={0}, beta2={1}, eps={2:G3})", Config.Beta1, Config.Beta2,
+                                   Config.Eps);
         foreach (var g in Groups)
-            yield return string.Format(c, "  group {0,-7} {1,4} tensors {2,12:N0} params  lr={3:G4}  weight_decay={4:G4}",
+            yield return string.Format(c, "  group {0,-7} {1,4} tensors {2,12:N0} params  lr={3:G4}  " +
+                                          "weight_decay={4:G4}",
                                        g.Name, g.Tensors, g.Parameters, g.Lr, g.WeightDecay);
         if (!Config.TrainA) yield return "  lora_A frozen (train_a = false)";
         if (!Config.TrainB) yield return "  lora_B frozen (train_b = false)";

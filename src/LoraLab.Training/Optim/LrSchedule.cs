@@ -17,7 +17,8 @@ public sealed record LrSchedule : IValidatable
     /// <summary>Final LR as a fraction of the peak (0 = decay to zero).</summary>
     public double MinLrRatio { get; init; } = 0.0;
 
-    /// <summary>Multiplier of the base LR at 0-based <paramref name="step"/> of a run of <paramref name="totalSteps"/> steps.</summary>
+    /// <summary>Multiplier of the base LR at 0-based <paramref name="step"/> of a run of <paramref name="totalSteps"/>
+    /// steps.</summary>
     public double Factor(int step, int totalSteps)
     {
         if (Decay == LrDecay.RangeTest) return Math.Pow(MinLrRatio, 1.0 - (double)step / totalSteps);

@@ -13,7 +13,8 @@ public sealed record OptimizerConfig : IValidatable
     public double Lr { get; init; } = 1e-3;
     /// <summary>Learning rate of every lora_A (default: <see cref="Lr"/>).</summary>
     public double? LrA { get; init; }
-    /// <summary>Learning rate of every lora_B (default: <see cref="Lr"/>, or lr_A·λ with <see cref="LoraplusRatio"/>).</summary>
+    /// <summary>Learning rate of every lora_B (default: <see cref="Lr"/>, or lr_A·λ with <see
+    /// cref="LoraplusRatio"/>).</summary>
     public double? LrB { get; init; }
     /// <summary>λ = lr_B / lr_A (LoRA+; PEFT <c>loraplus_lr_ratio</c>). Exclusive with <see cref="LrB"/>.</summary>
     public double? LoraplusRatio { get; init; }
@@ -40,15 +41,20 @@ public sealed record OptimizerConfig : IValidatable
 
     public IEnumerable<string> Validate()
     {
-        foreach (var (name, value) in new (string, double?)[] { ("lr", Lr), ("lr_a", LrA), ("lr_b", LrB), ("lr_other", LrOther),
-                                                                ("loraplus_ratio", LoraplusRatio) })
-            if (value is { } v && (!(v > 0) || double.IsInfinity(v))) yield return $"optim.{name} must be a positive finite number, got {v}";
-        if (LrB is not null && LoraplusRatio is not null) yield return "optim.lr_b and optim.loraplus_ratio are exclusive: set one";
-        foreach (var (name, wd) in new[] { ("weight_decay_a", WeightDecayA), ("weight_decay_b", WeightDecayB), ("weight_decay_other", WeightDecayOther) })
+        (string, double?)[] rates =
+            [("lr", Lr), ("lr_a", LrA), ("lr_b", LrB), ("lr_other", LrOther), ("loraplus_ratio", LoraplusRatio)];
+        foreach (var (name, value) in rates)
+            if (value is { } v && (!(v > 0) || double.IsInfinity(v)))
+                yield return $"optim.{name} must be a positive finite number, got {v}";
+        if (LrB is not null && LoraplusRatio is not null)
+            yield return "optim.lr_b and optim.loraplus_ratio are exclusive: set one";
+        foreach (var (name, wd) in new[] { ("weight_decay_a", WeightDecayA), ("weight_decay_b", WeightDecayB),
+                                          ("weight_decay_other", WeightDecayOther) })
             if (!(wd >= 0)) yield return $"optim.{name} must be >= 0, got {wd}";
         if (!(Beta1 is >= 0 and < 1)) yield return $"optim.beta1 must be in [0, 1), got {Beta1}";
         if (!(Beta2 is >= 0 and < 1)) yield return $"optim.beta2 must be in [0, 1), got {Beta2}";
         if (!(Eps >= 0)) yield return $"optim.eps must be >= 0, got {Eps}";
-        if (!TrainA && !TrainB) yield return "optim.train_a and optim.train_b are both false: nothing of LoRA would train";
+        if (!TrainA && !TrainB)
+            yield return "optim.train_a and optim.train_b are both false: nothing of LoRA would train";
     }
 }

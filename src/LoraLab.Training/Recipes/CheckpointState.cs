@@ -18,7 +18,8 @@ internal sealed record CheckpointState
     public int Step { get; init; }
     /// <summary>Steps of the whole run (a checkpoint of another run length is refused).</summary>
     public int TotalSteps { get; init; }
-    /// <summary>Bytes of metrics.jsonl written up to and including this step; a resume truncates the file there.</summary>
+    /// <summary>Bytes of metrics.jsonl written up to and including this step; a resume truncates the file
+    /// there.</summary>
     public long MetricsBytes { get; init; }
     /// <summary>Multiplier of every group's scheduled LR (1, halved by each rollback).</summary>
     public double LrScale { get; init; } = 1.0;

@@ -15,7 +15,8 @@ internal sealed partial class CheckpointStore(string runDirectory, int keep)
 {
     public string Directory { get; } = Path.Combine(runDirectory, "checkpoints");
 
-    public string PathOf(int step) => Path.Combine(Directory, $"step-{step.ToString("D8", CultureInfo.InvariantCulture)}.safetensors");
+    public string PathOf(int step) => Path.Combine(
+        Directory, $"step-{step.ToString("D8", CultureInfo.InvariantCulture)}.safetensors");
 
     /// <summary>Saved checkpoints, newest first.</summary>
     public IReadOnlyList<(int Step, string Path)> List()

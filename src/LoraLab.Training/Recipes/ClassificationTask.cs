@@ -7,10 +7,10 @@ using static TorchSharp.torch;
 namespace LoraLab.Training.Recipes;
 
 /// <summary>
-/// Sequence classification (GLUE) on a BERT or RoBERTa encoder: examples are tokenized once up front, batches are padded to
-/// their longest example (dynamic padding), the loss is cross-entropy, and evaluation reports accuracy plus the
-/// task's GLUE metric (MCC for CoLA, F1 for MRPC); with a held-out slice of the training data (data.heldout_fraction)
-/// the same metrics on it as heldout_*.
+/// Sequence classification (GLUE) on a BERT or RoBERTa encoder: examples are tokenized once up front, batches are
+/// padded to their longest example (dynamic padding), the loss is cross-entropy, and evaluation reports accuracy plus
+/// the task's GLUE metric (MCC for CoLA, F1 for MRPC); with a held-out slice of the training data
+/// (data.heldout_fraction) the same metrics on it as heldout_*.
 /// </summary>
 internal sealed class ClassificationTask : IFinetuneTask, IScoresExamples
 {

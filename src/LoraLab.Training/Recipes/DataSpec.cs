@@ -21,7 +21,8 @@ public sealed record DataSpec
     public BadRowPolicy OnBadRows { get; init; } = BadRowPolicy.Skip;
     /// <summary>Under "skip", stop when more than this fraction of a file's rows is bad.</summary>
     public double MaxBadFraction { get; init; } = 0.01;
-    /// <summary>Train share when one file is split (QNLI, RTE: 0.8; tinyshakespeare, tinystories: 0.9 is usual).</summary>
+    /// <summary>Train share when one file is split (QNLI, RTE: 0.8; tinyshakespeare, tinystories: 0.9 is
+    /// usual).</summary>
     public double TrainFraction { get; init; } = 0.8;
     public ulong SplitSeed { get; init; } = 0;
     /// <summary>Share of the training examples withheld from training and scored at every eval as heldout_* metrics

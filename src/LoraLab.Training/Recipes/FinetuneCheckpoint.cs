@@ -40,18 +40,20 @@ internal static class FinetuneCheckpoint
         CheckpointState state;
         try
         {
-            state = JsonSerializer.Deserialize<CheckpointState>(json, ConfigJson.Options) ?? throw Fail(path, "state is null");
+            state = JsonSerializer.Deserialize<CheckpointState>(json, ConfigJson.Options)
+                ?? throw Fail(path, "state is null");
         }
         catch (JsonException ex)
         {
             throw Fail(path, $"malformed state JSON: {ex.Message.Split('.')[0].ReplaceLineEndings(" ")}");
         }
         if (state.Format != CheckpointState.FormatName || state.Version != CheckpointState.CurrentVersion)
-            throw Fail(path, $"format {state.Format} v{state.Version}, expected {CheckpointState.FormatName} v{CheckpointState.CurrentVersion}");
+            throw Fail(path, $"format {state.Format} v{state.Version}, " +
+                             $"expected {CheckpointState.FormatName} v{CheckpointState.CurrentVersion}");
         if (state.Step < 0 || state.TotalSteps < state.Step || state.MetricsBytes < 0 || !(state.LrScale > 0)
             || state.Rollbacks < 0 || state.EvalsSinceBest < 0)
-            throw Fail(path, $"inconsistent state (step {state.Step} of {state.TotalSteps}, metrics_bytes {state.MetricsBytes}, " +
-                             $"lr_scale {state.LrScale}, rollbacks {state.Rollbacks})");
+            throw Fail(path, $"inconsistent state (step {state.Step} of {state.TotalSteps}, metrics_bytes " +
+                             $"{state.MetricsBytes}, lr_scale {state.LrScale}, rollbacks {state.Rollbacks})");
         var tensors = SafetensorsFile.Load(path);
         var actual = Hash(tensors);
         if (!string.Equals(actual, hash, StringComparison.Ordinal))

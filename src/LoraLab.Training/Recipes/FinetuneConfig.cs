@@ -14,19 +14,22 @@ public sealed record FinetuneConfig : IValidatable
     public ModelSpec Model { get; init; } = new();
     public FinetuneTask Task { get; init; } = FinetuneTask.Sst2;
     public DataSpec Data { get; init; } = new();
-    /// <summary>Classification: longest tokenized example (longer ones truncated). Causal LM: the block length.</summary>
+    /// <summary>Classification: longest tokenized example (longer ones truncated). Causal LM: the block
+    /// length.</summary>
     public int MaxSeqLen { get; init; } = 128;
     public int BatchSize { get; init; } = 16;
     /// <summary>Optimizer steps; set 0 and use <see cref="Epochs"/> instead.</summary>
     public int Steps { get; init; } = 1000;
-    /// <summary>Passes over the training set (0 = use <see cref="Steps"/>); steps = ceil(epochs · examples / batch).</summary>
+    /// <summary>Passes over the training set (0 = use <see cref="Steps"/>); steps = ceil(epochs · examples /
+    /// batch).</summary>
     public double Epochs { get; init; } = 0;
     /// <summary>Evaluate every this many steps (0 = only before training and at the end).</summary>
     public int EvalEvery { get; init; } = 200;
     /// <summary>Evaluate on at most this many batches (0 = the whole eval set).</summary>
     public int EvalBatches { get; init; } = 0;
     public int EvalBatchSize { get; init; } = 64;
-    /// <summary>Evaluate the model before the first step (the base model's score, as LoRA starts at ΔW = 0 for Init[A]/[B]).</summary>
+    /// <summary>Evaluate the model before the first step (the base model's score, as LoRA starts at ΔW = 0 for
+    /// Init[A]/[B]).</summary>
     public bool EvalAtStart { get; init; } = true;
     /// <summary>LoRA; an empty target_modules takes the model's default (["query","value"] for BERT,
     /// ["q_proj","v_proj"] for Llama).</summary>
@@ -52,7 +55,8 @@ public sealed record FinetuneConfig : IValidatable
     /// <summary>Write DIR/adapter/ (PEFT format) at the end (and the last good one on divergence).</summary>
     public bool SaveAdapter { get; init; } = true;
     /// <summary>Micro-batches of <see cref="BatchSize"/> per optimizer step (the step sees batch_size × this
-    /// examples; each micro-batch's mean loss is scaled by 1/this, so the gradient is that of the whole batch).</summary>
+    /// examples; each micro-batch's mean loss is scaled by 1/this, so the gradient is that of the whole
+    /// batch).</summary>
     public int GradAccumSteps { get; init; } = 1;
     /// <summary>Write DIR/checkpoints/step-N.safetensors every this many steps (0 = never; a SIGTERM/SIGINT still
     /// writes one, and a step-0 checkpoint is written whenever this is > 0). <c>--resume DIR</c> continues from the
@@ -65,11 +69,13 @@ public sealed record FinetuneConfig : IValidatable
     public int LogEvery { get; init; } = 10;
     /// <summary>Instability monitors and what they do (docs/finetune.md).</summary>
     public MonitorConfig Monitors { get; init; } = new();
-    /// <summary>Eval metric that picks DIR/adapter-best/ (null: the task's primary metric); direction from the metric.</summary>
+    /// <summary>Eval metric that picks DIR/adapter-best/ (null: the task's primary metric); direction from the
+    /// metric.</summary>
     public SelectMetric? SelectBy { get; init; }
     /// <summary>Stop after this many evals in a row without a new best select_by (0 = never).</summary>
     public int EarlyStoppingPatience { get; init; } = 0;
-    /// <summary>Mirror metrics.jsonl into TensorBoard scalars (DIR/events.out.tfevents.*; docs/tensorboard.md).</summary>
+    /// <summary>Mirror metrics.jsonl into TensorBoard scalars (DIR/events.out.tfevents.*;
+    /// docs/tensorboard.md).</summary>
     public bool Tensorboard { get; init; } = true;
 
     /// <summary>select_by, or the task's primary metric.</summary>
@@ -81,7 +87,8 @@ public sealed record FinetuneConfig : IValidatable
         : Lora with { TargetModules = DefaultTargets(Model.Kind) };
 
     /// <summary>PEFT's default target_modules per architecture
-    /// (TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING: bert → query, value; llama → q_proj, v_proj; gpt2 → c_attn).</summary>
+    /// (TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING: bert → query, value; llama → q_proj, v_proj; gpt2 →
+    /// c_attn).</summary>
     public static IReadOnlyList<string> DefaultTargets(ModelKind kind) => kind switch
     {
         ModelKind.Minilm or ModelKind.HfBert or ModelKind.HfRoberta => ["query", "value"],
@@ -103,7 +110,8 @@ public sealed record FinetuneConfig : IValidatable
             yield return $"task {EnumNames.Of(Task)} is classification and needs an encoder model " +
                          $"(minilm, hf-bert, hf-roberta), got {EnumNames.Of(Model.Kind)}";
         if (!classification && Model.Kind is not (ModelKind.Llama2c or ModelKind.HfLlama or ModelKind.HfGpt2))
-            yield return $"task {EnumNames.Of(Task)} is language modelling and needs a decoder model (llama2c, hf-llama, hf-gpt2), got {EnumNames.Of(Model.Kind)}";
+            yield return $"task {EnumNames.Of(Task)} is language modelling and needs a decoder model (llama2c, " +
+                $"hf-llama, hf-gpt2), got {EnumNames.Of(Model.Kind)}";
         if (FinetuneTasks.IsUserData(Task) && string.IsNullOrEmpty(Data.TrainPath))
             yield return $"task {EnumNames.Of(Task)} reads your files: set data.train_path (--data FILE)";
         if (!(Data.MaxBadFraction is >= 0 and <= 1))
@@ -125,22 +133,30 @@ public sealed record FinetuneConfig : IValidatable
         if (CheckpointEvery < 0) yield return $"checkpoint_every must be >= 0, got {CheckpointEvery}";
         if (KeepCheckpoints < 1) yield return $"keep_checkpoints must be >= 1, got {KeepCheckpoints}";
         if (LogEvery < 1) yield return $"log_every must be >= 1, got {LogEvery}";
-        if (EarlyStoppingPatience < 0) yield return $"early_stopping_patience must be >= 0, got {EarlyStoppingPatience}";
+        if (EarlyStoppingPatience < 0)
+            yield return $"early_stopping_patience must be >= 0, got {EarlyStoppingPatience}";
         if (EarlyStoppingPatience > 0 && EvalEvery == 0) yield return "early_stopping_patience needs eval_every > 0";
         if (Monitors.Enabled && Monitors.Action == MonitorAction.Rollback && CheckpointEvery == 0)
             yield return "monitors.action rollback needs checkpoint_every > 0 (it goes back to the newest checkpoint)";
         var select = ResolvedSelectBy();
         if (classification && select == SelectMetric.Perplexity)
-            yield return $"select_by perplexity: task {EnumNames.Of(Task)} is classification (accuracy, loss, or its f1/mcc)";
+            yield return $"select_by perplexity: task {EnumNames.Of(Task)} is classification (accuracy, loss, " +
+                "or its f1/mcc)";
         if (!classification && select is SelectMetric.Accuracy or SelectMetric.F1 or SelectMetric.Mcc)
-            yield return $"select_by {EnumNames.Of(select)}: task {EnumNames.Of(Task)} is language modelling (loss, perplexity)";
-        if (select == SelectMetric.F1 && Task != FinetuneTask.Mrpc || select == SelectMetric.Mcc && Task != FinetuneTask.Cola)
-            if (classification) yield return $"select_by {EnumNames.Of(select)}: task {EnumNames.Of(Task)} reports accuracy and loss";
-        if (!(Data.TrainFraction is > 0 and < 1)) yield return $"data.train_fraction must be in (0, 1), got {Data.TrainFraction}";
+            yield return $"select_by {EnumNames.Of(select)}: task {EnumNames.Of(Task)} is language modelling (loss, " +
+                "perplexity)";
+        if (select == SelectMetric.F1 && Task != FinetuneTask.Mrpc
+            || select == SelectMetric.Mcc && Task != FinetuneTask.Cola)
+            if (classification)
+                yield return $"select_by {EnumNames.Of(select)}: task {EnumNames.Of(Task)} reports accuracy and loss";
+        if (!(Data.TrainFraction is > 0 and < 1))
+            yield return $"data.train_fraction must be in (0, 1), got {Data.TrainFraction}";
         if (!(Data.HeldoutFraction is >= 0 and < 1))
             yield return $"data.heldout_fraction must be in [0, 1), got {Data.HeldoutFraction}";
-        if (Data.MaxTrainExamples < 0) yield return $"data.max_train_examples must be >= 0, got {Data.MaxTrainExamples}";
+        if (Data.MaxTrainExamples < 0)
+            yield return $"data.max_train_examples must be >= 0, got {Data.MaxTrainExamples}";
         if (Data.MaxEvalExamples < 0) yield return $"data.max_eval_examples must be >= 0, got {Data.MaxEvalExamples}";
-        if (ClassifierDropout is { } d && !(d is >= 0 and < 1)) yield return $"classifier_dropout must be in [0, 1), got {d}";
+        if (ClassifierDropout is { } d && !(d is >= 0 and < 1))
+            yield return $"classifier_dropout must be in [0, 1), got {d}";
     }
 }

@@ -41,7 +41,8 @@ public static class FinetuneRecipe
     {
         var path = Path.Combine(runDir, ConfigFile);
         if (!File.Exists(path))
-            throw new LoraLabException($"--resume {runDir}: no {ConfigFile} there (not a finetune run folder)", ExitCodes.Usage);
+            throw new LoraLabException($"--resume {runDir}: no {ConfigFile} there (not a finetune run folder)",
+                                       ExitCodes.Usage);
         return Run(ConfigLoader.Load<FinetuneConfig>(path), runDir, log, resume: true);
     }
 
@@ -73,8 +74,10 @@ public static class FinetuneRecipe
         var microBatch = (order.BatchSize + config.GradAccumSteps - 1) / config.GradAccumSteps;
         var totalSteps = order.TotalSteps(config.Steps, config.Epochs);
         log.WriteLine($"training {totalSteps} steps of batch {order.BatchSize} ({order.StepsPerEpoch} steps/epoch" +
-                      (config.GradAccumSteps > 1 ? $", {config.GradAccumSteps} micro-batches of {microBatch}" : "") + "), " +
-                      $"schedule {EnumNames.Of(config.Schedule.Decay)} with {config.Schedule.WarmupSteps} warmup steps, grad_clip {config.GradClip}");
+                      (config.GradAccumSteps > 1 ? $", {config.GradAccumSteps} micro-batches of {microBatch}" : "") +
+                      "), " +
+                      $"schedule {EnumNames.Of(config.Schedule.Decay)} with {config.Schedule.WarmupSteps} warmup " +
+                      $"steps, grad_clip {config.GradClip}");
 
         // Diagnostics summed as tensors every step, read every log_every steps (no per-step host reads but the
         // loss and the three group grad norms, which the guard, clipping and the monitors need anyway).
@@ -90,7 +93,8 @@ public static class FinetuneRecipe
         var metricsPath = Path.Combine(outDir, "metrics.jsonl");
         void Fits(CheckpointState s, IReadOnlyDictionary<string, torch.Tensor> tensors)
         {
-            if (s.TotalSteps != totalSteps) throw new LoraLabException($"checkpoint of a {s.TotalSteps}-step run, this run has {totalSteps}");
+            if (s.TotalSteps != totalSteps)
+                throw new LoraLabException($"checkpoint of a {s.TotalSteps}-step run, this run has {totalSteps}");
             if (!File.Exists(metricsPath) || new FileInfo(metricsPath).Length < s.MetricsBytes)
                 throw new LoraLabException($"metrics.jsonl is shorter than the checkpoint's {s.MetricsBytes} bytes");
             resumable.Check(s, tensors);
@@ -108,7 +112,8 @@ public static class FinetuneRecipe
             }
             else log.WriteLine($"no usable checkpoint in {checkpoints.Directory}: starting from step 0");
         }
-        else AtomicFile.WriteAllText(Path.Combine(outDir, ConfigFile), ConfigJson.Serialize(config with { Lora = lora }) + "\n");
+        else AtomicFile.WriteAllText(Path.Combine(outDir, ConfigFile),
+                                     ConfigJson.Serialize(config with { Lora = lora }) + "\n");
 
         using var snapshot = new LoraSnapshot(trainable);
         using var metrics = MetricsLog.Open(metricsPath, state.MetricsBytes, config.Tensorboard);
@@ -119,7 +124,10 @@ public static class FinetuneRecipe
         var select = config.ResolvedSelectBy();
         var monitors = new InstabilityMonitors(config.Monitors, state.MonitorWindows);
         var events = new List<string>();
-        void SaveBest() { if (config.SaveAdapter) SaveAdapter(config, task, lora, Path.Combine(outDir, "adapter-best")); }
+        void SaveBest()
+        {
+            if (config.SaveAdapter) SaveAdapter(config, task, lora, Path.Combine(outDir, "adapter-best"));
+        }
         task.Model.train();
         var firstStep = state.Step;
         var progress = new ProgressReporter("finetune", totalSteps, log, start: state.Step);
@@ -212,7 +220,8 @@ public static class FinetuneRecipe
                     FirstLoss = state.FirstLoss,
                 };
                 monitors = new InstabilityMonitors(config.Monitors, state.MonitorWindows);
-                log.WriteLine($"rollback {state.Rollbacks}/{config.Monitors.MaxRollbacks}: back to step {state.Step}, LR x {state.LrScale:G3}");
+                log.WriteLine($"rollback {state.Rollbacks}/{config.Monitors.MaxRollbacks}: " +
+                              $"back to step {state.Step}, LR x {state.LrScale:G3}");
                 stepsDone = state.Step;
                 SaveCheckpoint(checkpoints, state, metrics, resumable, monitors);   // so a resume keeps the halved LR
                 step = state.Step - 1;
@@ -220,14 +229,15 @@ public static class FinetuneRecipe
             }
             if (failure is not null || action is MonitorAction.Stop or MonitorAction.Rollback)
             {
-                (stopStatus, stopStep, reason) = (failure is not null ? "diverged" : "stopped", step + 1, fired[0].Detail);
+                (stopStatus, stopStep, reason) = (failure is not null ? "diverged" : "stopped", step + 1,
+                                                  fired[0].Detail);
                 break;
             }
 
             if (config.EvalEvery > 0 && stepsDone % config.EvalEvery == 0 && stepsDone < totalSteps)
             {
-                state = TrackBest(state, Evaluate(task, config, metrics, stepsDone, order.Epoch(stepsDone), log), stepsDone,
-                                  select, SaveBest, log);
+                var evaluation = Evaluate(task, config, metrics, stepsDone, order.Epoch(stepsDone), log);
+                state = TrackBest(state, evaluation, stepsDone, select, SaveBest, log);
                 stoppedEarly = config.EarlyStoppingPatience > 0 && state.EvalsSinceBest >= config.EarlyStoppingPatience;
             }
             state = state with { Step = stepsDone };
@@ -239,11 +249,13 @@ public static class FinetuneRecipe
         var trainSeconds = progress.Elapsed.TotalSeconds;
         foreach (var l in layers) l.Layer.TrackFeatures = false;
         if (stopStatus is not null)
-            log.WriteLine($"{stopStatus.ToUpperInvariant()} at step {stopStep}: {reason}; keeping the adapter of step {stepsDone}");
+            log.WriteLine($"{stopStatus.ToUpperInvariant()} at step {stopStep}: {reason}; " +
+                          $"keeping the adapter of step {stepsDone}");
         if (stoppedEarly)
             log.WriteLine($"early stop after step {stepsDone}: {config.EarlyStoppingPatience} evals without a better " +
                           $"{SelectMetrics.Key(select)} (best {state.BestValue:G5} at step {state.BestStep})");
-        if (interrupted) log.WriteLine($"interrupted after step {stepsDone}: checkpoint written; continue with --resume {outDir}");
+        if (interrupted)
+            log.WriteLine($"interrupted after step {stepsDone}: checkpoint written; continue with --resume {outDir}");
 
         // The final score is the last good adapter's (on divergence the weights were never updated with NaN).
         var final = new Dictionary<string, double>();
@@ -253,21 +265,27 @@ public static class FinetuneRecipe
             if (stepsDone > 0)
                 state = TrackBest(state, final, stepsDone, select, SaveBest, log);
         }
-        var adapterPath = config.SaveAdapter && !interrupted ? SaveAdapter(config, task, lora, Path.Combine(outDir, "adapter")) : null;
+        var adapterPath = config.SaveAdapter && !interrupted
+            ? SaveAdapter(config, task, lora, Path.Combine(outDir, "adapter"))
+            : null;
 
         var result = new FinetuneResult
         {
             Status = interrupted ? "interrupted" : stopStatus ?? "completed",
             DivergedAtStep = stopStep, DivergenceReason = reason,
             PrimaryMetric = task.PrimaryMetric, InitialMetrics = state.InitialMetrics, FinalMetrics = final,
-            StepsPlanned = totalSteps, StepsCompleted = stepsDone, Epochs = order.Epoch(stepsDone), BatchSize = order.BatchSize,
-            WallSeconds = wall.Elapsed.TotalSeconds, TrainSecondsPerStep = trainSeconds / Math.Max(1, stepsDone - firstStep),
+            StepsPlanned = totalSteps, StepsCompleted = stepsDone, Epochs = order.Epoch(stepsDone),
+            BatchSize = order.BatchSize,
+            WallSeconds = wall.Elapsed.TotalSeconds,
+            TrainSecondsPerStep = trainSeconds / Math.Max(1, stepsDone - firstStep),
             TrainableParameters = trainable.Where(p => p.requires_grad).Sum(p => p.numel()),
             TotalParameters = injection.TotalParameters,
             AdaptedLayers = layers.Select(l => l.Path).ToList(), OptimizerGroups = optimizer.Groups,
             OptimizerDescription = optimizerLines, Data = task.DataReports, AdapterPath = adapterPath,
             SelectBy = SelectMetrics.Key(select), BestStep = state.BestStep, BestValue = state.BestValue,
-            BestAdapterPath = config.SaveAdapter && state.BestStep is not null ? Path.Combine(outDir, "adapter-best") : null,
+            BestAdapterPath = config.SaveAdapter && state.BestStep is not null
+                ? Path.Combine(outDir, "adapter-best")
+                : null,
             StoppedEarly = stoppedEarly, Rollbacks = state.Rollbacks, LrScale = state.LrScale,
             MonitorEvents = events,
             Environment = RunEnvironment.Capture(), Config = config with { Lora = lora },
@@ -283,20 +301,23 @@ public static class FinetuneRecipe
     {
         var key = SelectMetrics.Key(select);
         if (!metrics.TryGetValue(key, out var value))
-            throw new LoraLabException($"select_by {key}: the eval reports {string.Join(", ", metrics.Keys)}", ExitCodes.Usage);
+            throw new LoraLabException($"select_by {key}: the eval reports {string.Join(", ", metrics.Keys)}",
+                                       ExitCodes.Usage);
         if (state.BestStep == step) return state;                               // the final eval of an eval step
         var better = state.BestValue is not { } best
                      || (SelectMetrics.HigherIsBetter(select) ? value > best : value < best);
         if (!better) return state with { EvalsSinceBest = state.EvalsSinceBest + 1 };
         saveBest();
-        log.WriteLine(string.Format(CultureInfo.InvariantCulture, "best {0} {1:G5} at step {2} -> adapter-best/", key, value, step));
+        log.WriteLine(string.Format(CultureInfo.InvariantCulture, "best {0} {1:G5} at step {2} -> adapter-best/", key,
+                                    value, step));
         return state with { BestValue = value, BestStep = step, EvalsSinceBest = 0 };
     }
 
     /// <summary>Every log_every steps, after the optimizer step and before the snapshot takes the new weights: per
     /// layer the Z_A/Z_B RMS since the last log, ‖s·B·A‖_F, the update ratio ‖B'A' − BA‖/‖BA‖ against the snapshot's
     /// previous factors, and each matrix's RMS grad norm over the window (then the sums restart).</summary>
-    static StepRecord ReadDiagnostics(IReadOnlyList<AdaptedLayer> layers, LoraSnapshot snapshot, torch.Tensor gradWindow, int steps)
+    static StepRecord ReadDiagnostics(IReadOnlyList<AdaptedLayer> layers, LoraSnapshot snapshot,
+                                      torch.Tensor gradWindow, int steps)
     {
         using var noGrad = torch.no_grad();
         var rows = layers.Select(l =>
@@ -319,14 +340,15 @@ public static class FinetuneRecipe
         List<double> Column(int c) => Enumerable.Range(0, n).Select(i => table[i * 4 + c]).ToList();
     }
 
-    static void SaveCheckpoint(CheckpointStore store, CheckpointState state, MetricsLog metrics, TrainableState resumable,
-                               InstabilityMonitors? monitors)
+    static void SaveCheckpoint(CheckpointStore store, CheckpointState state, MetricsLog metrics,
+                               TrainableState resumable, InstabilityMonitors? monitors)
     {
         using var scope = torch.NewDisposeScope();
         store.Save(state with
         {
             MetricsBytes = metrics.Bytes, AdamSteps = resumable.AdamSteps(),
-            MonitorWindows = monitors?.Windows.ToDictionary(kv => kv.Key, kv => kv.Value.ToList()) ?? state.MonitorWindows,
+            MonitorWindows = monitors?.Windows.ToDictionary(kv => kv.Key, kv => kv.Value.ToList())
+                             ?? state.MonitorWindows,
         }, resumable.Tensors());
     }
 
@@ -335,22 +357,28 @@ public static class FinetuneRecipe
     {
         var result = task.Evaluate(config.EvalBatchSize, config.EvalBatches).ToDictionary();
         metrics.Write(new StepRecord { Kind = "eval", Step = step, Epoch = epoch, Metrics = result });
-        log.WriteLine($"eval step {step}: " + string.Join(", ", result.Select(kv => string.Format(CultureInfo.InvariantCulture, "{0} {1:G5}", kv.Key, kv.Value))));
+        log.WriteLine($"eval step {step}: " + string.Join(
+            ", ", result.Select(kv => string.Format(CultureInfo.InvariantCulture, "{0} {1:G5}", kv.Key, kv.Value))));
         return result;
     }
 
-    static StepRecord TrainRecord(int step, double epoch, float loss, LoraOptimizer optimizer, GradStats grads, bool clipped,
-                                  bool hasHead, StepRecord? diagnostics) => (diagnostics ?? new StepRecord()) with
-    {
-        Kind = "train", Step = step, Epoch = epoch, Loss = loss, Lr = optimizer.CurrentLrs(),
-        GradNormA = grads.NormA, GradNormB = grads.NormB, GradNormOther = hasHead ? grads.NormOther : null,
-        GradNorm = grads.Total, Clipped = clipped,
-    };
+    static StepRecord TrainRecord(int step, double epoch, float loss, LoraOptimizer optimizer, GradStats grads,
+                                  bool clipped, bool hasHead, StepRecord? diagnostics) =>
+        (diagnostics ?? new StepRecord()) with
+        {
+            Kind = "train", Step = step, Epoch = epoch, Loss = loss, Lr = optimizer.CurrentLrs(),
+            GradNormA = grads.NormA, GradNormB = grads.NormB, GradNormOther = hasHead ? grads.NormOther : null,
+            GradNorm = grads.Total, Clipped = clipped,
+        };
 
-    /// <summary>The model's LoRA layers and head in PEFT format (the last good weights: NaN never reaches them).</summary>
+    /// <summary>The model's LoRA layers and head in PEFT format (the last good weights: NaN never reaches
+    /// them).</summary>
     static string SaveAdapter(FinetuneConfig config, IFinetuneTask task, LoraConfig lora, string directory)
     {
-        var extras = new LoralabAdapterExtras { LrA = config.Optim.EffectiveLrA, LrB = config.Optim.EffectiveLrB, Seed = config.Seed };
+        var extras = new LoralabAdapterExtras
+        {
+            LrA = config.Optim.EffectiveLrA, LrB = config.Optim.EffectiveLrB, Seed = config.Seed,
+        };
         var modulesToSave = task.HeadParameters.Select(h => h.Name.Split('.')[0]).Distinct().ToList();
         var taskType = FinetuneTasks.IsClassification(config.Task) ? "SEQ_CLS" : "CAUSAL_LM";
         PeftAdapter.Save(directory, task.Model, lora,

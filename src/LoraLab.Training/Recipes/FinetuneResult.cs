@@ -5,7 +5,8 @@ namespace LoraLab.Training.Recipes;
 
 /// <summary>DIR/result.json: the resolved config, the environment, what data was read, the optimizer groups, metrics
 /// before and after, and how the run ended ("completed"; "diverged" on a non-finite value or "stopped" by a monitor,
-/// with the step and the reason; "interrupted" by SIGTERM/SIGINT, resumable), the best adapter and the monitors' events.</summary>
+/// with the step and the reason; "interrupted" by SIGTERM/SIGINT, resumable), the best adapter and the monitors'
+/// events.</summary>
 public sealed record FinetuneResult
 {
     public string Status { get; init; } = "completed";
@@ -29,7 +30,8 @@ public sealed record FinetuneResult
     public IReadOnlyList<string> OptimizerDescription { get; init; } = [];
     public IReadOnlyList<DatasetLoadReport> Data { get; init; } = [];
     public string? AdapterPath { get; init; }
-    /// <summary>The eval metric that picked adapter-best/, its best value and step (null without an eval after step 0).</summary>
+    /// <summary>The eval metric that picked adapter-best/, its best value and step (null without an eval after step
+    /// 0).</summary>
     public string SelectBy { get; init; } = "";
     public double? BestValue { get; init; }
     public int? BestStep { get; init; }

@@ -55,7 +55,8 @@ public static class FinetuneTasks
         FinetuneTask.Rte => ("data/rte/dev.tsv", "data/rte/dev.tsv"),
         FinetuneTask.Wikitext2 => ("data/wikitext-2/valid.txt", "data/wikitext-2/test.txt"),
         FinetuneTask.Tinyshakespeare => ("data/tinyshakespeare/input.txt", "data/tinyshakespeare/input.txt"),
-        FinetuneTask.Tinystories => ("data/tinystories/tinystories_val_sample.txt", "data/tinystories/tinystories_val_sample.txt"),
+        FinetuneTask.Tinystories => ("data/tinystories/tinystories_val_sample.txt",
+                                     "data/tinystories/tinystories_val_sample.txt"),
         FinetuneTask.Gsm8k => ("data/gsm8k/train.jsonl", "data/gsm8k/test.jsonl"),
         FinetuneTask.Classify or FinetuneTask.Lm or FinetuneTask.Instruct or FinetuneTask.Chat => (null, null),
     };

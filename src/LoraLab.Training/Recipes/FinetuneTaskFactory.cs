@@ -11,7 +11,8 @@ using static TorchSharp.torch;
 namespace LoraLab.Training.Recipes;
 
 /// <summary>Builds the <see cref="IFinetuneTask"/> a config asks for: loads the pretrained model and tokenizer, reads
-/// and splits the data, and reports what was read. Torch must already be seeded (the classification head is drawn here).</summary>
+/// and splits the data, and reports what was read. Torch must already be seeded (the classification head is drawn
+/// here).</summary>
 public static class FinetuneTaskFactory
 {
     public static IFinetuneTask Create(FinetuneConfig config, TextWriter log)
@@ -107,7 +108,8 @@ public static class FinetuneTaskFactory
     }
 
     /// <summary>Train and eval examples; one file for both is split by <see cref="SeededSplit"/>.</summary>
-    internal static (List<ClassificationExample> Train, List<ClassificationExample> Eval, List<DatasetLoadReport> Reports)
+    internal static (List<ClassificationExample> Train, List<ClassificationExample> Eval,
+        List<DatasetLoadReport> Reports)
         ReadClassification(FinetuneConfig config, TsvFormat format, string trainPath, string evalPath)
     {
         var data = config.Data;
@@ -117,10 +119,12 @@ public static class FinetuneTaskFactory
             var (trainIdx, evalIdx) = SeededSplit.Indices(all.Count, data.TrainFraction, data.SplitSeed);
             var train = Take(trainIdx.Select(i => all[i]).ToList(), data.MaxTrainExamples);
             var eval = Take(evalIdx.Select(i => all[i]).ToList(), data.MaxEvalExamples);
+            string Note(bool trainPart) =>
+                SeededSplit.Describe(trainPath, data.TrainFraction, data.SplitSeed, trainPart);
             return (train, eval,
             [
-                report with { Role = "train", Examples = train.Count, Note = SeededSplit.Describe(trainPath, data.TrainFraction, data.SplitSeed, true) },
-                report with { Role = "eval", Examples = eval.Count, Note = SeededSplit.Describe(trainPath, data.TrainFraction, data.SplitSeed, false) },
+                report with { Role = "train", Examples = train.Count, Note = Note(true) },
+                report with { Role = "eval", Examples = eval.Count, Note = Note(false) },
             ]);
         }
         var (trainAll, trainReport) =
@@ -142,7 +146,8 @@ public static class FinetuneTaskFactory
         var pretrained = PretrainedModels.LoadCausalLm(modelPath, tokenizerPath);
         var model = pretrained.Model; // LlamaModel (llama2.c, llama, mistral, qwen2) or Gpt2Model
         if (config.MaxSeqLen > pretrained.Decoder.MaxContext)
-            throw new LoraLabException($"max_seq_len {config.MaxSeqLen} exceeds the model's {pretrained.Decoder.MaxContext}",
+            throw new LoraLabException($"max_seq_len {config.MaxSeqLen} exceeds the model's " +
+                                       $"{pretrained.Decoder.MaxContext}",
                                        ExitCodes.Usage);
         ITextTokenizer tokenizer = pretrained.Tokenizer is Llama2cTokenizer sentencePiece
             ? new Llama2cTextTokenizer(sentencePiece)
@@ -221,10 +226,13 @@ public static class FinetuneTaskFactory
             (trainText, evalText) = (TextCorpus.ReadText(trainPath), TextCorpus.ReadText(evalPath));
             (trainNote, evalNote) = ("whole file", "whole file");
             if (config.Task == FinetuneTask.Wikitext2)
-                (trainNote, evalNote) = ("WikiText-2 train.txt is not in data/: trains on valid.txt", "evaluates on test.txt");
+                (trainNote, evalNote) = ("WikiText-2 train.txt is not in data/: trains on valid.txt",
+                                         "evaluates on test.txt");
         }
-        var (train, trainReport) = Blocks(trainText, trainPath, "train", trainNote, tokenizer, config.MaxSeqLen, data.MaxTrainExamples);
-        var (eval, evalReport) = Blocks(evalText, evalPath, "eval", evalNote, tokenizer, config.MaxSeqLen, data.MaxEvalExamples);
+        var (train, trainReport) = Blocks(trainText, trainPath, "train", trainNote, tokenizer, config.MaxSeqLen,
+                                          data.MaxTrainExamples);
+        var (eval, evalReport) = Blocks(evalText, evalPath, "eval", evalNote, tokenizer, config.MaxSeqLen,
+                                        data.MaxEvalExamples);
         return (train, eval, [trainReport, evalReport]);
     }
 
@@ -238,7 +246,8 @@ public static class FinetuneTaskFactory
         var stream = TextCorpus.Tokenize(docs, tokenizer);
         var blocks = Take(TextCorpus.Blocks(stream, blockSize), max);
         if (blocks.Count == 0)
-            throw new LoraLabException($"{path}: {stream.Count} tokens make no block of {blockSize + 1}", ExitCodes.BadInput);
+            throw new LoraLabException($"{path}: {stream.Count} tokens make no block of {blockSize + 1}",
+                                       ExitCodes.BadInput);
         return (blocks, new DatasetLoadReport
         {
             Source = path, Role = role, RowsRead = docs.Count, RowsKept = docs.Count, Tokens = stream.Count,
@@ -258,7 +267,8 @@ public static class FinetuneTaskFactory
         var train = Encode(trainPairs, config.Data.MaxTrainExamples);
         var eval = Encode(evalPairs, config.Data.MaxEvalExamples);
         const string note = "loss on answer tokens only";
-        return (train, eval, [trainReport with { Examples = train.Count, Note = note }, evalReport with { Examples = eval.Count, Note = note }]);
+        return (train, eval, [trainReport with { Examples = train.Count, Note = note },
+                              evalReport with { Examples = eval.Count, Note = note }]);
     }
 
     static List<T> Take<T>(List<T> items, int max) => max > 0 && items.Count > max ? items[..max] : items;

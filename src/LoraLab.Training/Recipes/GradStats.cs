@@ -13,9 +13,11 @@ internal sealed record GradStats(double NormA, double NormB, double NormOther, d
     /// <summary>Group norms (one host read) and the squared grad norm of every matrix as a tensor (2L + O,) f64 —
     /// lora_A of each layer, lora_B of each layer, then <paramref name="other"/> — for diagnostics read later.
     /// A parameter without a gradient (a frozen side) counts 0.</summary>
-    public static (GradStats Stats, Tensor PerMatrix) Measure(IReadOnlyList<AdaptedLayer> layers, IReadOnlyList<Parameter> other)
+    public static (GradStats Stats, Tensor PerMatrix) Measure(IReadOnlyList<AdaptedLayer> layers,
+                                                              IReadOnlyList<Parameter> other)
     {
-        var parameters = layers.Select(l => l.Layer.LoraA).Concat(layers.Select(l => l.Layer.LoraB)).Concat(other).ToList();
+        var parameters = layers.Select(l => l.Layer.LoraA).Concat(layers.Select(l => l.Layer.LoraB)).Concat(other)
+            .ToList();
         var squares = stack(parameters.Select(p => p.requires_grad && p.grad is { } g
                                                   ? g.square().sum().to(float64) : zeros([], dtype: float64)).ToList());
         var n = layers.Count;

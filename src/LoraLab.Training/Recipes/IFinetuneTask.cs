@@ -30,9 +30,11 @@ public interface IFinetuneTask : IDisposable
     /// <summary>Whether a higher <see cref="PrimaryMetric"/> is better.</summary>
     bool HigherIsBetter { get; }
 
-    /// <summary>Mean training loss (a scalar with grad) on the training examples at <paramref name="indices"/>.</summary>
+    /// <summary>Mean training loss (a scalar with grad) on the training examples at <paramref
+    /// name="indices"/>.</summary>
     Tensor Loss(IReadOnlyList<int> indices);
 
-    /// <summary>Metrics on the eval set (no grad, eval mode), over at most <paramref name="maxBatches"/> batches (0 = all).</summary>
+    /// <summary>Metrics on the eval set (no grad, eval mode), over at most <paramref name="maxBatches"/> batches (0 =
+    /// all).</summary>
     IReadOnlyDictionary<string, double> Evaluate(int batchSize, int maxBatches);
 }

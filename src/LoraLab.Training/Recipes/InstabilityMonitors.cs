@@ -71,7 +71,8 @@ internal sealed class InstabilityMonitors(MonitorConfig config, Dictionary<strin
         var (ratio, layer) = updateRatios.Select((r, i) => (r, i)).Where(t => double.IsFinite(t.r))
                                          .DefaultIfEmpty((double.NaN, -1)).MaxBy(t => t.Item1);
         if (config.UpdateRatio > 0 && step >= config.MinHistory && ratio > config.UpdateRatio)
-            events.Add(new("update_ratio", step, ratio, config.UpdateRatio, $"|Δ(BA)|/|BA| of layer {layer} in one step"));
+            events.Add(new("update_ratio", step, ratio, config.UpdateRatio,
+                           $"|Δ(BA)|/|BA| of layer {layer} in one step"));
         return events;
     }
 

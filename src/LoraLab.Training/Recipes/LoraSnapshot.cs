@@ -17,7 +17,8 @@ internal sealed class LoraSnapshot : IDisposable
         foreach (var p in parameters) _entries.Add((p, p.detach().clone()));
     }
 
-    /// <summary>Copies the live weights if all of them are finite; returns false (keeping the old copy) otherwise.</summary>
+    /// <summary>Copies the live weights if all of them are finite; returns false (keeping the old copy)
+    /// otherwise.</summary>
     public bool CaptureIfFinite()
     {
         using var scope = NewDisposeScope();

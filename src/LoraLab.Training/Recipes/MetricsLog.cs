@@ -21,14 +21,16 @@ internal sealed class MetricsLog : IDisposable
     readonly StreamWriter _writer;
     readonly IMetricsSink? _sink;
 
-    /// <summary>Opens <paramref name="path"/> keeping its first <paramref name="keepBytes"/> bytes (0: a new file).</summary>
+    /// <summary>Opens <paramref name="path"/> keeping its first <paramref name="keepBytes"/> bytes (0: a new
+    /// file).</summary>
     public MetricsLog(string path, long keepBytes = 0, IMetricsSink? sink = null)
     {
         var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
         if (stream.Length < keepBytes)
         {
             stream.Dispose();
-            throw new LoraLabException($"{path}: {stream.Length} bytes, shorter than the {keepBytes} the checkpoint recorded",
+            throw new LoraLabException($"{path}: {stream.Length} bytes, " +
+                                       $"shorter than the {keepBytes} the checkpoint recorded",
                                             ExitCodes.BadInput);
         }
         stream.SetLength(keepBytes);
@@ -43,7 +45,8 @@ internal sealed class MetricsLog : IDisposable
     public static MetricsLog Open(string path, long keepBytes, bool tensorboard)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        return new(path, keepBytes, tensorboard ? new TensorBoardMetricsSink(TensorBoardWriter.Create(directory)) : null);
+        var sink = tensorboard ? new TensorBoardMetricsSink(TensorBoardWriter.Create(directory)) : null;
+        return new(path, keepBytes, sink);
     }
 
     /// <summary>Bytes written so far (what a checkpoint records).</summary>

@@ -9,10 +9,12 @@ public enum ModelKind
     Minilm,
     /// <summary>A llama2.c version-0 checkpoint with its tokenizer.bin (default: data/stories260K).</summary>
     Llama2c,
-    /// <summary>A Hugging Face Llama-family folder (model_type llama, mistral, qwen2; config.json + safetensors) with its
-    /// tokenizer (byte-level BPE or SentencePiece-style tokenizer.json, or llama2.c tokenizer.bin; or model.tokenizer_path).</summary>
+    /// <summary>A Hugging Face Llama-family folder (model_type llama, mistral, qwen2; config.json + safetensors) with
+    /// its tokenizer (byte-level BPE or SentencePiece-style tokenizer.json, or llama2.c tokenizer.bin; or
+    /// model.tokenizer_path).</summary>
     HfLlama,
-    /// <summary>A Hugging Face GPT-2 folder (config.json + safetensors, tokenizer.json or vocab.json + merges.txt).</summary>
+    /// <summary>A Hugging Face GPT-2 folder (config.json + safetensors, tokenizer.json or vocab.json +
+    /// merges.txt).</summary>
     HfGpt2,
     /// <summary>A Hugging Face BERT folder (config.json, model.safetensors, vocab.txt).</summary>
     HfBert,

@@ -35,8 +35,8 @@ public static class ModelLocator
                 "to it; name one with --set model.tokenizer_path=FILE", ExitCodes.Usage);
     }
 
-    /// <summary>config.json model_type → loader: bert → hf-bert; roberta → hf-roberta; gpt2 → hf-gpt2; llama, mistral, qwen2 → hf-llama (whose loader
-    /// says which configs it reads).</summary>
+    /// <summary>config.json model_type → loader: bert → hf-bert; roberta → hf-roberta; gpt2 → hf-gpt2; llama, mistral,
+    /// qwen2 → hf-llama (whose loader says which configs it reads).</summary>
     static ModelKind KindOfFolder(string folder)
     {
         var config = Path.Combine(folder, "config.json");

@@ -5,11 +5,14 @@ namespace LoraLab.Training.Recipes;
 /// <summary>What a firing monitor does.</summary>
 public enum MonitorAction
 {
-    /// <summary>Print a line and write an event to metrics.jsonl; keep training (a non-finite value still stops).</summary>
+    /// <summary>Print a line and write an event to metrics.jsonl; keep training (a non-finite value still
+    /// stops).</summary>
     Warn,
-    /// <summary>End the run (status "stopped"; "diverged" for a non-finite value), keeping the current adapter.</summary>
+    /// <summary>End the run (status "stopped"; "diverged" for a non-finite value), keeping the current
+    /// adapter.</summary>
     Stop,
-    /// <summary>Go back to the newest checkpoint with every LR halved, at most <c>max_rollbacks</c> times; then stop.</summary>
+    /// <summary>Go back to the newest checkpoint with every LR halved, at most <c>max_rollbacks</c> times; then
+    /// stop.</summary>
     Rollback,
 }
 
@@ -41,7 +44,8 @@ public sealed record MonitorConfig : IValidatable
     /// <summary>The LR range test's stop (fastai <c>LRFinder</c>, Lightning <c>LearningRateFinder</c>: 4): fires when
     /// the bias-corrected EMA of the train loss exceeds this × its lowest value so far (0 = off).</summary>
     public double SmoothedLoss { get; init; } = 0.0;
-    /// <summary>β of that EMA: avg ← β·avg + (1 − β)·loss, smoothed = avg / (1 − β^t) (fastai's AvgSmoothLoss).</summary>
+    /// <summary>β of that EMA: avg ← β·avg + (1 − β)·loss, smoothed = avg / (1 − β^t) (fastai's
+    /// AvgSmoothLoss).</summary>
     public double Smoothing { get; init; } = 0.98;
 
     public IEnumerable<string> Validate()
@@ -51,7 +55,8 @@ public sealed record MonitorConfig : IValidatable
         if (MinHistory < 1) yield return $"monitors.min_history must be >= 1, got {MinHistory}";
         foreach (var (name, v) in new[] { ("loss_spike", LossSpike), ("grad_spike", GradSpike), ("za_growth", ZaGrowth),
                                           ("smoothed_loss", SmoothedLoss) })
-            if (!(v == 0 || v > 1) || double.IsInfinity(v)) yield return $"monitors.{name} must be 0 (off) or > 1, got {v}";
+            if (!(v == 0 || v > 1) || double.IsInfinity(v))
+                yield return $"monitors.{name} must be 0 (off) or > 1, got {v}";
         if (!(UpdateRatio >= 0) || double.IsInfinity(UpdateRatio))
             yield return $"monitors.update_ratio must be >= 0 (0 = off), got {UpdateRatio}";
         if (!(Smoothing is >= 0 and < 1)) yield return $"monitors.smoothing must be in [0, 1), got {Smoothing}";

@@ -4,10 +4,11 @@ using TorchSharp;
 
 namespace LoraLab.Training.Recipes;
 
-/// <summary>Where a run ran: versions, threads, CPU, which MKL kernels (stored in result.json next to the wall time).</summary>
+/// <summary>Where a run ran: versions, threads, CPU, which MKL kernels (stored in result.json next to the wall
+/// time).</summary>
 public sealed record RunEnvironment(
-    string Libtorch, string TorchSharp, string Dotnet, string Os, string Architecture, int ProcessorCount, int TorchThreads,
-    string MklDispatch)
+    string Libtorch, string TorchSharp, string Dotnet, string Os, string Architecture, int ProcessorCount,
+    int TorchThreads, string MklDispatch)
 {
     public static RunEnvironment Capture() => new(
         torch.__version__,

@@ -15,15 +15,16 @@ namespace LoraLab.Training.Recipes;
 /// pure function of the seed and the step. <paramref name="accumulators"/> (<c>diag/NAME</c>): the diagnostics summed
 /// since the last log_every step, so a resumed run logs the same values.
 /// </summary>
-internal sealed class TrainableState(IReadOnlyList<(string Name, Parameter Parameter)> trainable, LoraOptimizer optimizer,
-                                     IReadOnlyList<(string Name, Tensor Tensor)> accumulators)
+internal sealed class TrainableState(IReadOnlyList<(string Name, Parameter Parameter)> trainable,
+    LoraOptimizer optimizer, IReadOnlyList<(string Name, Tensor Tensor)> accumulators)
 {
     const string RngKey = "rng/torch";
 
     /// <summary>LoRA factors by layer path (<c>query.lora_A.weight</c>) and head parameters by model name.</summary>
     public static List<(string Name, Parameter Parameter)> Name(IReadOnlyList<AdaptedLayer> layers,
-                                                               IReadOnlyList<(string Name, Parameter Parameter)> head) =>
-        layers.SelectMany(l => new[] { ($"{l.Path}.lora_A.weight", l.Layer.LoraA), ($"{l.Path}.lora_B.weight", l.Layer.LoraB) })
+        IReadOnlyList<(string Name, Parameter Parameter)> head) =>
+        layers.SelectMany(l => new[] { ($"{l.Path}.lora_A.weight", l.Layer.LoraA),
+                                      ($"{l.Path}.lora_B.weight", l.Layer.LoraB) })
               .Concat(head).ToList();
 
     /// <summary>Views of the live tensors (the writer copies them out; nothing here needs disposing by the caller
@@ -53,10 +54,12 @@ internal sealed class TrainableState(IReadOnlyList<(string Name, Parameter Param
         var expected = Tensors();
         foreach (var (key, live) in expected)
         {
-            if (!tensors.TryGetValue(key, out var saved)) throw new LoraLabException($"checkpoint lacks tensor '{key}'");
+            if (!tensors.TryGetValue(key, out var saved))
+                throw new LoraLabException($"checkpoint lacks tensor '{key}'");
             if (!saved.shape.SequenceEqual(live.shape) || saved.dtype != live.dtype)
-                throw new LoraLabException($"checkpoint tensor '{key}' is {saved.dtype}[{string.Join(",", saved.shape)}], " +
-                                           $"this run has {live.dtype}[{string.Join(",", live.shape)}]");
+                throw new LoraLabException($"checkpoint tensor '{key}' is " +
+                                           $"{saved.dtype}[{string.Join(",", saved.shape)}], this run has " +
+                                           $"{live.dtype}[{string.Join(",", live.shape)}]");
         }
         foreach (var key in tensors.Keys.Where(k => !expected.ContainsKey(k)))
             throw new LoraLabException($"checkpoint has tensor '{key}' that this run does not train");

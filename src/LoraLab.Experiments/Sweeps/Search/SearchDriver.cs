@@ -73,7 +73,8 @@ internal static class SearchDriver
     /// <summary>A probe that another process (a second invocation on the same folder, a Slurm task) finished while
     /// this wave waited is skipped by the runner and returns no result: its result is read from disk instead, or the
     /// wave could ask for it again forever.</summary>
-    static void RecordFinishedElsewhere(List<PlannedRun> todo, List<RunResult> results, SearchState state, ResultStore store)
+    static void RecordFinishedElsewhere(List<PlannedRun> todo, List<RunResult> results, SearchState state,
+                                        ResultStore store)
     {
         var returned = results.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var probe in todo.Where(p => !returned.Contains(p.Id)))

@@ -167,7 +167,8 @@ public sealed class SearchTests : IDisposable
             }
         };
         var kinds = RunKinds.Default.With(racing);
-        SweepRunner.Run(SweepPlanner.Plan(spec, kinds), new ResultStore(shared), kinds, new SweepRunOptions(), TextWriter.Null);
+        SweepRunner.Run(SweepPlanner.Plan(spec, kinds), new ResultStore(shared), kinds, new SweepRunOptions(),
+                        TextWriter.Null);
 
         Assert.True(racing.Executions < once.Executions);
         Assert.Equal(File.ReadAllText(Path.Combine(other, SearchResults.FileName)),

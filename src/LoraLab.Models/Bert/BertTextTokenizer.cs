@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using LoraLab.IO;
 
 namespace LoraLab.Models.Bert;
@@ -15,26 +17,52 @@ public sealed class BertTextTokenizer
 {
     private const int MaxInputCharsPerWord = 100;
     private readonly Dictionary<string, int> _vocab;
-    private readonly bool _lowerCase;
+    private readonly bool _lowerCase, _stripAccents;
     private readonly int _unk, _cls, _sep;
 
-    private BertTextTokenizer(Dictionary<string, int> vocab, bool lowerCase, string path)
+    private BertTextTokenizer(Dictionary<string, int> vocab, bool lowerCase, bool stripAccents, string path)
     {
-        (_vocab, _lowerCase) = (vocab, lowerCase);
+        (_vocab, _lowerCase, _stripAccents) = (vocab, lowerCase, stripAccents);
         int Special(string token) => vocab.TryGetValue(token, out var id) ? id
             : throw new LoraLabException($"{path}: the vocabulary has no {token} token", ExitCodes.BadInput);
         (_unk, _cls, _sep, PadId) = (Special("[UNK]"), Special("[CLS]"), Special("[SEP]"), Special("[PAD]"));
     }
 
     /// <summary>From a vocab.txt (one WordPiece per line, id = line number from 0); <paramref name="lowerCase"/> for
-    /// uncased models (lowercasing and accent stripping, as HF's do_lower_case with strip_accents unset).</summary>
-    public static BertTextTokenizer FromVocab(string vocabPath, bool lowerCase = true)
+    /// uncased models; accents are stripped when <paramref name="stripAccents"/> says so, else when lowercasing (HF's
+    /// do_lower_case and strip_accents).</summary>
+    public static BertTextTokenizer FromVocab(string vocabPath, bool lowerCase = true, bool? stripAccents = null)
     {
         if (!File.Exists(vocabPath)) throw new LoraLabException($"vocabulary not found: {vocabPath}");
         var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
         var lines = File.ReadAllLines(vocabPath);
         for (var i = 0; i < lines.Length; i++) vocab[lines[i]] = i; // a repeated line keeps its last id, as HF's
-        return new BertTextTokenizer(vocab, lowerCase, vocabPath);
+        return new BertTextTokenizer(vocab, lowerCase, stripAccents ?? lowerCase, vocabPath);
+    }
+
+    /// <summary>A BERT model folder's tokenizer: vocab.txt, with do_lower_case (default true, as transformers') and
+    /// strip_accents (default: follows do_lower_case) from tokenizer_config.json when it has them, so a cased model
+    /// (bert-base-cased: do_lower_case false) keeps its case and accents.</summary>
+    public static BertTextTokenizer FromFolder(string dir)
+    {
+        var configPath = Path.Combine(dir, "tokenizer_config.json");
+        JsonObject? config = null;
+        if (File.Exists(configPath))
+        {
+            try { config = JsonNode.Parse(File.ReadAllText(configPath)) as JsonObject; }
+            catch (JsonException ex)
+            {
+                throw new LoraLabException($"{configPath}: not valid JSON ({ex.Message})", ExitCodes.BadInput, ex);
+            }
+        }
+        bool? Flag(string key) => config?[key] switch
+        {
+            null => null,
+            JsonValue v when v.TryGetValue<bool>(out var b) => b,
+            var other => throw new LoraLabException(
+                $"{configPath}: \"{key}\" is {other.ToJsonString()}, expected true, false or null", ExitCodes.BadInput),
+        };
+        return FromVocab(Path.Combine(dir, "vocab.txt"), Flag("do_lower_case") ?? true, Flag("strip_accents"));
     }
 
     public int PadId { get; }
@@ -64,7 +92,7 @@ public sealed class BertTextTokenizer
     private List<int> Ids(string text)
     {
         var ids = new List<int>();
-        foreach (var word in BertBasicTokenizer.Words(text, _lowerCase, stripAccents: _lowerCase)) WordPiece(word, ids);
+        foreach (var word in BertBasicTokenizer.Words(text, _lowerCase, _stripAccents)) WordPiece(word, ids);
         return ids;
     }
 

@@ -90,12 +90,15 @@ public static class FinetuneTaskFactory
             CheckPositions(roberta.Roberta.Config, config.MaxSeqLen, folder);
             return (roberta, new RobertaPairTokenizer(ByteLevelBpeFiles.Load(folder), folder));
         }
-        var encoder = config.Model.Kind == ModelKind.HfBert
+        var hfBert = config.Model.Kind == ModelKind.HfBert;
+        var encoder = hfBert
             ? new PretrainedBert(HfBert.Load(config.Model.Path!), Path.Combine(config.Model.Path!, "vocab.txt"))
             : MiniLm.Load(config.Model.Path);
         CheckPositions(encoder.Model.Config, config.MaxSeqLen, config.Model.Path ?? "minilm");
+        var tokenizer = hfBert ? BertTextTokenizer.FromFolder(config.Model.Path!)  // cased or uncased, as it says
+            : BertTextTokenizer.FromVocab(encoder.VocabPath);                       // all-MiniLM-L6-v2 is uncased
         return (new BertClassifier(encoder.Model, numLabels, config.Pooling, config.ClassifierDropout),
-                new BertPairTokenizer(BertTextTokenizer.FromVocab(encoder.VocabPath)));
+                new BertPairTokenizer(tokenizer));
     }
 
     /// <summary>max_seq_len must fit the position table: a usage error before training, not a failed batch.</summary>

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using LoraLab.IO;
+using LoraLab.Models.Bert;
 using HfTokenizer = Tokenizers.DotNet.Tokenizer;
 
 namespace LoraLab.Tests.Models.Bert;
@@ -24,12 +26,41 @@ public sealed class BertTokenizerHfTests(MiniLmFixture fixture) : IClassFixture<
     [MemberData(nameof(Texts))]
     public void Encode_MatchesHuggingFaceBertTokenizer(string text)
     {
-        var hf = new HfTokenizer(vocabPath: TokenizerJson());
+        var hf = new HfTokenizer(vocabPath: Uncased.Value);
         var expected = hf.Encode(text).Select(i => (int)i).ToArray();
         Assert.Equal([101, .. expected, 102], fixture.Tokenizer.Encode(text).InputIds);
     }
 
-    private static readonly Lazy<string> Json = new(() =>
+    [Fact]
+    public void FromFolder_DoLowerCaseFalse_KeepsCaseAndAccentsAsHuggingFace()
+    {
+        // A cased model's folder (tokenizer_config.json: do_lower_case false) against BertNormalizer(lowercase=false).
+        using var dir = new TempDirectory();
+        File.Copy(fixture.Pretrained.VocabPath, dir.File("vocab.txt"));
+        File.WriteAllText(dir.File("tokenizer_config.json"), "{\"do_lower_case\": false, \"model_max_length\": 512}");
+        var ours = BertTextTokenizer.FromFolder(dir.Path);
+        var hf = new HfTokenizer(vocabPath: WriteTokenizerJson(lowercase: false));
+        foreach (var text in new[] { "Café RÉSUMÉ", "The Quick Brown fox", "İstanbul Ångström e\u0301", "ABC abc" })
+            Assert.Equal([101, .. hf.Encode(text).Select(i => (int)i), 102], ours.Encode(text).InputIds);
+        Assert.NotEqual(ours.Encode("Café").InputIds, fixture.Tokenizer.Encode("Café").InputIds);
+    }
+
+    [Fact]
+    public void FromFolder_BadDoLowerCase_IsOneLineError()
+    {
+        using var dir = new TempDirectory();
+        File.Copy(fixture.Pretrained.VocabPath, dir.File("vocab.txt"));
+        File.WriteAllText(dir.File("tokenizer_config.json"), "{\"do_lower_case\": \"yes\"}");
+        var e = Assert.Throws<LoraLabException>(() => BertTextTokenizer.FromFolder(dir.Path));
+        Assert.Equal($"{dir.File("tokenizer_config.json")}: \"do_lower_case\" is \"yes\", expected true, false or null",
+                     e.Message);
+        Assert.Equal(ExitCodes.BadInput, e.ExitCode);
+    }
+
+    private static readonly Lazy<string> Uncased = new(() => WriteTokenizerJson(lowercase: true));
+
+    // transformers' BertTokenizerFast pipeline for this vocab (strip_accents null: follows lowercase).
+    private static string WriteTokenizerJson(bool lowercase)
     {
         var vocab = new JsonObject();
         var lines = File.ReadAllLines(new MiniLmFixture().Pretrained.VocabPath);
@@ -40,7 +71,7 @@ public sealed class BertTokenizerHfTests(MiniLmFixture fixture) : IClassFixture<
             ["normalizer"] = new JsonObject
             {
                 ["type"] = "BertNormalizer", ["clean_text"] = true, ["handle_chinese_chars"] = true,
-                ["strip_accents"] = null, ["lowercase"] = true,
+                ["strip_accents"] = null, ["lowercase"] = lowercase,
             },
             ["pre_tokenizer"] = new JsonObject { ["type"] = "BertPreTokenizer" },
             ["post_processor"] = null, ["decoder"] = null,
@@ -53,7 +84,5 @@ public sealed class BertTokenizerHfTests(MiniLmFixture fixture) : IClassFixture<
         var path = Path.Combine(Directory.CreateTempSubdirectory("loralab-bert-hf-").FullName, "tokenizer.json");
         File.WriteAllText(path, tokenizer.ToJsonString());
         return path;
-    });
-
-    private static string TokenizerJson() => Json.Value;
+    }
 }

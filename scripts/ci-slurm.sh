@@ -54,7 +54,8 @@ runs=$(grep -c '"index"' "$W/local/plan.json")
 # ---- plan for Slurm, submit the array + the afterany merge job, wait for the merge job (bounded)
 timeout 60 "$LORALAB" sweep plan "$SPEC" --out "$W/cluster" --slurm --shards "$SHARDS" --threads 1 \
   --tool "$LORALAB" --sbatch "#SBATCH --time=10" >"$W/plan.log" 2>&1
-check "sweep plan --slurm wrote sweep.sbatch with N=$SHARDS written in" grep -q "/$SHARDS\" --jobs 1" "$W/cluster/sweep.sbatch"
+check "sweep plan --slurm wrote sweep.sbatch with N=$SHARDS written in" \
+  grep -q "/$SHARDS\" --jobs 1" "$W/cluster/sweep.sbatch"
 ids=$(timeout 30 "$W/cluster/submit.sh"); echo "[ci-slurm] $ids"
 merge_job=$(sed -n 's/.*merge job \([0-9]*\).*/\1/p' <<<"$ids")
 state=""
@@ -101,20 +102,21 @@ cat >"$W/search-spec.json" <<'JSON'
   "search": { "key": "lr", "strategies": ["edge", "optimum"], "start": 0.01, "resolution": 1.4142135623730951,
               "bracket_factor": 2, "min": 1e-5, "max": 100 } }
 JSON
-timeout "$JOB_TIMEOUT" "$LORALAB" sweep run "$W/search-spec.json" --out "$W/search-local" --jobs 1 --threads 1 --pack 16 \
-  2>"$W/search-local.log"
+timeout "$JOB_TIMEOUT" "$LORALAB" sweep run "$W/search-spec.json" --out "$W/search-local" \
+  --jobs 1 --threads 1 --pack 16 2>"$W/search-local.log"
 check "local search run" [ $? = 0 ]
 # Wait (bounded) until the driver chain has merged: summary.csv written and no job of ours left in the queue.
 wait_search() {
   local i
   for ((i = 0; i < JOB_TIMEOUT * 2; i++)); do
-    [ -f "$1/summary.csv" ] && [ -z "$(squeue -h -n loralab-ci-search-driver,loralab-ci-search-wave 2>/dev/null)" ] && return 0
+    [ -f "$1/summary.csv" ] \
+      && [ -z "$(squeue -h -n loralab-ci-search-driver,loralab-ci-search-wave 2>/dev/null)" ] && return 0
     sleep 0.5
   done
   return 1
 }
-timeout 60 "$LORALAB" sweep plan "$W/search-spec.json" --out "$W/search-cluster" --slurm --shards 3 --threads 1 --pack 16 \
-  --tool "$LORALAB" --sbatch "#SBATCH --time=10" >"$W/search-plan.log" 2>&1
+timeout 60 "$LORALAB" sweep plan "$W/search-spec.json" --out "$W/search-cluster" \
+  --slurm --shards 3 --threads 1 --pack 16 --tool "$LORALAB" --sbatch "#SBATCH --time=10" >"$W/search-plan.log" 2>&1
 check "sweep plan --slurm of a search spec wrote driver.sbatch" grep -q "sweep wave" "$W/search-cluster/driver.sbatch"
 timeout 30 "$W/search-cluster/submit.sh" >/dev/null
 wait_search "$W/search-cluster"; check "driver chain ended with a merge" [ $? = 0 ]

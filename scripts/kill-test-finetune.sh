@@ -36,7 +36,9 @@ check "uninterrupted run exits 0 (${ref_s}s)" [ "$rc" = 0 ]
 echo "[kill-test-finetune] reference: $STEPS steps in ${ref_s}s; seed $SEED"
 
 # ---- killed KILLS times at random steps, each life resuming the last
-last_step() { grep -o '"kind":"train","step":[0-9]*' "$W/killed/metrics.jsonl" 2>/dev/null | tail -n 1 | grep -o '[0-9]*$' || echo 0; }
+last_step() {
+  grep -o '"kind":"train","step":[0-9]*' "$W/killed/metrics.jsonl" 2>/dev/null | tail -n 1 | grep -o '[0-9]*$' || echo 0
+}
 seen=0
 for ((k = 1; k <= KILLS; k++)); do
   # A random step past every step logged so far (a resumed life re-logs from its checkpoint, so reaching the target
@@ -55,7 +57,8 @@ for ((k = 1; k <= KILLS; k++)); do
   kill_at $! "$target" "$extra" last_step
   seen=$(last_step)
   resumed=$(grep -o 'resumed from .*' "$W/killed.$k.log" | head -n 1)
-  echo "[kill-test-finetune] kill $k at step >= $target (+${extra}s): killed=$killed, last logged step $seen${resumed:+; $resumed}"
+  echo "[kill-test-finetune] kill $k at step >= $target (+${extra}s): killed=$killed," \
+       "last logged step $seen${resumed:+; $resumed}"
 done
 check "$hits of $KILLS kills hit a running finetune" [ "$hits" = "$KILLS" ]
 timeout "$RUN_TIMEOUT" "$LORALAB" finetune --resume "$W/killed" >/dev/null 2>"$W/final.log"; rc=$?

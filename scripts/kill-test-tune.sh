@@ -19,10 +19,14 @@ NAME=kill-test-tune
 source "$ROOT/scripts/kill-test-lib.sh"
 cat > "$W/spec.json" <<'JSON'
 { "name": "kill-test-tune",
-  "base": { "model": { "kind": "llama2c", "path": "data/stories260K/stories260K.bin", "tokenizer_path": "data/stories260K/tok512.bin" },
-            "task": "tinyshakespeare", "data": { "train_fraction": 0.9, "max_train_examples": 200, "max_eval_examples": 16 },
-            "max_seq_len": 64, "batch_size": 4, "steps": 27, "eval_every": 0, "eval_at_start": false, "eval_batch_size": 8,
-            "lora": { "rank": 4, "alpha": 8, "dropout": 0.1, "target_modules": ["q_proj", "v_proj"] }, "optim": { "lr": 3e-3 },
+  "base": { "model": { "kind": "llama2c", "path": "data/stories260K/stories260K.bin",
+                       "tokenizer_path": "data/stories260K/tok512.bin" },
+            "task": "tinyshakespeare",
+            "data": { "train_fraction": 0.9, "max_train_examples": 200, "max_eval_examples": 16 },
+            "max_seq_len": 64, "batch_size": 4, "steps": 27, "eval_every": 0, "eval_at_start": false,
+            "eval_batch_size": 8,
+            "lora": { "rank": 4, "alpha": 8, "dropout": 0.1, "target_modules": ["q_proj", "v_proj"] },
+            "optim": { "lr": 3e-3 },
             "schedule": { "warmup_steps": 3, "decay": "cosine", "min_lr_ratio": 0.1 } },
   "tune": { "lr_find": { "steps": 20 }, "min_rung_steps": 3, "lrs_per_arm": 2, "edge_extensions": 1 } }
 JSON

@@ -5,14 +5,17 @@
 # docs/results/<sweep>/; finally evaluate the paper's claims (tools/paper_claims.py -> docs/results/claims.txt).
 # Run from anywhere; it works in the repository root (data paths in the specs are relative).
 #
-# Usage: scripts/run-paper-sweeps.sh [--extras] [--only NAME[,NAME...]] [--width-sweep] [--jobs N] [--threads T] [--runs DIR]
+# Usage: scripts/run-paper-sweeps.sh [--extras] [--only NAME[,NAME...]] [--width-sweep] [--jobs N] [--threads T]
+#                                    [--runs DIR]
 #   (no flags)  the five core sweeps (MiniLM SST-2, CoLA, MRPC; stories260K WikiText-2, tinyshakespeare)
 #   --extras    also the extra arms (LoRA+ lambda=16 on SST-2 and WikiText-2; rsLoRA and PEFT's gaussian on WikiText-2)
-#   --only      just these sweeps (names as in configs/paper/NAME.json, or width-sweep), e.g. --only minilm-sst2,width-sweep
+#   --only      just these sweeps (names as in configs/paper/NAME.json, or width-sweep),
+#               e.g. --only minilm-sst2,width-sweep
 #   --width-sweep  also `loralab reproduce` (default protocol, ~40 s idle) into docs/results/width-sweep/
 #   --jobs 2 --threads 1 (defaults): two runs at a time, one torch thread each (2 cores).
 # Knobs: LORALAB=<loralab executable> (default: the Release build; built if missing).
-# One sweep by hand, e.g.: loralab sweep run configs/paper/minilm-sst2.json --out runs/paper/minilm-sst2 --jobs 2 --threads 1
+# One sweep by hand, e.g.:
+#   loralab sweep run configs/paper/minilm-sst2.json --out runs/paper/minilm-sst2 --jobs 2 --threads 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -84,9 +87,10 @@ for entry in ${SWEEPS[@]+"${SWEEPS[@]}"}; do
     "$LORALAB" compare "$out" --baseline "$baseline" --candidate "$candidate" --metric "$second" --lr-key optim.lr \
       --json "$dest/compare-$second.json" | tee "$dest/compare-$second.txt" || failed+=("$name (compare $second)")
   fi
-  "$LORALAB" report "$out" --metric "$metric" --side lora.init --lr-key optim.lr >/dev/null || failed+=("$name (report)")
-  { cp "$out/summary.csv" "$out/report.html" "$dest/" && rm -rf "$dest/figures" && cp -r "$out/figures" "$dest/figures" \
-    && cp "$spec" "$dest/spec.json"; } || failed+=("$name (copy)")
+  "$LORALAB" report "$out" --metric "$metric" --side lora.init --lr-key optim.lr >/dev/null \
+    || failed+=("$name (report)")
+  { cp "$out/summary.csv" "$out/report.html" "$dest/" && rm -rf "$dest/figures" \
+    && cp -r "$out/figures" "$dest/figures" && cp "$spec" "$dest/spec.json"; } || failed+=("$name (copy)")
   echo "[paper $(stamp)] $name: results in $dest" >&2
 done
 
@@ -96,7 +100,8 @@ if [ "$WIDTH" = 1 ]; then
   "$LORALAB" reproduce --out "$RUNS/width-sweep" | tee "$RUNS/width-sweep.stdout"
   dest=docs/results/width-sweep
   mkdir -p "$dest"
-  cp "$RUNS/width-sweep/table.txt" "$RUNS/width-sweep/summary.json" "$RUNS/width-sweep/timing.json" "$RUNS/width-sweep/report.html" "$dest/"
+  cp "$RUNS/width-sweep/table.txt" "$RUNS/width-sweep/summary.json" "$RUNS/width-sweep/timing.json" \
+     "$RUNS/width-sweep/report.html" "$dest/"
   rm -rf "$dest/figures" && cp -r "$RUNS/width-sweep/figures" "$dest/figures"
 fi
 
@@ -106,4 +111,5 @@ if [ ${#failed[@]} -gt 0 ]; then
 fi
 # The three claims per task by docs/results.md §6's rules, from every core sweep's committed results so far.
 if command -v python3 >/dev/null; then python3 tools/paper_claims.py > docs/results/claims.txt; fi
-echo "[paper $(stamp)] done: ${#SWEEPS[@]} sweep(s); claims per task in docs/results/claims.txt (tools/paper_claims.py)" >&2
+echo "[paper $(stamp)] done: ${#SWEEPS[@]} sweep(s);" \
+     "claims per task in docs/results/claims.txt (tools/paper_claims.py)" >&2

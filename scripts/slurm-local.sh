@@ -95,7 +95,8 @@ stop_all() {
     kill "$STARTED_MUNGED" 2>/dev/null || true
     wait_gone "$STARTED_MUNGED" 10 || kill -9 "$STARTED_MUNGED" 2>/dev/null || true
   fi
-  log "stopped slurmctld${ctld:+ ($ctld)}, slurmd${sd:+ ($sd)}${STARTED_MUNGED:+, munged ($STARTED_MUNGED)} in $(since "$t0")s"
+  log "stopped slurmctld${ctld:+ ($ctld)}, slurmd${sd:+ ($sd)}${STARTED_MUNGED:+, munged ($STARTED_MUNGED)}" \
+      "in $(since "$t0")s"
 }
 
 on_exit() {
@@ -126,7 +127,8 @@ trap on_exit EXIT
 for p in "$SLURMCTLD_PORT" "$SLURMD_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
     STARTED_MUNGED=""; trap - EXIT
-    die "port $p already in use (a Slurm daemon still running?). Stop it: SLURM_CONF=$WORKDIR/etc/slurm.conf scontrol shutdown"
+    die "port $p already in use (a Slurm daemon still running?)." \
+        "Stop it: SLURM_CONF=$WORKDIR/etc/slurm.conf scontrol shutdown"
   fi
 done
 rm -rf "$WORKDIR"
@@ -233,7 +235,9 @@ for ((i = 0; i <= last; i++)); do
   if [ "$(cat "out_$i" 2>/dev/null)" = "$i" ]; then pass=$((pass + 1))
   else fail=$((fail + 1)); log "task $i: out_$i missing or wrong: '$(cat "out_$i" 2>/dev/null)'"; fi
 done
-scontrol -o show job 2>/dev/null | grep -o 'JobId=[0-9]* ArrayJobId=[0-9]* ArrayTaskId=[0-9]*\|JobState=[A-Z]*' | paste - - | sort -t= -k4 -n || true
+scontrol -o show job 2>/dev/null \
+  | grep -o 'JobId=[0-9]* ArrayJobId=[0-9]* ArrayTaskId=[0-9]*\|JobState=[A-Z]*' \
+  | paste - - | sort -t= -k4 -n || true
 
 log "timings: install=${T_INSTALL}s startup=${T_STARTUP}s jobs=${T_JOBS}s"
 echo "slurm-local: $pass passed, $fail failed"

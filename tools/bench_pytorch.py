@@ -4,8 +4,8 @@
 Needs Debian's PyTorch with OpenBLAS:  apt-get install -y python3-torch libopenblas0-pthread
 Run:  /usr/bin/python3 tools/bench_pytorch.py [lora-linear|gemm|all]
 The best configuration on this machine (docs/reference/feasibility.md §2.3) is torch.set_num_threads(1) with
-OpenBLAS's own 2 pthreads; both that and torch's default (2 OpenMP threads) are reported. OPENBLAS_* variables are left as the
-machine sets them.
+OpenBLAS's own 2 pthreads; both that and torch's default (2 OpenMP threads) are reported. OPENBLAS_* variables are
+left as the machine sets them.
 """
 import math
 import statistics
@@ -79,12 +79,14 @@ def main():
         if which in ("all", "lora-linear"):
             for fused in (False, True):
                 med, lo, hi = lora_linear(fused)
-                print(f"lora-linear fwd+bwd{' (fused addmm)' if fused else ''}, torch threads={threads}: median {med:.3f} ms "
+                print(f"lora-linear fwd+bwd{' (fused addmm)' if fused else ''}, torch threads={threads}: "
+                      f"median {med:.3f} ms "
                       f"(min {lo:.3f}, max {hi:.3f}) {139.5e6 / (med * 1e6):.1f} GFLOP/s")
             for graph in (False, True):
                 med, lo, hi = lora_linear_forward(graph)
                 what = "forward + graph + sum (no backward)" if graph else "forward only (no grad)"
-                print(f"lora-linear {what}, fused, torch threads={threads}: median {med:.3f} ms (min {lo:.3f}, max {hi:.3f})")
+                print(f"lora-linear {what}, fused, torch threads={threads}: median {med:.3f} ms "
+                      f"(min {lo:.3f}, max {hi:.3f})")
         if which in ("all", "gemm"):
             for n in (256, 512, 1024, 2048):
                 med, lo, hi = gemm(n)

@@ -105,7 +105,8 @@ def optimum_of(probes, search, metric, require_all=True):
     """η* per the pre-registration: quadratic of ln metric on ln LR over the stable probes among the 5 lattice points
     around the coarse minimum. Returns dict(eta, a, x_vertex, fit_x, flag, best_lr, finished). require_all=False fits
     whatever of the 5 was probed (for the test-metric check, whose window the search did not follow)."""
-    res, start, c = search["resolution"], search["start"], round(math.log(search["bracket_factor"]) / math.log(search["resolution"]))
+    res, start = search["resolution"], search["start"]
+    c = round(math.log(search["bracket_factor"]) / math.log(search["resolution"]))
     score = {}
     for lr, s, row in probes:
         j = round(math.log(lr / start) / math.log(res))
@@ -165,7 +166,8 @@ def edges_section(lines):
                         cell = next((c for c in search_json["cells"] if c["point"].get("module") == m
                                      and c["point"].get("lora.init") == init), None)
                         if cell and cell.get("edge") and ok and abs(cell["edge"]["edge"] / e - 1) > 1e-9:
-                            lines.append(f"  MISMATCH seed {seed} {m} {init}: search.json {cell['edge']['edge']} vs {e}")
+                            lines.append(f"  MISMATCH seed {seed} {m} {init}: "
+                                         f"search.json {cell['edge']['edge']} vs {e}")
             for (m, init), (e, ok, st, un, n) in got.items():
                 lines.append(f"  seed {seed} {m:<18} init {init.upper()}: edge {e:.4g} "
                              f"({'bracketed' if ok else 'NOT bracketed'}; stable {st if st is None else f'{st:.4g}'}, "
@@ -180,7 +182,8 @@ def edges_section(lines):
         per_init = {i: [d[(modules[1], i)] - d[(modules[0], i)] for d in per_seed.values()] for i in "ab"}
         lines.append(f"  seeds complete: {sorted(per_seed)}" + (f"; incomplete: {partial}" if partial else ""))
         for m in modules:
-            lines.append(f"  ln(edge_A/edge_B) at {m}: {fmt_ci(t_interval(ratio[m]))} = {fmt_ci(t_interval(ratio[m]), True)}")
+            interval = t_interval(ratio[m])
+            lines.append(f"  ln(edge_A/edge_B) at {m}: {fmt_ci(interval)} = {fmt_ci(interval, True)}")
         for i in "ab":
             lines.append(f"  ln(edge[{modules[1]}]/edge[{modules[0]}]) for Init[{i.upper()}]: "
                          f"{fmt_ci(t_interval(per_init[i]))} = {fmt_ci(t_interval(per_init[i]), True)}")
@@ -195,8 +198,10 @@ def edge_decision(stat, pred, partial):
     if n < SEEDS_NEEDED["edges"]:
         return f"not decided (partial: {n} of 3 seeds complete" + (f"; seeds {partial} incomplete)" if partial else ")")
     has0, hasp = lo <= 0 <= hi, lo <= pred <= hi
-    return ("as predicted" if hasp and not has0 else "no width effect" if has0 and not hasp
-            else "width effect of another size" if not has0 and not hasp else "inconclusive (interval holds 0 and the prediction)")
+    return ("as predicted" if hasp and not has0
+            else "no width effect" if has0 and not hasp
+            else "width effect of another size" if not has0 and not hasp
+            else "inconclusive (interval holds 0 and the prediction)")
 
 
 def lr_cells(seeds, axes):
@@ -214,9 +219,11 @@ def lr_cells(seeds, axes):
             o["probes"] = probes
             out[seed][key] = o
             if search_json:
-                cell = next((c for c in search_json["cells"] if tuple(str(c["point"].get(a)) for a in axes) == key), None)
+                cell = next((c for c in search_json["cells"]
+                             if tuple(str(c["point"].get(a)) for a in axes) == key), None)
                 if cell and cell.get("optimum") and abs(cell["optimum"]["optimum"] / o["eta"] - 1) > 1e-6:
-                    notes.append(f"MISMATCH seed {seed} {key}: search.json η* {cell['optimum']['optimum']} vs {o['eta']}")
+                    notes.append(f"MISMATCH seed {seed} {key}: "
+                                 f"search.json η* {cell['optimum']['optimum']} vs {o['eta']}")
     return out, notes
 
 

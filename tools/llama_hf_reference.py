@@ -33,7 +33,8 @@ def read_safetensors(path):
             continue
         assert info["dtype"] == "F32", name
         a, b = info["data_offsets"]
-        out[name] = torch.tensor(struct.unpack("<%df" % ((b - a) // 4), data[a:b]), dtype=torch.float64).reshape(info["shape"])
+        values = struct.unpack("<%df" % ((b - a) // 4), data[a:b])
+        out[name] = torch.tensor(values, dtype=torch.float64).reshape(info["shape"])
     return out
 
 

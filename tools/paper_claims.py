@@ -125,7 +125,8 @@ def analyse(sweep, task=None):
           else "contradicts" if against else "no support (no LR separates them)")
     if at_chance:
         c1 = c2 = c3 = "inconclusive (at chance)"
-    return dict(barely=barely, metric=metric, lrs=lrs, mean=mean, table=table, best_lr=best_lr, best=best, c1=c1, c2=c2, c3=c3,
+    return dict(barely=barely, metric=metric, lrs=lrs, mean=mean, table=table, best_lr=best_lr, best=best,
+                c1=c1, c2=c2, c3=c3,
                 support=support, against=against, failed={s: [lr for lr in lrs if failed(s, lr)] for s in "ab"},
                 degraded={s: [lr for lr in lrs if degraded(s, lr)] for s in "ab"}, verdict=verdict(sweep))
 
@@ -173,7 +174,8 @@ def print_decisions(results, title):
 
 def main():
     results = {t: analyse(t) for t in TASKS if (RESULTS / t / "summary.csv").exists()}
-    print("| task | metric | η*_A → best | η*_B → best | claim 1 | claim 2 | claim 3 (LRs for / against) | compare verdict (B − A) |")
+    print("| task | metric | η*_A → best | η*_B → best | claim 1 | claim 2 | claim 3 (LRs for / against) "
+          "| compare verdict (B − A) |")
     print("|---|---|---|---|---|---|---|---|")
     for task, r in results.items():
         print(f"| {task} | {r['metric']} | {r['best_lr']['a']:g} → {fmt(r['best']['a'])} | "
@@ -182,7 +184,8 @@ def main():
     print()
     for task, r in results.items():
         print(f"{task}: seed means per LR (A | B); degraded A: {lr_list(r['degraded']['a'])}; degraded B: "
-              f"{lr_list(r['degraded']['b'])}; failed A: {lr_list(r['failed']['a'])}; failed B: {lr_list(r['failed']['b'])}")
+              f"{lr_list(r['degraded']['b'])}; failed A: {lr_list(r['failed']['a'])}; "
+              f"failed B: {lr_list(r['failed']['b'])}")
         for lr in r["lrs"]:
             a = r["table"]["a"].get(lr, [])
             b = r["table"]["b"].get(lr, [])

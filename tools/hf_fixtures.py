@@ -188,9 +188,12 @@ def make_tokenizer(kind, n_merges=120):
     post = {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": False, "use_regex": True}
     if kind == "llama3":
         post = {"type": "TemplateProcessing",
-                "single": [{"SpecialToken": {"id": "<|begin_of_text|>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}],
-                "pair": [{"SpecialToken": {"id": "<|begin_of_text|>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
-                         {"SpecialToken": {"id": "<|begin_of_text|>", "type_id": 1}}, {"Sequence": {"id": "B", "type_id": 1}}],
+                "single": [{"SpecialToken": {"id": "<|begin_of_text|>", "type_id": 0}},
+                           {"Sequence": {"id": "A", "type_id": 0}}],
+                "pair": [{"SpecialToken": {"id": "<|begin_of_text|>", "type_id": 0}},
+                         {"Sequence": {"id": "A", "type_id": 0}},
+                         {"SpecialToken": {"id": "<|begin_of_text|>", "type_id": 1}},
+                         {"Sequence": {"id": "B", "type_id": 1}}],
                 "special_tokens": {"<|begin_of_text|>": {"id": "<|begin_of_text|>", "ids": [added[0][1]],
                                                          "tokens": ["<|begin_of_text|>"]}}}
     if kind == "roberta":
@@ -223,7 +226,8 @@ def make_tokenizer(kind, n_merges=120):
 
 # ---------------------------------------------------------------- safetensors by hand
 
-DTYPES = {torch.float32: ("F32", torch.int32), torch.float16: ("F16", torch.int16), torch.bfloat16: ("BF16", torch.int16)}
+DTYPES = {torch.float32: ("F32", torch.int32), torch.float16: ("F16", torch.int16),
+          torch.bfloat16: ("BF16", torch.int16)}
 
 
 def save_safetensors(path, tensors, dtype=torch.float32):
@@ -253,7 +257,8 @@ def save_weights(folder, weights, dtype, shards):
         save_safetensors(os.path.join(folder, name), part, dtype)
         weight_map.update({k: name for k in part})
     total = sum(t.numel() * torch.tensor([], dtype=dtype).element_size() for t in weights.values())
-    write_json(os.path.join(folder, "model.safetensors.index.json"), {"metadata": {"total_size": total}, "weight_map": weight_map})
+    write_json(os.path.join(folder, "model.safetensors.index.json"),
+               {"metadata": {"total_size": total}, "weight_map": weight_map})
 
 
 def write_json(path, obj):
@@ -275,7 +280,8 @@ def rotate_half(x):
 
 def llama3_inv_freq(inv_freq, s):
     """transformers modeling_rope_utils._compute_llama3_parameters."""
-    old, low, high, factor = s["original_max_position_embeddings"], s["low_freq_factor"], s["high_freq_factor"], s["factor"]
+    old, low = s["original_max_position_embeddings"], s["low_freq_factor"]
+    high, factor = s["high_freq_factor"], s["factor"]
     wavelen = 2 * math.pi / inv_freq
     out = torch.where(wavelen > old / low, inv_freq / factor, inv_freq)
     smooth = (old / wavelen - low) / (high - low)
@@ -325,7 +331,8 @@ def llama_forward(w, cfg, tokens):
 def gpt2_forward(w, cfg, tokens):
     """GPT2LMHeadModel, float64; Conv1D weights are (in, out)."""
     T, C, nh = len(tokens), cfg["n_embd"], cfg["n_head"]
-    ln = lambda x, p: torch.nn.functional.layer_norm(x, (C,), w[p + ".weight"], w[p + ".bias"], cfg["layer_norm_epsilon"])
+    ln = lambda x, p: torch.nn.functional.layer_norm(x, (C,), w[p + ".weight"], w[p + ".bias"],
+                                                     cfg["layer_norm_epsilon"])
     conv = lambda x, p: x @ w[p + ".weight"] + w[p + ".bias"]
     x = w["transformer.wte.weight"][torch.tensor(tokens)] + w["transformer.wpe.weight"][:T]
     mask = torch.tril(torch.ones(T, T, dtype=torch.bool))
@@ -370,7 +377,8 @@ def roberta_forward(w, cfg, batch):
 def roberta_logits(w, cfg, batch):
     """RobertaForSequenceClassification: RobertaClassificationHead on <s> = out_proj(tanh(dense(h_0)))."""
     h = roberta_forward(w, cfg, batch)[:, 0]
-    return torch.tanh(h @ w["classifier.dense.weight"].T + w["classifier.dense.bias"]) @ w["classifier.out_proj.weight"].T \
+    return torch.tanh(h @ w["classifier.dense.weight"].T + w["classifier.dense.bias"]) \
+        @ w["classifier.out_proj.weight"].T \
         + w["classifier.out_proj.bias"]
 
 
@@ -417,7 +425,8 @@ ARCHS = {
 }
 ADAPTERS = {  # name: (targets, r, alpha, use_rslora, init_lora_weights written in the config)
     "llama3": {"default": (["q_proj", "v_proj"], 4, 8, False, True),
-               "rslora": (["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"], 4, 8, True, True)},
+               "rslora": (["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"],
+                          4, 8, True, True)},
     "llama-bias": {"default": (["o_proj", "down_proj"], 4, 8, False, True)},  # LoRA beside a bias
     "mistral": {"gaussian": (["q_proj", "k_proj", "v_proj", "o_proj"], 4, 16, False, "gaussian")},
     "qwen2": {"default": (["q_proj", "v_proj"], 2, 4, False, True)},
@@ -480,8 +489,10 @@ def gpt2_weights(cfg, vocab, g):
 def roberta_weights(cfg, vocab, g):
     H, I, rnd = cfg["hidden_size"], cfg["intermediate_size"], lambda *s: torch.randn(*s, generator=g) * 0.2
     e = "roberta.embeddings."
-    w = {e + "word_embeddings.weight": rnd(vocab, H), e + "position_embeddings.weight": rnd(cfg["max_position_embeddings"], H),
-         e + "token_type_embeddings.weight": rnd(1, H), e + "LayerNorm.weight": 1 + rnd(H), e + "LayerNorm.bias": rnd(H),
+    w = {e + "word_embeddings.weight": rnd(vocab, H),
+         e + "position_embeddings.weight": rnd(cfg["max_position_embeddings"], H),
+         e + "token_type_embeddings.weight": rnd(1, H), e + "LayerNorm.weight": 1 + rnd(H),
+         e + "LayerNorm.bias": rnd(H),
          "roberta.pooler.dense.weight": rnd(H, H), "roberta.pooler.dense.bias": rnd(H),
          "classifier.dense.weight": rnd(H, H), "classifier.dense.bias": rnd(H),
          "classifier.out_proj.weight": rnd(2, H), "classifier.out_proj.bias": rnd(2)}
@@ -539,7 +550,8 @@ def build_independent(out, arch, spec, g):
     if arch == "roberta":  # <s> A </s>, and a shorter second row right-padded with <pad>
         short = [0] + bpe.encode("A ball.") + [2]
         tokens = [[0] + tokens + [2], short + [1] * (len(tokens) + 2 - len(short))]
-    reference = {"generator": "tools/hf_fixtures.py (independent float64 re-implementation, torch %s)" % torch.__version__,
+    generator = "tools/hf_fixtures.py (independent float64 re-implementation, torch %s)" % torch.__version__
+    reference = {"generator": generator,
                  "tokenizer_cases": [{"text": s, "ids": bpe.encode(s)} for s in REFERENCE_STRINGS],
                  "text": MODEL_TEXT, "tokens": tokens, "logits": rounded(forward(weights, cfg, tokens)), "adapters": {}}
     if arch == "roberta":  # last_hidden_state (B·T, H); rows at padding are HF's values there (positions = padding_idx)
@@ -566,7 +578,8 @@ def build_independent(out, arch, spec, g):
             adapted[key] = merged.T if arch == "gpt2" else merged
         adir = os.path.join(folder, "adapter_" + name)
         os.makedirs(adir, exist_ok=True)
-        write_json(os.path.join(adir, "adapter_config.json"), adapter_config(arch, name, targets, r, alpha, rslora, init))
+        write_json(os.path.join(adir, "adapter_config.json"),
+                   adapter_config(arch, name, targets, r, alpha, rslora, init))
         save_safetensors(os.path.join(adir, "adapter_model.safetensors"), lora)
         reference["adapters"][name] = rounded(forward(adapted, cfg, tokens))
     with open(os.path.join(folder, "reference.json"), "w", encoding="utf-8") as f:
@@ -618,7 +631,8 @@ def build_with_transformers(out, arch, spec, seed):
     with torch.no_grad():
         base = logits(model)
     reference = {"generator": "tools/hf_fixtures.py --use-transformers (transformers %s)" % transformers.__version__,
-                 "tokenizer_cases": cases, "text": MODEL_TEXT, "tokens": tokens, "logits": rounded(base), "adapters": {}}
+                 "tokenizer_cases": cases, "text": MODEL_TEXT, "tokens": tokens, "logits": rounded(base),
+                 "adapters": {}}
     if classify:  # last_hidden_state (B·T, H)
         with torch.no_grad():
             reference["hidden"] = rounded(model(**inputs, output_hidden_states=True).hidden_states[-1])

@@ -83,7 +83,9 @@ def main():
     # One load, as users load: a second one would run PiSSA/OLoRA's subtraction from the base weights twice.
     torch.manual_seed(0)  # a classification head PEFT does not overwrite would be random: make it repeatable
     peft_model = PeftModel.from_pretrained(auto(model_id), args.adapter).eval()
-    state = get_peft_model_state_dict(peft_model, adapter_name="default")
+    # What PEFT's save_pretrained would write for this adapter (LoraLab never targets embeddings; "auto" would look
+    # the base model up, on the Hub if need be)
+    state = get_peft_model_state_dict(peft_model, adapter_name="default", save_embedding_layers=False)
     missing = sorted(set(tensors) - set(state))  # a key PEFT has no parameter for (else from_pretrained warns)
     extra = sorted(set(state) - set(tensors))  # a parameter PEFT built that the file does not fill
     differ = sorted(k for k in set(tensors) & set(state) if not torch.equal(tensors[k].to(state[k].dtype), state[k]))

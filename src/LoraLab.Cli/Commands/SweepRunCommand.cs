@@ -22,9 +22,9 @@ internal static class SweepRunCommand
         var shard = new Option<string?>("--shard") { Description = "Run only shard k/N (plan index mod N = k)." };
         var pack = new Option<int>("--pack")
         {
-            Description = "Train up to K runs that differ only in seed, init and learning rates in one pass (toy " +
-                          "runs: one batch, the runs of a seed on its problem; results bit-identical to separate " +
-                          "runs).",
+            Description = "Train up to K runs that differ only in seed, init and learning rates in one pass " +
+                          "(toy runs: one batch, the runs of a seed on its problem; results bit-identical to " +
+                          "separate runs).",
             DefaultValueFactory = _ => 1,
         };
         var cmd = new Command("run",

@@ -19,10 +19,7 @@ public static class SlurmPlanner
     {
         if (plan.Search is not null) return WriteSearch(spec, plan, store, shards, threads, pack, tool, extra);
         var n = shards ?? Math.Min(plan.Runs.Count, MaxArraySize);
-        if (n < 1 || n > MaxArraySize)
-            throw new LoraLabException($"--shards must be in 1..{MaxArraySize} " +
-                                       $"(Slurm's default MaxArraySize is 1001), got {n}", ExitCodes.Usage);
-        if (threads < 1) throw new LoraLabException($"--threads must be >= 1, got {threads}", ExitCodes.Usage);
+        CheckSizes(n, threads);
         store.EnsurePlan(plan);
         var dir = store.Directory;
         Directory.CreateDirectory(Path.Combine(dir, "logs"));
@@ -30,15 +27,11 @@ public static class SlurmPlanner
         AtomicFile.WriteAllText(Path.Combine(dir, "sweep.sbatch"),
                                 SlurmScripts.Array(spec.Name, dir, n, threads, pack, tool, extra));
         AtomicFile.WriteAllText(Path.Combine(dir, "merge.sbatch"), SlurmScripts.Merge(spec.Name, dir, tool, extra));
-        AtomicFile.WriteAllText(Path.Combine(dir, "submit.sh"), SlurmScripts.Submit(dir));
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(Path.Combine(dir, "submit.sh"), (UnixFileMode)0b111_101_101);
-        var settings = new SlurmSettings
+        WriteSubmit(dir, SlurmScripts.Submit(dir));
+        return SaveSettings(dir, new SlurmSettings
         {
             Shards = n, Threads = threads, Pack = pack, ScriptPath = Path.Combine(dir, "sweep.sbatch"),
-        };
-        AtomicFile.WriteAllText(Path.Combine(dir, SlurmSettings.FileName), ConfigJson.Serialize(settings) + "\n");
-        return settings;
+        });
     }
 
     /// <summary>A search sweep runs as waves (<see cref="SearchWaves"/>): driver.sbatch plans a wave, submits it as an
@@ -48,10 +41,7 @@ public static class SlurmPlanner
         int pack, ChildCommand tool, IReadOnlyList<string> extra)
     {
         var n = shards ?? Math.Min(plan.Cells!.Count, MaxArraySize);
-        if (n < 1 || n > MaxArraySize)
-            throw new LoraLabException($"--shards must be in 1..{MaxArraySize} " +
-                                       $"(Slurm's default MaxArraySize is 1001), got {n}", ExitCodes.Usage);
-        if (threads < 1) throw new LoraLabException($"--threads must be >= 1, got {threads}", ExitCodes.Usage);
+        CheckSizes(n, threads);
         store.BeginSearch(plan);
         var dir = store.Directory;
         Directory.CreateDirectory(Path.Combine(dir, "logs"));
@@ -60,13 +50,31 @@ public static class SlurmPlanner
                                 SlurmScripts.Wave(spec.Name, dir, threads, pack, tool, extra));
         AtomicFile.WriteAllText(Path.Combine(dir, "driver.sbatch"),
                                 SlurmScripts.Driver(spec.Name, dir, n, tool, extra));
-        AtomicFile.WriteAllText(Path.Combine(dir, "submit.sh"), SlurmScripts.SubmitDriver(dir));
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(Path.Combine(dir, "submit.sh"), (UnixFileMode)0b111_101_101);
-        var settings = new SlurmSettings
+        WriteSubmit(dir, SlurmScripts.SubmitDriver(dir));
+        return SaveSettings(dir, new SlurmSettings
         {
             Shards = n, Threads = threads, Pack = pack, ScriptPath = Path.Combine(dir, "driver.sbatch"),
-        };
+        });
+    }
+
+    static void CheckSizes(int shards, int threads)
+    {
+        if (shards < 1 || shards > MaxArraySize)
+            throw new LoraLabException($"--shards must be in 1..{MaxArraySize} " +
+                                       $"(Slurm's default MaxArraySize is 1001), got {shards}", ExitCodes.Usage);
+        if (threads < 1) throw new LoraLabException($"--threads must be >= 1, got {threads}", ExitCodes.Usage);
+    }
+
+    /// <summary>DIR/submit.sh, executable (rwxr-xr-x).</summary>
+    static void WriteSubmit(string dir, string script)
+    {
+        AtomicFile.WriteAllText(Path.Combine(dir, "submit.sh"), script);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(Path.Combine(dir, "submit.sh"), (UnixFileMode)0b111_101_101);
+    }
+
+    static SlurmSettings SaveSettings(string dir, SlurmSettings settings)
+    {
         AtomicFile.WriteAllText(Path.Combine(dir, SlurmSettings.FileName), ConfigJson.Serialize(settings) + "\n");
         return settings;
     }

@@ -41,8 +41,8 @@ public sealed record SweepPlan
         }
         catch (System.Text.Json.JsonException ex)
         {
-            throw new LoraLabException($"{path}: malformed plan: {ex.Message.Split(" Path:")[0]}", ExitCodes.BadInput,
-                                       ex);
+            throw new LoraLabException($"{path}: malformed plan: {ex.Message.Split(" Path:")[0]}",
+                                       ExitCodes.BadInput, ex);
         }
     }
 

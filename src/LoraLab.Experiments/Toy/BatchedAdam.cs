@@ -18,8 +18,8 @@ internal sealed class BatchedAdam : IDisposable
 
     /// <param name="learningRates">Per parameter, one LR per configuration (length K each).</param>
     public BatchedAdam(Tensor[] parameters, double[][] learningRates, double beta1, double beta2, double eps)
-        : this(parameters, learningRates.Select(lrs => tensor(lrs.Select(x => (float)x).ToArray())).ToArray(), beta1,
-               beta2, eps)
+        : this(parameters, learningRates.Select(lrs => tensor(lrs.Select(x => (float)x).ToArray())).ToArray(),
+               beta1, beta2, eps)
     {
     }
 

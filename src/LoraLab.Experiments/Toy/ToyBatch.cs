@@ -46,8 +46,8 @@ internal sealed class ToyBatch : IDisposable
     {
         using var scope = NewDisposeScope();
         var idx = tensor(rows.Select(i => (long)i).ToArray());
-        var kept = new ToyBatch(rows.Select(i => Configs[i]).ToArray(), A.index_select(0, idx), B.index_select(0, idx),
-                                G.shape[2]);
+        var kept = new ToyBatch(rows.Select(i => Configs[i]).ToArray(),
+                                A.index_select(0, idx), B.index_select(0, idx), G.shape[2]);
         kept.GradA.copy_(GradA.index_select(0, idx));
         kept.GradB.copy_(GradB.index_select(0, idx));
         kept.Adam = Adam.Keep(idx, [kept.A, kept.B]);

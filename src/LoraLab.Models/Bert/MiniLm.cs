@@ -58,8 +58,8 @@ public static class MiniLm
             .FirstOrDefault(a => a.Key == "MiniLmDll")?.Value;
         if (!string.IsNullOrEmpty(baked) && File.Exists(baked)) return baked;
         var root = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-                   ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget",
-                                   "packages");
+                   ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
+                                   ".nuget", "packages");
         return Path.Combine(root, RelativeDll);
     }
 

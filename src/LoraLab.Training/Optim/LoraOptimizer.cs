@@ -89,12 +89,12 @@ internal sealed class LoraOptimizer : IDisposable
     public IEnumerable<string> Describe()
     {
         var c = CultureInfo.InvariantCulture;
-        yield return string.Format(c, "optimizer AdamW (beta1={0}, beta2={1}, eps={2:G3})", Config.Beta1, Config.Beta2,
-                                   Config.Eps);
+        yield return string.Format(c, "optimizer AdamW (beta1={0}, beta2={1}, eps={2:G3})",
+                                   Config.Beta1, Config.Beta2, Config.Eps);
         foreach (var g in Groups)
-            yield return string.Format(c, "  group {0,-7} {1,4} tensors {2,12:N0} params  lr={3:G4}  " +
-                                          "weight_decay={4:G4}",
-                                       g.Name, g.Tensors, g.Parameters, g.Lr, g.WeightDecay);
+            yield return string.Format(c,
+                "  group {0,-7} {1,4} tensors {2,12:N0} params  lr={3:G4}  weight_decay={4:G4}",
+                g.Name, g.Tensors, g.Parameters, g.Lr, g.WeightDecay);
         if (!Config.TrainA) yield return "  lora_A frozen (train_a = false)";
         if (!Config.TrainB) yield return "  lora_B frozen (train_b = false)";
         if (Config.TrainA && Config.TrainB)

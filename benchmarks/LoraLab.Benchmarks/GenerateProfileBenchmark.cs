@@ -59,9 +59,11 @@ public static class GenerateProfileBenchmark
         var modules = model.named_modules().ToDictionary(m => m.name, m => m.module);
         var norm = (nn.Module<Tensor, Tensor>)modules["model.layers.0.input_layernorm"];
         nn.Module<Tensor, Tensor> Linear(string name) => (nn.Module<Tensor, Tensor>)modules[$"model.layers.0.{name}"];
-        var (o, gate, down) = (Linear("self_attn.o_proj"), Linear("mlp.gate_proj"), Linear("mlp.down_proj"));
-        var qkvWeight = cat(new[] { "q_proj", "k_proj", "v_proj" }
-            .Select(n => ((TorchSharp.Modules.Linear)modules[$"model.layers.0.self_attn.{n}"]).weight!).ToArray());
+        var (o, down) = (Linear("self_attn.o_proj"), Linear("mlp.down_proj"));
+        Tensor Stacked(params string[] names) => cat(names
+            .Select(n => ((TorchSharp.Modules.Linear)modules[$"model.layers.0.{n}"]).weight!).ToArray());
+        var qkvWeight = Stacked("self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj");
+        var gateUpWeight = Stacked("mlp.gate_proj", "mlp.up_proj");
         var hidden = randn(1, 1, c.HiddenDim);
         var (hd, nh, nkv) = (c.HeadDim, c.NHeads, c.NKvHeads);
         using var rope = new LlamaModel.RotaryEmbedding(c);
@@ -84,7 +86,7 @@ public static class GenerateProfileBenchmark
             ("RMSNorm (6 operators)", 2 * layers + 1, () => norm.forward(x)),
             ("projection 64 → 128 (q, k, v fused)", layers, () => nn.functional.linear(x, qkvWeight)),
             ("projection 64 → 64 (o)", layers, () => o.forward(x)),
-            ("projection 64 → 172 (gate, up)", 2 * layers, () => gate.forward(x)),
+            ("projection 64 → 344 (gate, up fused)", layers, () => nn.functional.linear(x, gateUpWeight)),
             ("projection 172 → 64 (down)", layers, () => down.forward(hidden)),
             ("classifier 64 → 512 (tied)", 1, () => nn.functional.linear(x, embedWeight)),
             ("RoPE rotation of q and k heads (4 operators)", layers,
@@ -92,7 +94,7 @@ public static class GenerateProfileBenchmark
             ("cache append of k and v (6 operators)", layers, () => appendCache.Append(0, kHeads, kHeads)),
             ("grouped attention over 101 positions", layers,
                 () => nn.functional.scaled_dot_product_attention(qHeads.reshape(1, nkv, nh / nkv, hd), pastK, pastV)),
-            ("view / narrow / reshape", 7 * layers, () => x.view(1, nkv, 1, 2 * hd)),
+            ("view / narrow / reshape", 9 * layers, () => x.view(1, nkv, 1, 2 * hd)),
             ("elementwise (2 residual +, silu, ×)", 4 * layers, () => x.add(x)),
             ("logits[0, -1].cpu().argmax().item()", 1, () => logits[0, -1].cpu().argmax().item<long>()),
         };

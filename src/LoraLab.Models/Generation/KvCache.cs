@@ -9,13 +9,15 @@ namespace LoraLab.Models.Generation;
 /// repetition), allocated at the layer's first append with capacity = the model's context: a step writes its new
 /// positions in place and attends over a view of the first ones, so nothing is concatenated or allocated per token.
 /// For inference: stored keys/values carry no gradient. A cache also keeps what a model derives from its weights to
-/// decode faster (<see cref="FusedQkv"/>), so it serves the weights it was filled with, as its keys and values do.
+/// decode faster (<see cref="Fused"/>), so it serves the weights it was filled with, as its keys and values do.
 /// The tensors live outside any dispose scope (a step's scope must not free them); <see cref="Dispose"/> frees them.
 /// </summary>
 public sealed class KvCache(int layers, long capacity) : IDisposable
 {
     private readonly (Tensor K, Tensor V)?[] _layers = new (Tensor, Tensor)?[layers];
-    private readonly ((Tensor Weight, Tensor? Bias)? Fused, bool Built)[] _fusedQkv =
+    // Per layer: the stacked weights (null: not fusable) once built; see Fused.
+    private readonly ((Tensor Weight, Tensor? Bias)? Fused, bool Built)[] _qkv = new ((Tensor, Tensor?)?, bool)[layers];
+    private readonly ((Tensor Weight, Tensor? Bias)? Fused, bool Built)[] _gateUp =
         new ((Tensor, Tensor?)?, bool)[layers];
 
     /// <summary>Positions cached (the position of the next token).</summary>
@@ -45,21 +47,29 @@ public sealed class KvCache(int layers, long capacity) : IDisposable
         return (buffers.K.narrow(2, 0, end), buffers.V.narrow(2, 0, end));
     }
 
-    /// <summary>Layer <paramref name="layer"/>'s q/k/v projections as one weight (and bias), from
+    /// <summary>Layer <paramref name="layer"/>'s projections <paramref name="which"/> as one weight (and bias), from
     /// <paramref name="fuse"/> at the layer's first call (null: the layer cannot fuse them); built without gradient,
     /// for decoding.</summary>
-    internal (Tensor Weight, Tensor? Bias)? FusedQkv(int layer, Func<(Tensor Weight, Tensor? Bias)?> fuse)
+    internal (Tensor Weight, Tensor? Bias)? Fused(int layer, FusedProjection which,
+        Func<(Tensor Weight, Tensor? Bias)?> fuse)
     {
-        if (_fusedQkv[layer] is { Built: true } built) return built.Fused;
+        var slots = Slots(which);
+        if (slots[layer] is { Built: true } built) return built.Fused;
         using (no_grad())
         {
             var fused = fuse();
             fused?.Weight.DetachFromDisposeScope();
             fused?.Bias?.DetachFromDisposeScope();
-            _fusedQkv[layer] = (fused, true);
+            slots[layer] = (fused, true);
             return fused;
         }
     }
+
+    private ((Tensor Weight, Tensor? Bias)? Fused, bool Built)[] Slots(FusedProjection which) => which switch
+    {
+        FusedProjection.Qkv => _qkv,
+        FusedProjection.GateUp => _gateUp,
+    };
 
     // (B, nkv, capacity, hd) like x (B, nkv, T, hd).
     private Tensor Buffer(Tensor x) =>
@@ -84,9 +94,21 @@ public sealed class KvCache(int layers, long capacity) : IDisposable
         for (var i = 0; i < _layers.Length; i++)
         {
             Free(i);
-            if (_fusedQkv[i].Fused is var (weight, bias)) { weight.Dispose(); bias?.Dispose(); }
-            _fusedQkv[i] = default;
+            foreach (var slots in new[] { _qkv, _gateUp })
+            {
+                if (slots[i].Fused is var (weight, bias)) { weight.Dispose(); bias?.Dispose(); }
+                slots[i] = default;
+            }
         }
         Length = 0;
     }
+}
+
+/// <summary>Projections of one input that a decoding step runs as one GEMM (<see cref="KvCache.Fused"/>).</summary>
+internal enum FusedProjection
+{
+    /// <summary>Attention's q_proj, k_proj, v_proj.</summary>
+    Qkv,
+    /// <summary>The SwiGLU MLP's gate_proj and up_proj.</summary>
+    GateUp,
 }

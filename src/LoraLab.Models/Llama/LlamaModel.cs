@@ -155,7 +155,9 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>, ICausalLm
             // (B, T, n·hd) → (B, n, T, hd); one token needs no transpose (one operator fewer on a decoding step).
             Tensor Heads(Tensor y, long n) => t == 1 ? y.view(b, n, 1, hd) : y.view(b, t, n, hd).transpose(1, 2);
             Tensor q, k, v;
-            var fused = cache is var (decoding, index) && !is_grad_enabled() ? decoding.FusedQkv(index, FuseQkv) : null;
+            var fused = cache is var (decoding, index) && !is_grad_enabled()
+                ? decoding.Fused(index, FusedProjection.Qkv, () => Stack(_qProj, _kProj, _vProj))
+                : null;
             if (fused is var (weight, bias))
             {
                 // Decoding: one GEMM for q, k and v and one rotation of the q and k heads together, 8 operators fewer
@@ -195,13 +197,6 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>, ICausalLm
             return _oProj.forward(y.reshape(b, t, nh * hd)); // (B, T, nh·hd) → (B, T, C)
         }
 
-        // q/k/v weights (biases) stacked along the output dimension, (nh·hd + 2·nkv·hd, C), when all three are plain
-        // linear layers; null when any carries a LoRA adapter, whose branch then runs as in training.
-        private (Tensor Weight, Tensor? Bias)? FuseQkv() =>
-            (_qProj, _kProj, _vProj) is (Linear q, Linear k, Linear v)
-                ? (cat([q.weight!, k.weight!, v.weight!]), q.bias is null ? null : cat([q.bias, k.bias!, v.bias!]))
-                : null;
-
         // (T, S) bool, true where query i (position S−T+i) may read key j; null when plain causal attention does.
         private Tensor? Mask(long t, long s, Tensor x)
         {
@@ -230,11 +225,36 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>, ICausalLm
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor x) // (B, T, C) → (B, T, C)
+        public override Tensor forward(Tensor x) => Forward(x, null); // (B, T, C) → (B, T, C)
+
+        /// <summary>(B, T, C) → (B, T, C); decoding with a cache runs gate and up as one GEMM (as Attention q/k/v).
+        /// </summary>
+        public Tensor Forward(Tensor x, (KvCache Cache, int Layer)? cache)
         {
-            var hidden = nn.functional.silu(_gateProj.forward(x)) * _upProj.forward(x); // (B, T, hidden)
+            var fused = cache is var (decoding, index) && !is_grad_enabled()
+                ? decoding.Fused(index, FusedProjection.GateUp, () => Stack(_gateProj, _upProj))
+                : null;
+            Tensor hidden; // (B, T, hidden)
+            if (fused is var (weight, bias))
+            {
+                var gateUp = nn.functional.linear(x, weight, bias); // (B, T, 2·hidden)
+                var size = gateUp.size(-1) / 2;
+                hidden = nn.functional.silu(gateUp.narrow(-1, 0, size)) * gateUp.narrow(-1, size, size);
+            }
+            else hidden = nn.functional.silu(_gateProj.forward(x)) * _upProj.forward(x);
             return _downProj.forward(hidden);
         }
+    }
+
+    // Weights (biases) of projections of the same input stacked along the output dimension, for one GEMM where a
+    // decoding step ran one per projection; null when any is not a plain linear layer (a LoRA adapter's branch must
+    // run as trained).
+    private static (Tensor Weight, Tensor? Bias)? Stack(params nn.Module<Tensor, Tensor>[] projections)
+    {
+        var linears = projections.OfType<Linear>().ToArray();
+        if (linears.Length < projections.Length) return null;
+        var biases = linears.Select(l => l.bias).OfType<Tensor>().ToArray();
+        return (cat(linears.Select(l => (Tensor)l.weight!).ToArray()), biases.Length == 0 ? null : cat(biases));
     }
 
     /// <summary>Pre-norm residual block: x + attn(norm(x)), then x + mlp(norm(x)).</summary>
@@ -257,7 +277,7 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>, ICausalLm
         public Tensor Forward(Tensor x, (Tensor Cos, Tensor Sin) rope, (KvCache, int)? cache) // (B, T, C) → (B, T, C)
         {
             x = x + _selfAttn.Forward(_inputLayernorm.forward(x), rope, cache);
-            return x + _mlp.forward(_postAttentionLayernorm.forward(x));
+            return x + _mlp.Forward(_postAttentionLayernorm.forward(x), cache);
         }
     }
 

@@ -24,17 +24,18 @@ public sealed class KvCacheTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Stories260K_WithLoraOnQAndV_CachedGreedy_EqualsUncachedAndAppliesTheAdapter(bool merged)
+    [InlineData("q_proj,v_proj", false)]
+    [InlineData("q_proj,v_proj", true)]
+    [InlineData("up_proj", false)]
+    public void Stories260K_WithLora_CachedGreedy_EqualsUncachedAndAppliesTheAdapter(string targets, bool merged)
     {
-        // Decoding fuses q/k/v into one GEMM only for plain linear layers; with an adapter (merged or not) on q and v
-        // the adapter must still shape every token, in the cached path as in the uncached one.
+        // Decoding fuses q/k/v and gate/up into one GEMM each only for plain linear layers; with an adapter (merged or
+        // not) the adapter must still shape every token, in the cached path as in the uncached one.
         var prompt = new[] { Llama2cTokenizer.Bos, 403, 407, 261, 378 };
         var model = Llama2cCheckpoint.Load(RepoPaths.Data("stories260K/stories260K.bin"));
         var plain = Generate(model, prompt, 40, model.Config.MaxSeqLen, kvCache: true);
         manual_seed(7);
-        var lora = new LoraConfig { Rank = 4, Alpha = 8, TargetModules = ["q_proj", "v_proj"] };
+        var lora = new LoraConfig { Rank = 4, Alpha = 8, TargetModules = targets.Split(',') };
         var layers = LoraInjector.Inject(model, lora).Layers;
         using (no_grad()) foreach (var layer in layers) layer.Layer.LoraB.normal_(0, 0.2);
         if (merged) foreach (var layer in layers) layer.Layer.Merge();

@@ -20,7 +20,7 @@ internal static class RecordFields
             case JsonValueKind.Number: text = node.ToJsonString(); break;
             case null or JsonValueKind.Null: reason = $"empty text in '{column}'"; return false;
             default:
-                reason = $"'{column}' is a JSON {node.GetValueKind().ToString().ToLowerInvariant()}, not text";
+                reason = $"'{column}' is a JSON {JsonRecordReader.Kind(node)}, not text";
                 return false;
         }
         if (text.Trim().Length == 0) { reason = $"empty text in '{column}'"; return false; }
@@ -69,7 +69,7 @@ internal static class RecordFields
                 reason = $"empty label in '{column}'";
                 return false;
             default:
-                reason = $"label in '{column}' is a JSON {node.GetValueKind().ToString().ToLowerInvariant()}";
+                reason = $"label in '{column}' is a JSON {JsonRecordReader.Kind(node)}";
                 return false;
         }
     }

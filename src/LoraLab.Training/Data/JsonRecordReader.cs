@@ -74,7 +74,8 @@ internal static class JsonRecordReader
         catch (ArgumentException ex) { return new DataRecord(line, null, $"malformed JSON ({ex.Message})"); }
     }
 
-    internal static string Kind(JsonNode? node) => node is null ? "null" : node.GetValueKind().ToString().ToLowerInvariant();
+    internal static string Kind(JsonNode? node) =>
+        node is null ? "null" : node.GetValueKind().ToString().ToLowerInvariant();
 
     internal static IReadOnlyList<string> ColumnsOf(IEnumerable<DataRecord> records) =>
         records.Where(r => r.Fields is not null).SelectMany(r => r.Fields!.Select(kv => kv.Key)).Distinct().ToList();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using LoraLab.IO;
 
@@ -16,13 +17,17 @@ internal static class SlurmScripts
         var sb = Header($"loralab-{name}",
             [$"--array=0-{shards - 1}", $"--cpus-per-task={threads}", $"--output={directory}/logs/%A_%a.out",
              .. extra]);
-        sb.Append("set -euo pipefail\n");
-        sb.Append($"exec {Words(tool)} sweep run {Quote(Path.Combine(directory, "spec.json"))} --out " +
-                  $"{Quote(directory)} ");
-        sb.Append($"--shard \"$SLURM_ARRAY_TASK_ID/{shards}\" --jobs 1 --threads {threads}");
-        sb.Append(pack > 1 ? $" --pack {pack}\n" : "\n");
-        return sb.ToString();
+        return sb.Append(RunShard(tool, directory, shards.ToString(CultureInfo.InvariantCulture), threads, pack))
+                 .ToString();
     }
+
+    /// <summary>The array task's line: <c>sweep run</c> on shard $SLURM_ARRAY_TASK_ID of <paramref name="count"/>
+    /// (a number, or a shell variable the driver sets).</summary>
+    static string RunShard(ChildCommand tool, string directory, string count, int threads, int pack) =>
+        "set -euo pipefail\n" +
+        $"exec {Words(tool)} sweep run {Quote(Path.Combine(directory, "spec.json"))} --out {Quote(directory)} " +
+        $"--shard \"$SLURM_ARRAY_TASK_ID/{count}\" --jobs 1 --threads {threads}" +
+        (pack > 1 ? $" --pack {pack}\n" : "\n");
 
     public static string Merge(string name, string directory, ChildCommand tool, IReadOnlyList<string> extra)
     {
@@ -50,12 +55,7 @@ internal static class SlurmScripts
     {
         var sb = Header($"loralab-{name}-wave",
                         [$"--cpus-per-task={threads}", $"--output={directory}/logs/wave_%A_%a.out", .. extra]);
-        sb.Append("set -euo pipefail\n");
-        sb.Append($"exec {Words(tool)} sweep run {Quote(Path.Combine(directory, "spec.json"))} --out " +
-                  $"{Quote(directory)} ");
-        sb.Append($"--shard \"$SLURM_ARRAY_TASK_ID/$LORALAB_WAVE_TASKS\" --jobs 1 --threads {threads}");
-        sb.Append(pack > 1 ? $" --pack {pack}\n" : "\n");
-        return sb.ToString();
+        return sb.Append(RunShard(tool, directory, "$LORALAB_WAVE_TASKS", threads, pack)).ToString();
     }
 
     /// <summary>The driver of a search sweep: plans the next wave (<c>sweep wave</c>); none left: merges; else submits
